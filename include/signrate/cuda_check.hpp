@@ -1,0 +1,24 @@
+#pragma once
+// The CUDA build of the host-device code (src/cuda/). Declared here without CUDA headers so that
+// tests compiled by the host compiler can call it; defined only when SIGNRATE_HAVE_CUDA.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "signrate/method_step.hpp"
+#include "signrate/oracle_law.hpp"
+
+namespace signrate::cuda {
+
+// True when a CUDA device can run kernels; otherwise false with the reason in *why.
+bool device_available(std::string* why);
+
+// Noise draws xi_i at step t for i in [0, d), computed by a kernel from the same code as the CPU.
+std::vector<double> oracle_noise(const NoiseLaw& law, const std::vector<double>& scale, std::uint32_t batch,
+                                 RngKey key, std::uint32_t t);
+
+// One method step per coordinate on the device: returns x, m, s after the step.
+void method_step(const MethodCoeffs& c, const std::vector<double>& g, std::vector<double>& x,
+                 std::vector<double>& m, std::vector<double>& s);
+
+}  // namespace signrate::cuda

@@ -1,0 +1,76 @@
+#pragma once
+// The batched CPU engine: replicates x d, structure of arrays, metrics accumulated on line
+// (memory O(replicates x d + checkpoints), never O(T)); ARCHITECTURE.md principles 2-5.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signrate/method.hpp"
+#include "signrate/oracle.hpp"
+#include "signrate/problem.hpp"
+#include "signrate/schedule.hpp"
+#include "signrate/spec.hpp"
+
+namespace signrate {
+
+// Everything that determines a run's numbers.
+struct RunSpec {
+  ParsedSpec problem{"quadratic", {}};
+  ParsedSpec oracle{"gaussian", {}};
+  ParsedSpec method{"smm", {}};
+  ParsedSpec schedule{"", {}};  // empty name: the method's default schedule
+  std::uint32_t d = 256;
+  std::uint32_t T = 4096;
+  std::uint32_t replicates = 16;
+  std::uint64_t seed = 1;
+  std::uint32_t batch = 1;
+  std::uint32_t checkpoints_per_decade = 8;
+};
+
+// How a run is computed; never changes its numbers.
+struct EngineOptions {
+  unsigned threads = 0;     // 0: all hardware threads
+  std::uint32_t block = 256;  // coordinates per tile; a positive multiple of 8
+};
+
+// The components a RunSpec names, built and validated (every SpecError is raised here).
+struct Experiment {
+  RunSpec spec;
+  Problem problem;
+  Oracle oracle;
+  ScheduleValues schedule;
+  Method method;
+  std::vector<std::uint32_t> checkpoints;  // increasing, last = T
+  nlohmann::json resolved_spec() const;
+};
+Experiment make_experiment(const RunSpec& spec);
+// 1, then about `per_decade` points per factor 10 of t, then T.
+std::vector<std::uint32_t> log_checkpoints(std::uint32_t T, std::uint32_t per_decade);
+
+// Per-replicate results; index [r] or [r][k] for checkpoint k.
+struct RunResult {
+  std::vector<double> M1, M2;  // (1/T) sum_t ||grad f(x_t)||_1 (resp. _2)
+  std::vector<double> final_grad_l1, final_grad_l2, final_gap;  // at x_{T+1}
+  struct Trace {
+    std::vector<double> M1, M2, grad_l1, grad_l2, gap;  // at each checkpoint t: M1(t), ||grad f(x_t)||, f(x_t)-f*
+  };
+  std::vector<Trace> traces;
+  double elapsed_seconds = 0.0;
+};
+
+RunResult run_cpu(const Experiment& experiment, const EngineOptions& options);
+
+// Mean and standard error (sample standard deviation / sqrt(n); NaN for n < 2).
+struct MeanStderr {
+  double mean = 0.0, stderr_ = 0.0;
+};
+MeanStderr mean_stderr(const std::vector<double>& values);
+
+// The public JSON of a run (README "JSON fields"): spec, version, seed, metrics, checkpoints...
+nlohmann::json run_json(const Experiment& experiment, const RunResult& result, const EngineOptions& options);
+// The checkpoint table as CSV, one row per checkpoint.
+std::string checkpoints_csv(const Experiment& experiment, const RunResult& result);
+
+}  // namespace signrate

@@ -1,0 +1,134 @@
+#pragma once
+// Portable elementary functions for the samplers: log, exp, and sin/cos of 2*pi*k/2^32.
+//
+// Why not <cmath>: glibc picks FMA or non-FMA variants of exp/log at run time by CPU, and CUDA's
+// libdevice rounds differently again, so std::log would make the same seed give different noise
+// on different machines or backends. These are fdlibm's algorithms (Sun Microsystems, 1993;
+// e_log.c, e_exp.c, k_sin.c, k_cos.c) written with + - * / and sqrt only, which IEEE 754 rounds
+// identically everywhere as long as contraction to FMA is off (the build passes
+// -ffp-contract=off, and --fmad=false to nvcc). Accuracy: within 1-2 ulp of the true value,
+// tested against std:: in tests/test_hd_math.cpp.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "signrate/hd.hpp"
+
+namespace signrate::hdm {
+
+SIGNRATE_INLINE std::uint64_t bits_of(double x) {
+  std::uint64_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+SIGNRATE_INLINE double from_bits(std::uint64_t b) {
+  double x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+// Square root: IEEE 754 requires it correctly rounded, so std::sqrt is the same on every backend.
+SIGNRATE_INLINE double sqrt(double x) { return ::sqrt(x); }
+
+// 2^k for -1022 <= k <= 1023, exactly.
+SIGNRATE_INLINE double pow2i(int k) {
+  return from_bits(static_cast<std::uint64_t>(k + 1023) << 52);
+}
+
+// Natural logarithm of a positive normal double (fdlibm e_log.c, general branch).
+// Inputs <= 0, subnormal, inf or NaN are outside the domain; the samplers never pass them.
+SIGNRATE_INLINE double log(double x) {
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kLg1 = 6.666666666666735130e-01, kLg2 = 3.999999999940941908e-01,
+                   kLg3 = 2.857142874366239149e-01, kLg4 = 2.222219843214978396e-01,
+                   kLg5 = 1.818357216161805012e-01, kLg6 = 1.531383769920937332e-01,
+                   kLg7 = 1.479819860511658591e-01;
+  const std::uint64_t b = bits_of(x);
+  int k = static_cast<int>((b >> 52) & 0x7ff) - 1023;
+  // Mantissa m in [1, 2); fold to [sqrt(2)/2, sqrt(2)) so that f = m - 1 is small.
+  std::uint64_t mb = (b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+  if (mb > 0x3ff6a09e667f3bccULL) {  // m > sqrt(2)
+    mb -= 0x0010000000000000ULL;     // m / 2
+    k += 1;
+  }
+  const double f = from_bits(mb) - 1.0;
+  const double s = f / (2.0 + f);
+  const double z = s * s;
+  const double w = z * z;
+  const double t1 = w * (kLg2 + w * (kLg4 + w * kLg6));
+  const double t2 = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7)));
+  const double r = t2 + t1;
+  const double hfsq = 0.5 * f * f;
+  const double dk = static_cast<double>(k);
+  return dk * kLn2Hi - ((hfsq - (s * (hfsq + r) + dk * kLn2Lo)) - f);
+}
+
+// e^x (fdlibm e_exp.c). Overflows to +inf above 709.78, underflows to 0 below -745.13.
+SIGNRATE_INLINE double exp(double x) {
+  constexpr double kLn2Hi = 6.93147180369123816490e-01;
+  constexpr double kLn2Lo = 1.90821492927058770002e-10;
+  constexpr double kInvLn2 = 1.44269504088896338700e+00;
+  constexpr double kP1 = 1.66666666666666019037e-01, kP2 = -2.77777777770155933842e-03,
+                   kP3 = 6.61375632143793436117e-05, kP4 = -1.65339022054652515390e-06,
+                   kP5 = 4.13813679705723846039e-08;
+  if (x != x) return x;
+  if (x > 7.09782712893383973096e+02) return from_bits(0x7ff0000000000000ULL);
+  if (x < -7.45133219101941108420e+02) return 0.0;
+  const int k = static_cast<int>(x * kInvLn2 + (x < 0 ? -0.5 : 0.5));
+  const double dk = static_cast<double>(k);
+  const double hi = x - dk * kLn2Hi;
+  const double lo = dk * kLn2Lo;
+  const double r = hi - lo;
+  const double z = r * r;
+  const double c = r - z * (kP1 + z * (kP2 + z * (kP3 + z * (kP4 + z * kP5))));
+  const double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+  // Scale by 2^k in two exact steps so that k outside the normal exponent range still works.
+  const int k1 = k / 2;
+  return y * pow2i(k1) * pow2i(k - k1);
+}
+
+// sin and cos of |x| <= pi/4 (fdlibm k_sin.c / k_cos.c polynomials).
+SIGNRATE_INLINE double sin_kernel(double x) {
+  constexpr double kS1 = -1.66666666666666324348e-01, kS2 = 8.33333333332248946124e-03,
+                   kS3 = -1.98412698298579493134e-04, kS4 = 2.75573137070700676789e-06,
+                   kS5 = -2.50507602534068634195e-08, kS6 = 1.58969099521155010221e-10;
+  const double z = x * x;
+  return x + x * z * (kS1 + z * (kS2 + z * (kS3 + z * (kS4 + z * (kS5 + z * kS6)))));
+}
+
+SIGNRATE_INLINE double cos_kernel(double x) {
+  constexpr double kC1 = 4.16666666666666019037e-02, kC2 = -1.38888888888741095749e-03,
+                   kC3 = 2.48015872894767294178e-05, kC4 = -2.75573143513906633035e-07,
+                   kC5 = 2.08757232129817482790e-09, kC6 = -1.13596475577881948265e-11;
+  const double z = x * x;
+  const double r = z * (kC1 + z * (kC2 + z * (kC3 + z * (kC4 + z * (kC5 + z * kC6)))));
+  return 1.0 - (0.5 * z - z * r);
+}
+
+// sin and cos of the angle 2*pi*(k / 2^32). The reduction to [0, pi/4] is done on the integer,
+// so it is exact: quadrant from the top two bits, then reflection about pi/4.
+SIGNRATE_INLINE void sincos_turns(std::uint32_t k, double* s, double* c) {
+  constexpr double kPiOver2To31 = 1.4629180792671596e-09;  // pi / 2^31
+  const std::uint32_t quadrant = k >> 30;
+  const std::uint32_t low = k & 0x3fffffffu;  // angle within the quadrant, in units of pi/2^31
+  double sq, cq;
+  if (low < 0x20000000u) {
+    const double th = static_cast<double>(low) * kPiOver2To31;
+    sq = sin_kernel(th);
+    cq = cos_kernel(th);
+  } else {
+    const double th = static_cast<double>(0x40000000u - low) * kPiOver2To31;
+    sq = cos_kernel(th);
+    cq = sin_kernel(th);
+  }
+  switch (quadrant) {
+    case 0: *s = sq; *c = cq; break;
+    case 1: *s = cq; *c = -sq; break;
+    case 2: *s = -sq; *c = -cq; break;
+    default: *s = -cq; *c = sq; break;
+  }
+}
+
+}  // namespace signrate::hdm

@@ -1,0 +1,61 @@
+#pragma once
+// The host-device part of an oracle: a noise law's descriptor, its dispatch to the samplers in
+// oracles/<law>.hpp, and the per-coordinate noise of a (mini)batch. No host-only includes, so
+// nvcc compiles it for the GPU engine.
+#include <cstdint>
+
+#include "oracles/bimodal.hpp"
+#include "oracles/gaussian.hpp"
+#include "oracles/lognormal.hpp"
+#include "oracles/lomax.hpp"
+#include "oracles/rademacher.hpp"
+#include "oracles/student_t.hpp"
+#include "oracles/two_point.hpp"
+#include "oracles/uniform.hpp"
+
+namespace signrate {
+
+enum class NoiseShape : std::uint8_t {
+  kGaussian, kStudentT, kLomax, kTwoPoint, kLognormal, kBimodal, kUniform, kRademacher
+};
+
+// A noise law as kernels see it: the shape, its one parameter (nu, alpha, p, s or m) and the
+// constants that make a draw standard (mean 0, variance 1 where the variance is finite).
+struct NoiseLaw {
+  NoiseShape shape = NoiseShape::kGaussian;
+  double param = 0.0;
+  double unit = 1.0;  // multiplier of the raw draw
+};
+
+// One standardized draw for (step t, coordinate i, batch member b) under `key`.
+SIGNRATE_INLINE double standard_draw(const NoiseLaw& law, RngKey key, std::uint32_t t,
+                                     std::uint32_t i, std::uint32_t b) {
+  double raw = 0.0;
+  switch (law.shape) {
+    case NoiseShape::kGaussian: raw = laws::draw_gaussian(key, t, i, b); break;
+    case NoiseShape::kStudentT: raw = laws::draw_student_t(law.param, key, t, i, b); break;
+    case NoiseShape::kLomax: raw = laws::draw_lomax(law.param, key, t, i, b); break;
+    case NoiseShape::kTwoPoint: raw = laws::draw_two_point(law.param, key, t, i, b); break;
+    case NoiseShape::kLognormal: raw = laws::draw_lognormal(law.param, key, t, i, b); break;
+    case NoiseShape::kBimodal: raw = laws::draw_bimodal(law.param, key, t, i, b); break;
+    case NoiseShape::kUniform: raw = laws::draw_uniform(key, t, i, b); break;
+    case NoiseShape::kRademacher: raw = laws::draw_rademacher(key, t, i, b); break;
+  }
+  return law.unit * raw;
+}
+
+// What a kernel needs of an oracle: the law, per-coordinate scales and the batch size.
+struct OracleView {
+  NoiseLaw law;
+  const double* scale = nullptr;  // scale_i: standard deviation of one draw at coordinate i
+  std::uint32_t batch = 1;
+};
+
+// The noise xi_i at step t: scale_i times the mean of `batch` independent standard draws.
+SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i) {
+  double sum = 0.0;
+  for (std::uint32_t b = 0; b < o.batch; ++b) sum += standard_draw(o.law, key, t, i, b);
+  return o.scale[i] * (sum / static_cast<double>(o.batch));
+}
+
+}  // namespace signrate

@@ -1,0 +1,98 @@
+#pragma once
+// Test functions (problems/). Each declares what THEORY.md's assumptions need: f*, the l2
+// constant L (Assumption 2), L_inf (Assumption 3), the vector L (Assumption 1), a gradient
+// bound G where one exists (Assumption 9), and Delta = f(x_1) - f*.
+//
+// Separable problems (f = sum_i f_i(x_i)) expose a host-device per-coordinate gradient, so the
+// engine fuses gradient, noise and update in one pass; the others compute the whole gradient.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signrate/hd.hpp"
+#include "signrate/spec.hpp"
+
+namespace signrate {
+
+enum class SeparableKind : std::uint8_t {
+  kQuadratic,     // f_i = c_i x^2 / 2           (c_i < 0: negative curvature)
+  kGemanMcClure,  // f_i = c_i x^2 / (1 + x^2)   (nonconvex, bounded gradient)
+};
+
+struct SeparableView {
+  SeparableKind kind = SeparableKind::kQuadratic;
+  const double* coef = nullptr;
+};
+
+SIGNRATE_INLINE double separable_grad(const SeparableView& p, double x, std::uint32_t i) {
+  if (p.kind == SeparableKind::kQuadratic) return p.coef[i] * x;
+  const double q = 1.0 + x * x;
+  return p.coef[i] * 2.0 * x / (q * q);
+}
+
+SIGNRATE_INLINE double separable_value(const SeparableView& p, double x, std::uint32_t i) {
+  if (p.kind == SeparableKind::kQuadratic) return 0.5 * p.coef[i] * x * x;
+  return p.coef[i] * x * x / (1.0 + x * x);
+}
+
+// A problem whose gradient couples coordinates (problems/lowrank_quadratic.cpp, rosenbrock.cpp).
+class DenseProblem {
+ public:
+  virtual ~DenseProblem() = default;
+  virtual double value(const double* x) const = 0;
+  virtual void gradient(const double* x, double* g) const = 0;
+};
+
+// Declared constants; +inf where a constant does not exist (not globally smooth, unbounded).
+struct ProblemConstants {
+  bool has_f_star = true;
+  double f_star = 0.0;
+  double L = 0.0;               // Assumption 2
+  double L_inf = 0.0;           // Assumption 3
+  std::vector<double> L_vec;    // Assumption 1 (empty when it does not hold)
+  double G = 0.0;               // Assumption 9: sup_x ||grad f(x)||_inf
+  double delta = 0.0;           // f(x_1) - f*
+};
+
+class Problem {
+ public:
+  std::string name;
+  nlohmann::json resolved;
+  std::vector<double> x0;  // x_1
+  ProblemConstants constants;
+  // Separable problems: kind and per-coordinate coefficients. Dense problems: `dense`.
+  bool separable = true;
+  SeparableKind separable_kind = SeparableKind::kQuadratic;
+  std::vector<double> coef;
+  std::shared_ptr<const DenseProblem> dense;
+
+  std::uint32_t dim() const { return static_cast<std::uint32_t>(x0.size()); }
+  SeparableView separable_view() const { return SeparableView{separable_kind, coef.data()}; }
+  double value(const double* x) const;
+  void gradient(const double* x, double* g) const;
+  // f(x) - f*, or NaN when f* is not declared.
+  double gap(const double* x) const;
+  nlohmann::json declared() const;
+};
+
+const std::vector<ComponentInfo>& problem_registry();
+Problem make_problem(const ParsedSpec& spec, std::uint32_t d);
+
+// Each family's declaration and factory (one file each in problems/).
+namespace problems {
+ComponentInfo quadratic_info();
+Problem make_quadratic(Params& params, std::uint32_t d);
+ComponentInfo diag_quadratic_info();
+Problem make_diag_quadratic(Params& params, std::uint32_t d);
+ComponentInfo lowrank_quadratic_info();
+Problem make_lowrank_quadratic(Params& params, std::uint32_t d);
+ComponentInfo nonconvex_separable_info();
+Problem make_nonconvex_separable(Params& params, std::uint32_t d);
+ComponentInfo rosenbrock_info();
+Problem make_rosenbrock(Params& params, std::uint32_t d);
+}  // namespace problems
+
+}  // namespace signrate

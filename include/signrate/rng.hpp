@@ -1,0 +1,73 @@
+#pragma once
+// Counter-based random numbers (ARCHITECTURE.md, principle 2).
+//
+// Every random number is Philox4x32-10 (Random123) applied to
+//   key     = derive_key(seed, replicate, node, stream)   (64 bits, fixed for a whole run)
+//   counter = (step t, coordinate i, draw b, attempt a)    (four 32-bit words)
+// so a number depends only on where it is used, never on which thread, tile or backend
+// computed it. derive_key is itself one Philox call, a hash of (replicate, node, stream) under
+// the 64-bit seed, so seeds use their full 64 bits and keys of different streams are unrelated.
+#include <cstdint>
+
+#include <Random123/philox.h>
+
+#include "signrate/hd.hpp"
+#include "signrate/hd_math.hpp"
+
+namespace signrate {
+
+// Streams keep independent uses of randomness apart (the key's third input).
+enum class Stream : std::uint32_t {
+  kOracleNoise = 0,   // the stochastic gradient's noise
+  kUnbiasedSign = 1,  // S_R draws of the nodes
+  kServer = 2,        // the server's randomness (MVSM v2)
+  kProblemData = 3,   // random problem instances (low-rank factors)
+};
+
+struct RngKey {
+  std::uint32_t k0 = 0, k1 = 0;
+};
+
+struct Bits4 {
+  std::uint32_t v[4];
+};
+
+SIGNRATE_INLINE Bits4 philox(RngKey key, std::uint32_t c0, std::uint32_t c1, std::uint32_t c2,
+                             std::uint32_t c3) {
+  r123::Philox4x32 gen;
+  const r123::Philox4x32::ctr_type ctr = {{c0, c1, c2, c3}};
+  const r123::Philox4x32::key_type k = {{key.k0, key.k1}};
+  const r123::Philox4x32::ctr_type out = gen(ctr, k);
+  return Bits4{{out.v[0], out.v[1], out.v[2], out.v[3]}};
+}
+
+// The key of one (seed, replicate, node, stream): a Philox hash of the last three under the seed.
+SIGNRATE_INLINE RngKey derive_key(std::uint64_t seed, std::uint32_t replicate, std::uint32_t node,
+                                  Stream stream) {
+  constexpr std::uint32_t kDomainTag = 0x5349474eu;  // "SIGN": separates key derivation from draws
+  const RngKey seed_key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+  const Bits4 h = philox(seed_key, replicate, node, static_cast<std::uint32_t>(stream), kDomainTag);
+  return RngKey{h.v[0], h.v[1]};
+}
+
+// Uniform in the open interval (0, 1) from 32 bits: (k + 1/2) / 2^32.
+SIGNRATE_INLINE double uniform_open32(std::uint32_t k) {
+  return (static_cast<double>(k) + 0.5) * 2.3283064365386963e-10;
+}
+
+// Uniform in (0, 1) with 53 bits from two words: (k + 1/2) / 2^53.
+SIGNRATE_INLINE double uniform_open53(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
+  return (static_cast<double>(k) + 0.5) * 1.1102230246251565e-16;
+}
+
+// One standard normal by Box-Muller from three words: a 53-bit radius uniform and a 32-bit angle.
+SIGNRATE_INLINE double normal_from_bits(std::uint32_t r_hi, std::uint32_t r_lo,
+                                        std::uint32_t angle) {
+  const double u = uniform_open53(r_hi, r_lo);
+  double s, c;
+  hdm::sincos_turns(angle, &s, &c);
+  return hdm::sqrt(-2.0 * hdm::log(u)) * c;
+}
+
+}  // namespace signrate

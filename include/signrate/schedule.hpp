@@ -1,0 +1,26 @@
+#pragma once
+// Step-size and momentum schedules: eta and beta as functions of the horizon T and the dimension
+// d, constant over the run (THEORY.md, Theorems 1 and 2).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signrate/spec.hpp"
+
+namespace signrate {
+
+struct ScheduleValues {
+  double eta = 0.0;
+  double beta = 1.0;  // weight of the new gradient, in (0, 1]
+  nlohmann::json resolved;
+};
+
+const std::vector<ComponentInfo>& schedule_registry();
+// theorem1: beta = T^-1/2, eta = d^-1/2 T^-3/4; theorem2: beta = T^-1/2, eta = T^-3/4 (each times
+// optional eta_scale, beta_scale); constant; power (eta = c d^a T^b, beta likewise).
+// A beta outside (0, 1] or a non-positive eta is a SpecError, never clamped.
+ScheduleValues make_schedule(const ParsedSpec& spec, std::uint32_t d, std::uint32_t T);
+
+}  // namespace signrate

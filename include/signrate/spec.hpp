@@ -1,0 +1,97 @@
+#pragma once
+// Component specs: "name" or "name:key=value,key=value" (or the same as a JSON object
+// {"name": ..., "key": value}), checked against the component's declared parameters.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace signrate {
+
+// One declared parameter of a component: its key, default (as text; empty if it has none and
+// is optional), the allowed values in words, and a line of help.
+struct ParamInfo {
+  std::string key;
+  std::string default_value;
+  std::string allowed;
+  std::string help;
+};
+
+// What --help lists for a problem, oracle, method or schedule.
+struct ComponentInfo {
+  std::string name;
+  std::string summary;
+  std::vector<ParamInfo> params;
+  std::vector<std::string> aliases = {};
+};
+
+// A spec as the user wrote it, before validation.
+struct ParsedSpec {
+  std::string name;
+  std::map<std::string, std::string> values;
+};
+
+// Parses "name:key=value,...". Throws SpecError naming the text on a syntax error.
+ParsedSpec parse_spec(const std::string& text, const std::string& what);
+// Accepts a JSON string (the text form) or an object {"name": ..., key: value, ...}.
+ParsedSpec parse_spec(const nlohmann::json& j, const std::string& what);
+
+// Finds the component named by spec.name (or one of its aliases) in a registry; throws a
+// SpecError that lists the allowed names otherwise.
+const ComponentInfo& find_component(const std::vector<ComponentInfo>& registry,
+                                    const std::string& name, const std::string& what);
+
+// The domain of a real parameter, with the words used in error messages.
+struct Domain {
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  bool lo_open = false;
+  bool hi_open = false;
+  std::string describe() const;
+  bool contains(double v) const;
+};
+Domain positive();
+Domain nonnegative();
+Domain open_unit();    // (0, 1)
+Domain half_open_unit();  // (0, 1]
+Domain any_real();
+Domain at_least(double lo);
+
+// Reads a validated spec's parameters, filling defaults and recording the resolved values.
+// Every key the user gave must be declared; every value must parse and lie in its domain.
+class Params {
+ public:
+  Params(const ComponentInfo& info, const ParsedSpec& spec, std::string what);
+
+  bool given(const std::string& key) const;
+  double real(const std::string& key, const Domain& domain);
+  std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi);
+  std::string choice(const std::string& key, const std::vector<std::string>& allowed);
+  std::vector<double> real_list(const std::string& key, const Domain& domain);
+
+  // Throws a SpecError "<what> <name>: <message>".
+  [[noreturn]] void fail(const std::string& message) const;
+
+  // {"name": canonical name, key: value...} for every parameter read.
+  const nlohmann::json& resolved() const { return resolved_; }
+  const std::string& name() const { return info_.name; }
+
+ private:
+  std::string raw(const std::string& key) const;
+  const ParamInfo& declared(const std::string& key) const;
+  const ComponentInfo& info_;
+  ParsedSpec spec_;
+  std::string what_;
+  nlohmann::json resolved_;
+};
+
+// "name:key=value,..." from a resolved JSON object (the text form of a resolved spec).
+std::string spec_text(const nlohmann::json& resolved);
+
+// Text of a double that reads back to the same value, shortest form.
+std::string format_real(double v);
+
+}  // namespace signrate

@@ -1,0 +1,194 @@
+// The oracle registry: names, parameters and declared moments of every noise law, and the
+// per-coordinate scale profile (THEORY.md, Assumptions 4 and 5) shared by all of them.
+#include <cmath>
+#include <limits>
+
+#include "signrate/error.hpp"
+#include "signrate/oracle.hpp"
+
+namespace signrate {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Parameters every oracle takes: how the per-coordinate scales are laid out and normalized.
+std::vector<ParamInfo> profile_params(const std::string& law_default, const std::string& norm_default) {
+  return {
+      {"sigma", "1", "> 0",
+       "the norm (see norm) of the per-coordinate scale vector; with finite variance and norm=l2 "
+       "this is Assumption 4's sigma: E||xi||^2 = sigma^2 / batch"},
+      {"law", law_default, "const, power, spikes",
+       "per-coordinate profile: const (all equal), power (scale_i ~ i^-decay), spikes (the first "
+       "`spikes` coordinates `ratio` times larger)"},
+      {"decay", "1", ">= 0", "exponent of the power law"},
+      {"spikes", "1", "integer >= 0", "how many large coordinates under law=spikes"},
+      {"ratio", "10", "> 0", "how much larger the spiked coordinates are"},
+      {"norm", norm_default, "l2, l1", "which norm of the scale vector equals sigma"},
+  };
+}
+
+std::vector<ParamInfo> with_profile(std::vector<ParamInfo> own, const std::string& law_default = "const",
+                                    const std::string& norm_default = "l2") {
+  for (auto& p : profile_params(law_default, norm_default)) own.push_back(p);
+  return own;
+}
+
+std::vector<double> make_profile(Params& params, std::uint32_t d) {
+  const double sigma = params.real("sigma", positive());
+  const std::string law = params.choice("law", {"const", "power", "spikes"});
+  const std::string norm = params.choice("norm", {"l2", "l1"});
+  std::vector<double> s(d, 1.0);
+  if (law == "power") {
+    const double decay = params.real("decay", nonnegative());
+    for (std::uint32_t i = 0; i < d; ++i) s[i] = std::pow(static_cast<double>(i + 1), -decay);
+  } else if (law == "spikes") {
+    const auto k = params.integer("spikes", 0, d);
+    const double ratio = params.real("ratio", positive());
+    for (std::int64_t i = 0; i < k; ++i) s[i] = ratio;
+  }
+  double n = 0.0;
+  for (double v : s) n += norm == "l1" ? v : v * v;
+  if (norm == "l2") n = std::sqrt(n);
+  for (double& v : s) v *= sigma / n;
+  return s;
+}
+
+const std::vector<ComponentInfo>& registry_storage() {
+  static const std::vector<ComponentInfo> registry = {
+      {"gaussian", "N(0, sigma^2/d) per coordinate (E||xi||^2 = sigma^2): symmetric, unimodal",
+       with_profile({})},
+      {"separable-gaussian",
+       "Gaussian with a per-coordinate profile sigma_i (Assumption 5); reports ||sigma||_1 and ||sigma||_2",
+       with_profile({}, "power", "l1")},
+      {"student-t",
+       "Student-t with nu degrees of freedom, scaled to the declared variance for nu > 2; nu <= 2 has "
+       "infinite variance and sigma is then a scale",
+       with_profile({{"nu", "3", "> 0", "degrees of freedom"}})},
+      {"lomax",
+       "symmetric Lomax (Pareto II) heavy tail, P(|X| > x) = (1+x)^-alpha, scaled to the declared "
+       "variance for alpha > 2 (a scale otherwise)",
+       with_profile({{"alpha", "3", "> 0", "tail index"}}), {"pareto"}},
+      {"two-point",
+       "asymmetric, mean zero: +a with probability p, -a p/(1-p) otherwise (a from sigma, or given)",
+       with_profile({{"p", "0.2", "in (0, 1)", "probability of the positive atom"},
+                     {"a", "", "> 0", "the positive atom per coordinate (overrides sigma and law)"}})},
+      {"lognormal", "centered lognormal exp(sZ) - exp(s^2/2), scaled: skewed, unimodal",
+       with_profile({{"s", "1", "> 0", "log-scale shape"}})},
+      {"bimodal",
+       "symmetric mixture of N(+-m, 1-m^2), scaled: two bumps for m > 1/sqrt(2) (not unimodal)",
+       with_profile({{"m", "0.95", "in [0, 1)", "bump position in standard units"}})},
+      {"uniform", "uniform on (-sqrt 3, sqrt 3), scaled: bounded, symmetric", with_profile({})},
+      {"rademacher", "+-1 with probability 1/2, scaled: bounded, symmetric, two atoms", with_profile({})},
+  };
+  return registry;
+}
+
+}  // namespace
+
+const std::vector<ComponentInfo>& oracle_registry() { return registry_storage(); }
+
+Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch) {
+  const ComponentInfo& info = find_component(oracle_registry(), spec.name, "oracle");
+  Params params(info, spec, "oracle");
+  if (batch < 1) params.fail("batch=" + std::to_string(batch) + " is not allowed; allowed: >= 1");
+  Oracle o;
+  o.batch = batch;
+  const std::string& name = info.name;
+  if (name == "gaussian" || name == "separable-gaussian") {
+    o.law = {NoiseShape::kGaussian, 0.0, 1.0};
+  } else if (name == "student-t") {
+    const double nu = params.real("nu", positive());
+    o.law = {NoiseShape::kStudentT, nu, nu > 2 ? std::sqrt((nu - 2) / nu) : 1.0};
+    o.traits.finite_variance = nu > 2;
+    o.traits.heavy_tailed = true;
+  } else if (name == "lomax") {
+    const double alpha = params.real("alpha", positive());
+    o.law = {NoiseShape::kLomax, alpha, alpha > 2 ? std::sqrt((alpha - 1) * (alpha - 2) / 2) : 1.0};
+    o.traits.finite_variance = alpha > 2;
+    o.traits.heavy_tailed = true;
+  } else if (name == "two-point") {
+    const double p = params.real("p", open_unit());
+    o.law = {NoiseShape::kTwoPoint, p, std::sqrt((1 - p) / p)};
+    o.traits.symmetric = p == 0.5;
+    o.traits.unimodal = false;
+    o.traits.bounded = true;
+    o.traits.bound = o.law.unit * std::max(1.0, p / (1 - p));
+    if (params.given("a")) {
+      const double a = params.real("a", positive());
+      o.scale.assign(d, a * std::sqrt(p / (1 - p)));
+    }
+  } else if (name == "lognormal") {
+    const double s = params.real("s", positive());
+    o.law = {NoiseShape::kLognormal, s, 1.0 / std::sqrt(std::expm1(s * s) * std::exp(s * s))};
+    o.traits.symmetric = false;
+  } else if (name == "bimodal") {
+    const double m = params.real("m", Domain{0.0, 1.0, false, true});
+    o.law = {NoiseShape::kBimodal, m, 1.0};
+    o.traits.unimodal = m <= 1.0 / std::sqrt(2.0);
+  } else if (name == "uniform") {
+    o.law = {NoiseShape::kUniform, 0.0, 1.0};
+    o.traits.bounded = true;
+    o.traits.bound = std::sqrt(3.0);
+  } else if (name == "rademacher") {
+    o.law = {NoiseShape::kRademacher, 0.0, 1.0};
+    o.traits.unimodal = false;
+    o.traits.bounded = true;
+    o.traits.bound = 1.0;
+  }
+  if (o.scale.empty()) o.scale = make_profile(params, d);
+  o.resolved = params.resolved();
+  return o;
+}
+
+std::vector<double> Oracle::sigma() const {
+  std::vector<double> s(scale);
+  for (double& v : s) v /= std::sqrt(static_cast<double>(batch));
+  return s;
+}
+
+double Oracle::sigma_l1() const {
+  if (!traits.finite_variance) return kInf;
+  double n = 0;
+  for (double v : sigma()) n += v;
+  return n;
+}
+
+double Oracle::sigma_l2() const {
+  if (!traits.finite_variance) return kInf;
+  double n = 0;
+  for (double v : sigma()) n += v * v;
+  return std::sqrt(n);
+}
+
+double Oracle::noise_bound() const {
+  if (!traits.bounded) return kInf;
+  double m = 0;
+  for (double v : scale) m = std::max(m, v);
+  return m * traits.bound;
+}
+
+nlohmann::json Oracle::declared() const {
+  nlohmann::json j;
+  const auto number_or_inf = [](double v) -> nlohmann::json {
+    if (std::isinf(v)) return "inf";
+    return v;
+  };
+  j["variance_total"] = number_or_inf(traits.finite_variance ? sigma_l2() * sigma_l2() : kInf);
+  j["sigma_l2"] = number_or_inf(sigma_l2());
+  j["sigma_l1"] = number_or_inf(sigma_l1());
+  double lo = kInf, hi = 0;
+  for (double v : sigma()) lo = std::min(lo, v), hi = std::max(hi, v);
+  j["sigma_coordinate_min"] = traits.finite_variance ? nlohmann::json(lo) : nlohmann::json("inf");
+  j["sigma_coordinate_max"] = traits.finite_variance ? nlohmann::json(hi) : nlohmann::json("inf");
+  j["batch"] = batch;
+  j["symmetric"] = traits.symmetric;
+  j["unimodal"] = traits.unimodal;
+  j["bounded"] = traits.bounded;
+  j["bound"] = number_or_inf(noise_bound());
+  j["finite_variance"] = traits.finite_variance;
+  j["heavy_tailed"] = traits.heavy_tailed;
+  return j;
+}
+
+}  // namespace signrate

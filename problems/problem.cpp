@@ -1,0 +1,76 @@
+// The problem registry and the parts every problem shares.
+#include <cmath>
+#include <limits>
+
+#include "signrate/error.hpp"
+#include "signrate/problem.hpp"
+
+namespace signrate {
+
+const std::vector<ComponentInfo>& problem_registry() {
+  static const std::vector<ComponentInfo> registry = {
+      problems::quadratic_info(), problems::diag_quadratic_info(), problems::lowrank_quadratic_info(),
+      problems::nonconvex_separable_info(), problems::rosenbrock_info()};
+  return registry;
+}
+
+Problem make_problem(const ParsedSpec& spec, std::uint32_t d) {
+  const ComponentInfo& info = find_component(problem_registry(), spec.name, "problem");
+  Params params(info, spec, "problem");
+  Problem p;
+  if (info.name == "quadratic") p = problems::make_quadratic(params, d);
+  else if (info.name == "diag-quadratic") p = problems::make_diag_quadratic(params, d);
+  else if (info.name == "lowrank-quadratic") p = problems::make_lowrank_quadratic(params, d);
+  else if (info.name == "nonconvex-separable") p = problems::make_nonconvex_separable(params, d);
+  else p = problems::make_rosenbrock(params, d);
+  p.name = info.name;
+  p.resolved = params.resolved();
+  const double f1 = p.value(p.x0.data());
+  p.constants.delta = p.constants.has_f_star ? f1 - p.constants.f_star
+                                             : std::numeric_limits<double>::infinity();
+  return p;
+}
+
+double Problem::value(const double* x) const {
+  if (!separable) return dense->value(x);
+  const SeparableView v = separable_view();
+  double f = 0.0;
+  for (std::uint32_t i = 0; i < dim(); ++i) f += separable_value(v, x[i], i);
+  return f;
+}
+
+void Problem::gradient(const double* x, double* g) const {
+  if (!separable) return dense->gradient(x, g);
+  const SeparableView v = separable_view();
+  for (std::uint32_t i = 0; i < dim(); ++i) g[i] = separable_grad(v, x[i], i);
+}
+
+double Problem::gap(const double* x) const {
+  return constants.has_f_star ? value(x) - constants.f_star : std::numeric_limits<double>::quiet_NaN();
+}
+
+nlohmann::json Problem::declared() const {
+  const auto num = [](double v) -> nlohmann::json {
+    if (std::isinf(v)) return "inf";
+    return v;
+  };
+  nlohmann::json j;
+  j["f_star"] = constants.has_f_star ? nlohmann::json(constants.f_star) : nlohmann::json("-inf");
+  j["delta"] = num(constants.delta);
+  j["L"] = num(constants.L);
+  j["L_inf"] = num(constants.L_inf);
+  double l1 = 0, lmax = 0;
+  for (double v : constants.L_vec) l1 += v, lmax = std::max(lmax, v);
+  j["L_vec_l1"] = constants.L_vec.empty() ? nlohmann::json("inf") : nlohmann::json(l1);
+  j["L_vec_max"] = constants.L_vec.empty() ? nlohmann::json("inf") : nlohmann::json(lmax);
+  j["G"] = num(constants.G);
+  j["separable"] = separable;
+  j["assumptions"] = {{"1", !constants.L_vec.empty()},
+                      {"2", std::isfinite(constants.L)},
+                      {"3", std::isfinite(constants.L_inf)},
+                      {"9", std::isfinite(constants.G)},
+                      {"f_star_finite", constants.has_f_star}};
+  return j;
+}
+
+}  // namespace signrate

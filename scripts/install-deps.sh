@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package signrate needs to build, test and benchmark.
+# Idempotent and non-interactive: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libeigen3-dev            # linear algebra (non-separable problems)
+  librandom123-dev         # counter-based Philox streams
+  libboost-dev             # Boost.Random and Boost.Math (reference CDFs in tests)
+  libcli11-dev             # command line
+  nlohmann-json3-dev       # JSON in and out
+  libgtest-dev libgmock-dev googletest
+  libbenchmark-dev         # Google Benchmark
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all packages present"
+fi

@@ -1,0 +1,42 @@
+#include "catalogue.hpp"
+
+#include <sstream>
+
+#include "signrate/method.hpp"
+#include "signrate/oracle.hpp"
+#include "signrate/problem.hpp"
+#include "signrate/schedule.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+void list(std::ostringstream& out, const char* title, const std::vector<ComponentInfo>& registry) {
+  out << title << ":\n";
+  for (const auto& c : registry) {
+    out << "  " << c.name;
+    for (const auto& a : c.aliases) out << " (alias " << a << ")";
+    out << " - " << c.summary << "\n";
+    for (const auto& p : c.params) {
+      out << "      " << p.key << "=" << (p.default_value.empty() ? "<none>" : p.default_value) << "  ("
+          << p.allowed << ")";
+      if (!p.help.empty()) out << " " << p.help;
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string catalogue() {
+  std::ostringstream out;
+  out << "\nA SPEC is name or name:key=value,key=value (a list value separates items with '/').\n\n";
+  list(out, "Problems (--problem)", problem_registry());
+  list(out, "Oracles (--oracle)", oracle_registry());
+  list(out, "Methods (--method)", method_registry());
+  list(out, "Schedules (--schedule; default theorem1, theorem2 for signsgd-sim)", schedule_registry());
+  out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input.\n";
+  return out.str();
+}
+
+}  // namespace signrate::cli

@@ -1,0 +1,37 @@
+// signrate: the command-line front end. It parses, dispatches and writes; the work is in the library.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "catalogue.hpp"
+#include "run_command.hpp"
+#include "signrate/error.hpp"
+#include "signrate/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"signrate: check by simulation what the theory of sign-based optimizers promises"};
+  app.set_version_flag("--version", signrate::kVersion);
+  app.require_subcommand(1);
+  app.footer(signrate::cli::catalogue());
+  int exit_code = 0;
+  signrate::cli::add_run_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "signrate: error: " << e.what() << " (see signrate --help)\n";
+    return 2;
+  } catch (const signrate::SpecError& e) {
+    std::cerr << "signrate: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "signrate: error: " << e.what() << "\n";
+    return 1;
+  }
+  return exit_code;
+}

@@ -1,0 +1,159 @@
+// The CPU engine: threads take whole replicates (a replicate's numbers never depend on which
+// thread ran it), and each replicate runs step-major over tiles of `block` coordinates.
+// Norms are summed in 8 lanes by coordinate index (lane = i mod 8, combined in a fixed tree),
+// so neither the tile size nor the thread count changes a single bit of the result.
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "signrate/engine.hpp"
+#include "signrate/error.hpp"
+
+namespace signrate {
+
+namespace {
+
+constexpr std::uint32_t kLanes = 8;
+
+struct Lanes {
+  double v[kLanes] = {};
+  double total() const { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+};
+
+struct Norms {
+  double l1, l2;
+};
+
+Norms gradient_norms(const Problem& p, const std::vector<double>& x, std::vector<double>& g) {
+  p.gradient(x.data(), g.data());
+  Lanes a1, a2;
+  for (std::uint32_t i = 0; i < g.size(); ++i) {
+    a1.v[i % kLanes] += std::fabs(g[i]);
+    a2.v[i % kLanes] += g[i] * g[i];
+  }
+  return {a1.total(), std::sqrt(a2.total())};
+}
+
+void run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, RunResult& out) {
+  const Problem& problem = e.problem;
+  const Method& method = e.method;
+  const std::uint32_t d = problem.dim(), T = e.spec.T;
+  const bool separable = problem.separable, extrapolate = method.extrapolate, two_phase = method.two_phase();
+  const SeparableView sv = problem.separable_view();
+  const OracleView ov = e.oracle.view();
+  const RngKey key = derive_key(e.spec.seed, r, 0, Stream::kOracleNoise);
+  const double f_star = problem.constants.has_f_star ? problem.constants.f_star : std::nan("");
+
+  std::vector<double> x(problem.x0), m(d, 0.0), s(d, 0.0), noise(block);
+  if (extrapolate) s = x;  // x_0 := x_1, so the first query point is x_1
+  std::vector<double> g_true(separable ? 0 : d), g_query(separable || !extrapolate ? 0 : d), y;
+  if (!separable && extrapolate) y.resize(d);
+
+  RunResult::Trace& trace = out.traces[r];
+  std::size_t next_checkpoint = 0;
+  double sum_l1 = 0.0, sum_l2 = 0.0;
+  for (std::uint32_t t = 1; t <= T; ++t) {
+    const MethodCoeffs c = method.coeffs_at(t);
+    const bool record = t == e.checkpoints[next_checkpoint];
+    double gap = std::nan("");
+    if (!separable) {
+      problem.gradient(x.data(), g_true.data());
+      if (record) gap = problem.value(x.data()) - f_star;
+      if (extrapolate) {
+        for (std::uint32_t i = 0; i < d; ++i) y[i] = extrapolated_point(c.beta, x[i], s[i]);
+        problem.gradient(y.data(), g_query.data());
+      }
+    }
+    Lanes l1, l2, fval, ef_l1;
+    for (std::uint32_t i0 = 0; i0 < d; i0 += block) {
+      const std::uint32_t n = std::min(block, d - i0);
+      for (std::uint32_t j = 0; j < n; ++j) noise[j] = oracle_noise(ov, key, t, i0 + j);
+      for (std::uint32_t j = 0; j < n; ++j) {
+        const std::uint32_t i = i0 + j, lane = j % kLanes;
+        const double gt = separable ? separable_grad(sv, x[i], i) : g_true[i];
+        l1.v[lane] += std::fabs(gt);
+        l2.v[lane] += gt * gt;
+        if (record && separable) fval.v[lane] += separable_value(sv, x[i], i);
+        double gq = gt;
+        if (extrapolate) gq = separable ? separable_grad(sv, extrapolated_point(c.beta, x[i], s[i]), i) : g_query[i];
+        const double g = gq + noise[j];
+        if (two_phase) {
+          ef_l1.v[lane] += ef_accumulate(c, g, m[i]);
+        } else {
+          method_step(c, g, x[i], m[i], s[i]);
+        }
+      }
+    }
+    const double n1 = l1.total(), n2 = std::sqrt(l2.total());
+    if (!std::isfinite(n1) || !std::isfinite(n2))
+      throw RunError("the run diverged: ||grad f(x_t)|| is not finite at replicate " + std::to_string(r) +
+                     ", step t=" + std::to_string(t) + " (lower eta, or check the schedule)");
+    sum_l1 += n1;
+    sum_l2 += n2;
+    if (two_phase) {
+      const double scale = ef_l1.total() / d;
+      for (std::uint32_t i = 0; i < d; ++i) ef_apply(scale, x[i], m[i]);
+    }
+    if (record) {
+      if (separable) gap = fval.total() - f_star;
+      trace.M1.push_back(sum_l1 / t);
+      trace.M2.push_back(sum_l2 / t);
+      trace.grad_l1.push_back(n1);
+      trace.grad_l2.push_back(n2);
+      trace.gap.push_back(gap);
+      ++next_checkpoint;
+    }
+  }
+  std::vector<double> g(d);
+  const Norms final_norms = gradient_norms(problem, x, g);
+  if (!std::isfinite(final_norms.l1))
+    throw RunError("the run diverged: the final iterate of replicate " + std::to_string(r) + " is not finite");
+  out.M1[r] = sum_l1 / T;
+  out.M2[r] = sum_l2 / T;
+  out.final_grad_l1[r] = final_norms.l1;
+  out.final_grad_l2[r] = final_norms.l2;
+  out.final_gap[r] = problem.value(x.data()) - f_star;
+}
+
+}  // namespace
+
+RunResult run_cpu(const Experiment& e, const EngineOptions& options) {
+  if (options.block == 0 || options.block % kLanes != 0)
+    throw SpecError("block=" + std::to_string(options.block) + " is not allowed; allowed: a positive multiple of 8");
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint32_t R = e.spec.replicates;
+  RunResult out;
+  for (auto* v : {&out.M1, &out.M2, &out.final_grad_l1, &out.final_grad_l2, &out.final_gap}) v->assign(R, 0.0);
+  out.traces.resize(R);
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min<unsigned>(threads, R);
+
+  std::atomic<std::uint32_t> next{0};
+  std::mutex error_mutex;
+  std::uint32_t error_replicate = std::numeric_limits<std::uint32_t>::max();
+  std::exception_ptr error;
+  const auto worker = [&] {
+    for (std::uint32_t r = next++; r < R; r = next++) {
+      try {
+        run_replicate(e, options.block, r, out);
+      } catch (...) {
+        // Report the lowest failing replicate, so the message is the same for any thread count.
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (r < error_replicate) error_replicate = r, error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+  out.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace signrate

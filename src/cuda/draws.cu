@@ -1,0 +1,81 @@
+// The host-device per-coordinate code (oracles, methods) compiled by nvcc and launched as
+// kernels. The GPU engine will launch the same functions; these kernels let tests compare a
+// device's bits with the CPU's (tests/test_cuda.cpp).
+#include <cuda_runtime.h>
+
+#include "signrate/cuda_check.hpp"
+
+namespace signrate::cuda {
+
+namespace {
+
+__global__ void noise_kernel(OracleView view, RngKey key, std::uint32_t t, std::uint32_t d, double* out) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < d) out[i] = signrate::oracle_noise(view, key, t, i);
+}
+
+__global__ void step_kernel(MethodCoeffs c, const double* g, double* x, double* m, double* s, std::uint32_t d) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < d) signrate::method_step(c, g[i], x[i], m[i], s[i]);
+}
+
+void check(cudaError_t err, const char* what) {
+  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
+}
+
+template <class T>
+T* to_device(const std::vector<T>& v) {
+  T* p = nullptr;
+  check(cudaMalloc(&p, v.size() * sizeof(T) + 1), "cudaMalloc");
+  check(cudaMemcpy(p, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice), "cudaMemcpy");
+  return p;
+}
+
+template <class T>
+void to_host(T* p, std::vector<T>& v) {
+  check(cudaMemcpy(v.data(), p, v.size() * sizeof(T), cudaMemcpyDeviceToHost), "cudaMemcpy");
+  check(cudaFree(p), "cudaFree");
+}
+
+}  // namespace
+
+bool device_available(std::string* why) {
+  int n = 0;
+  const cudaError_t err = cudaGetDeviceCount(&n);
+  if (err != cudaSuccess) {
+    *why = std::string("no CUDA device: ") + cudaGetErrorString(err);
+    return false;
+  }
+  if (n == 0) {
+    *why = "no CUDA device: cudaGetDeviceCount returned 0";
+    return false;
+  }
+  return true;
+}
+
+std::vector<double> oracle_noise(const NoiseLaw& law, const std::vector<double>& scale, std::uint32_t batch,
+                                 RngKey key, std::uint32_t t) {
+  const auto d = static_cast<std::uint32_t>(scale.size());
+  double* dscale = to_device(scale);
+  std::vector<double> out(d);
+  double* dout = to_device(out);
+  noise_kernel<<<(d + 127) / 128, 128>>>(OracleView{law, dscale, batch}, key, t, d, dout);
+  check(cudaGetLastError(), "noise_kernel");
+  to_host(dout, out);
+  check(cudaFree(dscale), "cudaFree");
+  return out;
+}
+
+void method_step(const MethodCoeffs& c, const std::vector<double>& g, std::vector<double>& x,
+                 std::vector<double>& m, std::vector<double>& s) {
+  const auto d = static_cast<std::uint32_t>(g.size());
+  double *dg = to_device(g), *dx = to_device(x), *dm = to_device(m), *ds = to_device(s);
+  step_kernel<<<(d + 127) / 128, 128>>>(c, dg, dx, dm, ds, d);
+  check(cudaGetLastError(), "step_kernel");
+  to_host(dx, x);
+  to_host(dm, m);
+  to_host(ds, s);
+  check(cudaFree(dg), "cudaFree");
+}
+
+}  // namespace signrate::cuda
