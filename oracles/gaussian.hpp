@@ -1,5 +1,5 @@
 #pragma once
-// Gaussian noise: N(0, 1) per draw by Box-Muller (53-bit radius, 32-bit angle).
+// Gaussian noise: N(0, 1) per draw by Box-Muller (52-bit radius, 32-bit angle).
 // Symmetric, unimodal, unbounded, finite variance.
 #include "signrate/rng.hpp"
 

@@ -9,7 +9,7 @@ namespace signrate::laws {
 SIGNRATE_INLINE double draw_lomax(double alpha, RngKey key, std::uint32_t t, std::uint32_t i,
                                   std::uint32_t b) {
   const Bits4 r = philox(key, t, i, b, 0);
-  const double u = uniform_open53(r.v[0], r.v[1]);
+  const double u = uniform_open52(r.v[0], r.v[1]);
   const double l = hdm::exp(-hdm::log(u) / alpha) - 1.0;
   return (r.v[2] & 1u) ? l : -l;
 }

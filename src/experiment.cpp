@@ -73,9 +73,12 @@ MeanStderr mean_stderr(const std::vector<double>& values) {
 
 namespace {
 
+// JSON has no NaN or infinity: a missing value (no f*, one replicate's stderr) is null.
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
 nlohmann::json stat_json(const std::vector<double>& values) {
   const MeanStderr s = mean_stderr(values);
-  return {{"mean", s.mean}, {"stderr", s.stderr_}};
+  return {{"mean", number_or_null(s.mean)}, {"stderr", number_or_null(s.stderr_)}};
 }
 
 // The replicates' values of one checkpoint quantity.
@@ -109,15 +112,20 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
                   {"final_grad_l1", stat_json(r.final_grad_l1)},
                   {"final_grad_l2", stat_json(r.final_grad_l2)},
                   {"final_gap", stat_json(r.final_gap)}};
-  j["per_replicate"] = {{"M1", r.M1}, {"M2", r.M2}, {"final_grad_l1", r.final_grad_l1},
-                        {"final_grad_l2", r.final_grad_l2}, {"final_gap", r.final_gap}};
+  const auto list = [](const std::vector<double>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (double x : v) a.push_back(number_or_null(x));
+    return a;
+  };
+  j["per_replicate"] = {{"M1", list(r.M1)}, {"M2", list(r.M2)}, {"final_grad_l1", list(r.final_grad_l1)},
+                        {"final_grad_l2", list(r.final_grad_l2)}, {"final_gap", list(r.final_gap)}};
   nlohmann::json cps = nlohmann::json::array();
   for (std::size_t k = 0; k < e.checkpoints.size(); ++k) {
     nlohmann::json row = {{"t", e.checkpoints[k]}};
     for (const auto& [name, field] : kTraceFields) {
       const MeanStderr s = mean_stderr(column(r, k, field));
-      row[name] = s.mean;
-      row[std::string(name) + "_stderr"] = s.stderr_;
+      row[name] = number_or_null(s.mean);
+      row[std::string(name) + "_stderr"] = number_or_null(s.stderr_);
     }
     cps.push_back(row);
   }

@@ -35,10 +35,10 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
   RunSpec spec;
   constexpr std::uint64_t kMax32 = std::numeric_limits<std::uint32_t>::max();
   for (const auto& [key, value] : j.items()) {
-    if (key == "problem") spec.problem = parse_spec(value, "problem");
-    else if (key == "oracle") spec.oracle = parse_spec(value, "oracle");
-    else if (key == "method") spec.method = parse_spec(value, "method");
-    else if (key == "schedule") spec.schedule = parse_spec(value, "schedule");
+    if (key == "problem") spec.problem = parse_spec_json(value, "problem");
+    else if (key == "oracle") spec.oracle = parse_spec_json(value, "oracle");
+    else if (key == "method") spec.method = parse_spec_json(value, "method");
+    else if (key == "schedule") spec.schedule = parse_spec_json(value, "schedule");
     else if (key == "d") spec.d = static_cast<std::uint32_t>(parse_count("d", value, 1, kMax32));
     else if (key == "T") spec.T = static_cast<std::uint32_t>(parse_count("T", value, 1, kMax32 - 1));
     else if (key == "replicates") spec.replicates = static_cast<std::uint32_t>(parse_count("replicates", value, 1, kMax32));

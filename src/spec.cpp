@@ -59,7 +59,7 @@ ParsedSpec parse_spec(const std::string& text, const std::string& what) {
   return spec;
 }
 
-ParsedSpec parse_spec(const nlohmann::json& j, const std::string& what) {
+ParsedSpec parse_spec_json(const nlohmann::json& j, const std::string& what) {
   if (j.is_string()) return parse_spec(j.get<std::string>(), what);
   if (!j.is_object() || !j.contains("name") || !j["name"].is_string())
     throw SpecError(what + " must be a string \"name:key=value\" or an object with a \"name\"");

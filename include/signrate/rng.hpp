@@ -55,16 +55,18 @@ SIGNRATE_INLINE double uniform_open32(std::uint32_t k) {
   return (static_cast<double>(k) + 0.5) * 2.3283064365386963e-10;
 }
 
-// Uniform in (0, 1) with 53 bits from two words: (k + 1/2) / 2^53.
-SIGNRATE_INLINE double uniform_open53(std::uint32_t hi, std::uint32_t lo) {
-  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
-  return (static_cast<double>(k) + 0.5) * 1.1102230246251565e-16;
+// Uniform in the open interval (0, 1) on the finest grid a double holds exactly: (k + 1/2) / 2^52
+// for the top 52 bits k of two words (k + 1/2 needs 53 significant bits, so nothing rounds and
+// the extremes are 2^-53 and 1 - 2^-53).
+SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12;
+  return (static_cast<double>(k) + 0.5) * 2.220446049250313e-16;
 }
 
-// One standard normal by Box-Muller from three words: a 53-bit radius uniform and a 32-bit angle.
+// One standard normal by Box-Muller from three words: a 52-bit radius uniform and a 32-bit angle.
 SIGNRATE_INLINE double normal_from_bits(std::uint32_t r_hi, std::uint32_t r_lo,
                                         std::uint32_t angle) {
-  const double u = uniform_open53(r_hi, r_lo);
+  const double u = uniform_open52(r_hi, r_lo);
   double s, c;
   hdm::sincos_turns(angle, &s, &c);
   return hdm::sqrt(-2.0 * hdm::log(u)) * c;

@@ -37,7 +37,7 @@ struct ParsedSpec {
 // Parses "name:key=value,...". Throws SpecError naming the text on a syntax error.
 ParsedSpec parse_spec(const std::string& text, const std::string& what);
 // Accepts a JSON string (the text form) or an object {"name": ..., key: value, ...}.
-ParsedSpec parse_spec(const nlohmann::json& j, const std::string& what);
+ParsedSpec parse_spec_json(const nlohmann::json& j, const std::string& what);
 
 // Finds the component named by spec.name (or one of its aliases) in a registry; throws a
 // SpecError that lists the allowed names otherwise.

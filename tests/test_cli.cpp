@@ -1,0 +1,147 @@
+// The command line as a user meets it: outputs, --spec round trip, --help, and bad input
+// (a one-line error naming the value, exit code 2, no output file written or touched).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "signrate/method.hpp"
+#include "signrate/oracle.hpp"
+#include "signrate/problem.hpp"
+#include "signrate/schedule.hpp"
+
+namespace signrate {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+Outcome cli(const std::string& args) {
+  const std::string cmd = std::string(SIGNRATE_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), out};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("signrate_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+nlohmann::json read_json(const std::string& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+TEST_F(Cli, RunWritesTheDocumentedJsonAndCsv) {
+  const Outcome o = cli("run --problem quadratic --oracle gaussian:sigma=1 --method smm --schedule theorem1 "
+                        "--d 32 --T 256 --replicates 4 --seed 1 --out " + path("run.json") + " --csv " + path("run.csv"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json j = read_json(path("run.json"));
+  for (const char* key : {"M1", "M2", "final_grad_l1", "final_grad_l2", "final_gap"}) {
+    EXPECT_TRUE(j["metrics"][key]["mean"].is_number()) << key;
+    EXPECT_TRUE(j["metrics"][key]["stderr"].is_number()) << key;
+  }
+  EXPECT_EQ(j["version"], "0.1.0");
+  EXPECT_EQ(j["seed"], 1);
+  EXPECT_EQ(j["spec"]["oracle"]["sigma"], 1.0);
+  EXPECT_EQ(j["spec"]["schedule"]["name"], "theorem1");
+  EXPECT_EQ(j["checkpoints"].back()["t"], 256);
+  EXPECT_EQ(j["checkpoints"].back()["M1"], j["metrics"]["M1"]["mean"]);
+  std::ifstream csv(path("run.csv"));
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("t,M1,M1_stderr,M2,M2_stderr", 0), 0u) << header;
+}
+
+TEST_F(Cli, TheEchoedSpecRunsAgainToTheSameNumbers) {
+  ASSERT_EQ(cli("run --problem diag-quadratic:law=power --oracle student-t:nu=5 --method signum:mu=0.8 "
+                "--schedule constant:eta=0.01 --d 16 --T 200 --replicates 3 --seed 9 --batch 2 --out " +
+                path("a.json")).code, 0);
+  const nlohmann::json a = read_json(path("a.json"));
+  std::ofstream(path("spec.json")) << a["spec"].dump();
+  const Outcome o = cli("run --spec " + path("spec.json") + " --out " + path("b.json"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json b = read_json(path("b.json"));
+  EXPECT_EQ(a["spec"], b["spec"]);
+  EXPECT_EQ(a["metrics"], b["metrics"]);
+  EXPECT_EQ(a["checkpoints"], b["checkpoints"]);
+  // Flags override the file.
+  ASSERT_EQ(cli("run --spec " + path("spec.json") + " --seed 10 --out " + path("c.json")).code, 0);
+  EXPECT_NE(read_json(path("c.json"))["metrics"], a["metrics"]);
+}
+
+TEST_F(Cli, HelpListsEveryComponent) {
+  const Outcome o = cli("run --help");
+  EXPECT_EQ(o.code, 0);
+  for (const auto* registry : {&problem_registry(), &oracle_registry(), &method_registry(), &schedule_registry()})
+    for (const auto& c : *registry) EXPECT_NE(o.output.find(c.name), std::string::npos) << c.name;
+  EXPECT_NE(cli("--help").output.find("student-t"), std::string::npos);
+}
+
+struct BadInput {
+  std::string args, must_mention;
+};
+
+TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
+  const std::vector<BadInput> cases = {
+      {"--d 0", "d=0"},
+      {"--d -5", "d=-5"},
+      {"--T abc", "T=abc"},
+      {"--replicates 0", "replicates=0"},
+      {"--batch 0", "batch=0"},
+      {"--oracle student-t:nu=0", "nu=0"},
+      {"--oracle student-t:nu=-2", "nu=-2"},
+      {"--oracle two-point:p=1.5", "(0, 1)"},
+      {"--oracle gaussian:sigma=nan", "sigma=nan"},
+      {"--oracle gaussian:sigma=-1", "sigma=-1"},
+      {"--oracle gaussian:sigma", "key=value"},
+      {"--oracle gaussian:foo=1", "allowed: sigma"},
+      {"--method nope", "allowed: sgd"},
+      {"--problem quad", "allowed: quadratic"},
+      {"--schedule theorem1:beta_scale=100 --T 4", "(0, 1]"},
+      {"--schedule constant:eta=0", "eta=0"},
+      {"--block 12", "multiple of 8"},
+      {"--seed -1", "seed=-1"},
+      {"--spec /nonexistent/spec.json", "cannot read"},
+  };
+  for (const auto& c : cases) {
+    std::ofstream(path("old.json")) << "old";
+    const Outcome o = cli("run " + c.args + " --out " + path("new.json") + " --csv " + path("new.csv"));
+    EXPECT_EQ(o.code, 2) << c.args << ": " << o.output;
+    EXPECT_NE(o.output.find(c.must_mention), std::string::npos) << c.args << ": " << o.output;
+    EXPECT_EQ(std::count(o.output.begin(), o.output.end(), '\n'), 1) << c.args << ": " << o.output;
+    EXPECT_FALSE(fs::exists(path("new.json"))) << c.args;
+    EXPECT_FALSE(fs::exists(path("new.csv"))) << c.args;
+    const Outcome keep = cli("run " + c.args + " --out " + path("old.json"));
+    std::ifstream in(path("old.json"));
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "old") << c.args;
+  }
+}
+
+TEST_F(Cli, ADivergedRunExitsWith1AndWritesNothing) {
+  const Outcome o = cli("run --problem rosenbrock --method sgd --schedule constant:eta=1 --d 4 --T 1000 --out " +
+                        path("x.json"));
+  EXPECT_EQ(o.code, 1) << o.output;
+  EXPECT_NE(o.output.find("diverged"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(path("x.json")));
+}
+
+}  // namespace
+}  // namespace signrate
