@@ -64,17 +64,17 @@ const std::vector<ComponentInfo>& registry_storage() {
       {"student-t",
        "Student-t with nu degrees of freedom, scaled to the declared variance for nu > 2; nu <= 2 has "
        "infinite variance and sigma is then a scale",
-       with_profile({{"nu", "3", "> 0", "degrees of freedom"}})},
+       with_profile({{"nu", "3", ">= 0.25", "degrees of freedom (no mean for nu <= 1: E g = grad f fails)"}})},
       {"lomax",
        "symmetric Lomax (Pareto II) heavy tail, P(|X| > x) = (1+x)^-alpha, scaled to the declared "
        "variance for alpha > 2 (a scale otherwise)",
-       with_profile({{"alpha", "3", "> 0", "tail index"}}), {"pareto"}},
+       with_profile({{"alpha", "3", ">= 0.1", "tail index (no mean for alpha <= 1)"}}), {"pareto"}},
       {"two-point",
        "asymmetric, mean zero: +a with probability p, -a p/(1-p) otherwise (a from sigma, or given)",
        with_profile({{"p", "0.2", "in (0, 1)", "probability of the positive atom"},
                      {"a", "", "> 0", "the positive atom per coordinate (overrides sigma and law)"}})},
       {"lognormal", "centered lognormal exp(sZ) - exp(s^2/2), scaled: skewed, unimodal",
-       with_profile({{"s", "1", "> 0", "log-scale shape"}})},
+       with_profile({{"s", "1", "in (0, 10]", "log-scale shape"}})},
       {"bimodal",
        "symmetric mixture of N(+-m, 1-m^2), scaled: two bumps for m > 1/sqrt(2) (not unimodal)",
        with_profile({{"m", "0.95", "in [0, 1)", "bump position in standard units"}})},
@@ -98,14 +98,18 @@ Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch)
   if (name == "gaussian" || name == "separable-gaussian") {
     o.law = {NoiseShape::kGaussian, 0.0, 1.0};
   } else if (name == "student-t") {
-    const double nu = params.real("nu", positive());
+    // Below nu = 1/4 the polar method's W^(-2/nu) overflows a double for the smallest W.
+    const double nu = params.real("nu", at_least(0.25));
     o.law = {NoiseShape::kStudentT, nu, nu > 2 ? std::sqrt((nu - 2) / nu) : 1.0};
     o.traits.finite_variance = nu > 2;
+    o.traits.finite_mean = nu > 1;
     o.traits.heavy_tailed = true;
   } else if (name == "lomax") {
-    const double alpha = params.real("alpha", positive());
+    // Below alpha = 1/10, U^(-1/alpha) overflows a double for the smallest U.
+    const double alpha = params.real("alpha", at_least(0.1));
     o.law = {NoiseShape::kLomax, alpha, alpha > 2 ? std::sqrt((alpha - 1) * (alpha - 2) / 2) : 1.0};
     o.traits.finite_variance = alpha > 2;
+    o.traits.finite_mean = alpha > 1;
     o.traits.heavy_tailed = true;
   } else if (name == "two-point") {
     const double p = params.real("p", open_unit());
@@ -119,7 +123,8 @@ Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch)
       o.scale.assign(d, a * std::sqrt(p / (1 - p)));
     }
   } else if (name == "lognormal") {
-    const double s = params.real("s", positive());
+    // Above s = 10 the standardizing constant exp(s^2) sqrt(...) leaves the double range.
+    const double s = params.real("s", Domain{0.0, 10.0, true, false});
     o.law = {NoiseShape::kLognormal, s, 1.0 / std::sqrt(std::expm1(s * s) * std::exp(s * s))};
     o.traits.symmetric = false;
   } else if (name == "bimodal") {
@@ -187,6 +192,7 @@ nlohmann::json Oracle::declared() const {
   j["bounded"] = traits.bounded;
   j["bound"] = number_or_inf(noise_bound());
   j["finite_variance"] = traits.finite_variance;
+  j["finite_mean"] = traits.finite_mean;
   j["heavy_tailed"] = traits.heavy_tailed;
   return j;
 }

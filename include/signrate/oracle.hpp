@@ -21,6 +21,7 @@ struct NoiseTraits {
   bool bounded = false;
   double bound = 0.0;  // sup |standard draw| when bounded
   bool finite_variance = true;
+  bool finite_mean = true;  // false: the noise has no mean, so E g = grad f (unbiasedness) fails
   bool heavy_tailed = false;
 };
 
