@@ -48,11 +48,11 @@ SIGNRATE_INLINE double log(double x) {
   const std::uint64_t b = bits_of(x);
   int k = static_cast<int>((b >> 52) & 0x7ff) - 1023;
   // Mantissa m in [1, 2); fold to [sqrt(2)/2, sqrt(2)) so that f = m - 1 is small.
+  // Branch-free (the fold is a coin flip for uniform inputs, so a branch would mispredict).
   std::uint64_t mb = (b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
-  if (mb > 0x3ff6a09e667f3bccULL) {  // m > sqrt(2)
-    mb -= 0x0010000000000000ULL;     // m / 2
-    k += 1;
-  }
+  const std::uint64_t fold = mb > 0x3ff6a09e667f3bccULL;  // m > sqrt(2): use m/2, k + 1
+  mb -= fold << 52;
+  k += static_cast<int>(fold);
   const double f = from_bits(mb) - 1.0;
   const double s = f / (2.0 + f);
   const double z = s * s;
@@ -107,28 +107,30 @@ SIGNRATE_INLINE double cos_kernel(double x) {
   return 1.0 - (0.5 * z - z * r);
 }
 
+// Chooses a when pick is 1 and b when it is 0, without a branch.
+SIGNRATE_INLINE double select_bits(std::uint64_t pick, double a, double b) {
+  const std::uint64_t mask = 0 - pick;
+  return from_bits((bits_of(a) & mask) | (bits_of(b) & ~mask));
+}
+
 // sin and cos of the angle 2*pi*(k / 2^32). The reduction to [0, pi/4] is done on the integer,
-// so it is exact: quadrant from the top two bits, then reflection about pi/4.
+// so it is exact: the quadrant q from the top two bits, then reflection about pi/4 within the
+// quadrant. With phi in [0, pi/4], s0 = sin(phi), c0 = cos(phi): the pair is (s0, c0) or
+// (c0, s0) (swapped when exactly one of "reflected" and "q odd" holds), with the sign of sin
+// flipped for q >= 2 and that of cos for q = 1, 2. Branch-free: every choice is a bit select.
 SIGNRATE_INLINE void sincos_turns(std::uint32_t k, double* s, double* c) {
   constexpr double kPiOver2To31 = 1.4629180792671596e-09;  // pi / 2^31
-  const std::uint32_t quadrant = k >> 30;
+  const std::uint32_t q = k >> 30;
   const std::uint32_t low = k & 0x3fffffffu;  // angle within the quadrant, in units of pi/2^31
-  double sq, cq;
-  if (low < 0x20000000u) {
-    const double th = static_cast<double>(low) * kPiOver2To31;
-    sq = sin_kernel(th);
-    cq = cos_kernel(th);
-  } else {
-    const double th = static_cast<double>(0x40000000u - low) * kPiOver2To31;
-    sq = cos_kernel(th);
-    cq = sin_kernel(th);
-  }
-  switch (quadrant) {
-    case 0: *s = sq; *c = cq; break;
-    case 1: *s = cq; *c = -sq; break;
-    case 2: *s = -sq; *c = -cq; break;
-    default: *s = -cq; *c = sq; break;
-  }
+  const std::uint32_t reflected = low >= 0x20000000u;
+  const std::uint32_t units = reflected ? 0x40000000u - low : low;
+  const double phi = static_cast<double>(units) * kPiOver2To31;
+  const double s0 = sin_kernel(phi), c0 = cos_kernel(phi);
+  const std::uint64_t swap = reflected ^ (q & 1u);
+  const std::uint64_t negate_sin = q >> 1;
+  const std::uint64_t negate_cos = (q ^ (q >> 1)) & 1u;  // q = 1 or 2
+  *s = from_bits(bits_of(select_bits(swap, c0, s0)) ^ (negate_sin << 63));
+  *c = from_bits(bits_of(select_bits(swap, s0, c0)) ^ (negate_cos << 63));
 }
 
 }  // namespace signrate::hdm

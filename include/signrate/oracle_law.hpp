@@ -55,7 +55,8 @@ struct OracleView {
 SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i) {
   double sum = 0.0;
   for (std::uint32_t b = 0; b < o.batch; ++b) sum += standard_draw(o.law, key, t, i, b);
-  return o.scale[i] * (sum / static_cast<double>(o.batch));
+  // sum / 1 == sum exactly, so skipping the division for batch 1 changes no bit.
+  return o.scale[i] * (o.batch == 1 ? sum : sum / static_cast<double>(o.batch));
 }
 
 }  // namespace signrate
