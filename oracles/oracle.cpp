@@ -142,6 +142,7 @@ Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch)
     o.traits.bound = 1.0;
   }
   if (o.scale.empty()) o.scale = make_profile(params, d);
+  params.require_all_used();
   o.resolved = params.resolved();
   return o;
 }

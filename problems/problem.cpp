@@ -23,6 +23,7 @@ Problem make_problem(const ParsedSpec& spec, std::uint32_t d) {
   else if (info.name == "lowrank-quadratic") p = problems::make_lowrank_quadratic(params, d);
   else if (info.name == "nonconvex-separable") p = problems::make_nonconvex_separable(params, d);
   else p = problems::make_rosenbrock(params, d);
+  params.require_all_used();
   p.name = info.name;
   p.resolved = params.resolved();
   const double f1 = p.value(p.x0.data());

@@ -73,6 +73,7 @@ Method make_method(const ParsedSpec& spec, double eta, double beta) {
   }
   if (n == "adamw") c.eps = params.real("eps", positive());
   if (n == "signsgd-sim") m.extrapolate = params.integer("extrapolate", 0, 1) == 1;
+  params.require_all_used();
   m.resolved = params.resolved();
   m.resolved.update(derived);
   return m;

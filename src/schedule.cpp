@@ -44,6 +44,7 @@ ScheduleValues make_schedule(const ParsedSpec& spec, std::uint32_t d, std::uint3
                 " is outside its domain; allowed: beta in (0, 1] (lower beta_scale or raise T)");
   if (!(v.eta > 0.0 && std::isfinite(v.eta)))
     params.fail("eta = " + format_real(v.eta) + " is not allowed; allowed: a finite eta > 0");
+  params.require_all_used();
   v.resolved = params.resolved();
   return v;
 }

@@ -139,6 +139,12 @@ void Params::fail(const std::string& message) const {
   throw SpecError(what_ + " " + info_.name + ": " + message);
 }
 
+void Params::require_all_used() const {
+  for (const auto& [key, value] : spec_.values)
+    if (!resolved_.contains(key))
+      fail(key + "=" + value + " has no effect with these settings; allowed: remove it (see --help)");
+}
+
 bool Params::given(const std::string& key) const { return spec_.values.count(key) > 0; }
 
 const ParamInfo& Params::declared(const std::string& key) const {

@@ -825,3 +825,20 @@ TEST(OracleKnownAnswers, DrawsMatchTheFileBitForBit) {
 
 }  // namespace
 }  // namespace signrate
+
+namespace signrate {
+namespace {
+
+TEST(OracleBadInput, KeysWithoutEffectAreRefused) {
+  for (const char* spec : {"gaussian:decay=2", "two-point:a=4,sigma=2", "uniform:spikes=3"}) {
+    try {
+      make_oracle(parse_spec(spec, "oracle"), 8, 1);
+      FAIL() << spec;
+    } catch (const SpecError& e) {
+      EXPECT_NE(std::string(e.what()).find("has no effect"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace signrate

@@ -72,6 +72,10 @@ class Params {
   std::string choice(const std::string& key, const std::vector<std::string>& allowed);
   std::vector<double> real_list(const std::string& key, const Domain& domain);
 
+  // Refuses keys the user gave that the settings never read (e.g. decay= with law=const):
+  // a value that silently has no effect is bad input. Call once, after reading.
+  void require_all_used() const;
+
   // Throws a SpecError "<what> <name>: <message>".
   [[noreturn]] void fail(const std::string& message) const;
 
