@@ -3,6 +3,7 @@
 // coordinate, shared by every engine. Conventions (THEORY.md): sign(0) = 0; in `smm` and
 // `signsgd-sim` beta weighs the NEW gradient; Signum's and SGDM's mu weighs the OLD momentum.
 #include <cstdint>
+#include <type_traits>
 
 #include "signrate/hd.hpp"
 #include "signrate/hd_math.hpp"
@@ -29,47 +30,63 @@ struct MethodCoeffs {
   double adam_sqrt_bc2 = 1.0;    // sqrt(1 - b2^t)
 };
 
+template <MethodKind K>
+SIGNRATE_INLINE void method_step_k(const MethodCoeffs& c, double g, double& x, double& m, double& s) {
+  if constexpr (K == MethodKind::kSgd) {
+    x -= c.eta * g;
+  } else if constexpr (K == MethodKind::kSgdm) {  // PyTorch SGD(momentum=mu, dampening=0): buf_1 = g_1
+    const double mu = (c.t == 1) ? 0.0 : c.mu;  // buf_1 = 0 buf + g_1 = g_1
+    m = mu * m + g;
+    x -= c.eta * m;
+  } else if constexpr (K == MethodKind::kAdamw) {  // PyTorch AdamW: decoupled decay, then the bias-corrected step
+    x *= 1.0 - c.eta * c.wd;
+    m = c.b1 * m + (1.0 - c.b1) * g;
+    s = c.b2 * s + (1.0 - c.b2) * g * g;
+    x -= c.adam_step * m / (hdm::sqrt(s) / c.adam_sqrt_bc2 + c.eps);
+  } else if constexpr (K == MethodKind::kSignSgd) {
+    x -= c.eta * sign(g);
+  } else if constexpr (K == MethodKind::kSignum) {  // m_0 = 0
+    m = c.mu * m + (1.0 - c.mu) * g;
+    x -= c.eta * sign(m);
+  } else if constexpr (K == MethodKind::kSmm) {  // Algorithm 1: v_1 = g_1, v_t = (1 - beta) v_{t-1} + beta g_t
+    // v_1 = g_1 is the t = 1 step with beta_1 = 1: 0 v + 1 g = g. Written as a choice of the
+    // coefficient, not of the result, so the step has no branch and vectorizes.
+    const double beta = (c.t == 1) ? 1.0 : c.beta;
+    m = (1.0 - beta) * m + beta * g;
+    x -= c.eta * sign(m);
+  } else if constexpr (K == MethodKind::kSignSgdSim) {  // m_0 = 0; s keeps x_{t-1} for the extrapolated variant
+    m = (1.0 - c.beta) * m + c.beta * g;
+    s = x;
+    x -= c.eta * sign(m);
+  } else if constexpr (K == MethodKind::kLion) {  // Chen et al. 2023: interpolate, sign, decay; then update m
+    x -= c.eta * (sign(c.b1 * m + (1.0 - c.b1) * g) + c.wd * x);
+    m = c.b2 * m + (1.0 - c.b2) * g;
+  }
+  // kEfSignSgd is two-phase: ef_accumulate and ef_apply below.
+}
+
+// Calls f(std::integral_constant<MethodKind, kind>{}): engines instantiate their loop once per
+// method, so the per-coordinate step has no branch on the method (and vectorizes).
+template <class F>
+SIGNRATE_INLINE void with_method_kind(MethodKind kind, F&& f) {
+  switch (kind) {
+    case MethodKind::kSgd: f(std::integral_constant<MethodKind, MethodKind::kSgd>{}); break;
+    case MethodKind::kSgdm: f(std::integral_constant<MethodKind, MethodKind::kSgdm>{}); break;
+    case MethodKind::kAdamw: f(std::integral_constant<MethodKind, MethodKind::kAdamw>{}); break;
+    case MethodKind::kSignSgd: f(std::integral_constant<MethodKind, MethodKind::kSignSgd>{}); break;
+    case MethodKind::kSignum: f(std::integral_constant<MethodKind, MethodKind::kSignum>{}); break;
+    case MethodKind::kSmm: f(std::integral_constant<MethodKind, MethodKind::kSmm>{}); break;
+    case MethodKind::kSignSgdSim: f(std::integral_constant<MethodKind, MethodKind::kSignSgdSim>{}); break;
+    case MethodKind::kEfSignSgd: f(std::integral_constant<MethodKind, MethodKind::kEfSignSgd>{}); break;
+    case MethodKind::kLion: f(std::integral_constant<MethodKind, MethodKind::kLion>{}); break;
+  }
+}
+
 // One step at one coordinate: x, and the method's two state slots m and s, from the stochastic
 // gradient g at step c.t. Error feedback is two-phase (it needs ||p||_1 over all coordinates):
 // see ef_accumulate and ef_apply.
 SIGNRATE_INLINE void method_step(const MethodCoeffs& c, double g, double& x, double& m, double& s) {
-  switch (c.kind) {
-    case MethodKind::kSgd:
-      x -= c.eta * g;
-      break;
-    case MethodKind::kSgdm:  // PyTorch SGD(momentum=mu, dampening=0): buf_1 = g_1
-      m = (c.t == 1) ? g : c.mu * m + g;
-      x -= c.eta * m;
-      break;
-    case MethodKind::kAdamw:  // PyTorch AdamW: decoupled decay, then the bias-corrected step
-      x *= 1.0 - c.eta * c.wd;
-      m = c.b1 * m + (1.0 - c.b1) * g;
-      s = c.b2 * s + (1.0 - c.b2) * g * g;
-      x -= c.adam_step * m / (hdm::sqrt(s) / c.adam_sqrt_bc2 + c.eps);
-      break;
-    case MethodKind::kSignSgd:
-      x -= c.eta * sign(g);
-      break;
-    case MethodKind::kSignum:  // m_0 = 0
-      m = c.mu * m + (1.0 - c.mu) * g;
-      x -= c.eta * sign(m);
-      break;
-    case MethodKind::kSmm:  // Algorithm 1: v_1 = g_1, v_t = (1 - beta) v_{t-1} + beta g_t
-      m = (c.t == 1) ? g : (1.0 - c.beta) * m + c.beta * g;
-      x -= c.eta * sign(m);
-      break;
-    case MethodKind::kSignSgdSim:  // m_0 = 0; s keeps x_{t-1} for the extrapolated variant
-      m = (1.0 - c.beta) * m + c.beta * g;
-      s = x;
-      x -= c.eta * sign(m);
-      break;
-    case MethodKind::kLion:  // Chen et al. 2023: interpolate, sign, decay; then update m
-      x -= c.eta * (sign(c.b1 * m + (1.0 - c.b1) * g) + c.wd * x);
-      m = c.b2 * m + (1.0 - c.b2) * g;
-      break;
-    case MethodKind::kEfSignSgd:
-      break;  // two-phase, below
-  }
+  with_method_kind(c.kind, [&](auto kind) { method_step_k<decltype(kind)::value>(c, g, x, m, s); });
 }
 
 // Error feedback (Karimireddy et al. 2019), phase 1: p = eta g + e, kept in e's slot. Returns |p|.

@@ -53,10 +53,28 @@ struct OracleView {
 
 // The noise xi_i at step t: scale_i times the mean of `batch` independent standard draws.
 SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i) {
-  double sum = 0.0;
-  for (std::uint32_t b = 0; b < o.batch; ++b) sum += standard_draw(o.law, key, t, i, b);
+  double sum = standard_draw(o.law, key, t, i, 0);
+  for (std::uint32_t b = 1; b < o.batch; ++b) sum += standard_draw(o.law, key, t, i, b);
   // sum / 1 == sum exactly, so skipping the division for batch 1 changes no bit.
   return o.scale[i] * (o.batch == 1 ? sum : sum / static_cast<double>(o.batch));
+}
+
+// The noise of coordinates i0 .. i0+n-1 at step t into out[0 .. n-1], with the same bits as
+// oracle_noise at each coordinate. For Gaussian noise with batch 1 (the hot path of the theory
+// families) it walks coordinate pairs, so each Philox call and Box-Muller is used twice and the
+// loop vectorizes; out must then have room for n + 1 values when n is odd. i0 must be even.
+SIGNRATE_INLINE void oracle_noise_tile(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i0,
+                                       std::uint32_t n, double* out) {
+  if (o.law.shape == NoiseShape::kGaussian && o.batch == 1) {
+    const std::uint32_t pairs = (n + 1) / 2, k0 = i0 / 2;
+    for (std::uint32_t k = 0; k < pairs; ++k) laws::draw_gaussian_pair(key, t, k0 + k, 0, &out[2 * k], &out[2 * k + 1]);
+    // Same operations as oracle_noise: scale_i * (unit * z), and no division for batch 1.
+    const double* __restrict__ scale = o.scale + i0;
+    double* __restrict__ z = out;
+    for (std::uint32_t j = 0; j < n; ++j) z[j] = scale[j] * (o.law.unit * z[j]);
+    return;
+  }
+  for (std::uint32_t j = 0; j < n; ++j) out[j] = oracle_noise(o, key, t, i0 + j);
 }
 
 }  // namespace signrate

@@ -27,10 +27,19 @@ struct SeparableView {
   const double* coef = nullptr;
 };
 
+template <SeparableKind P>
+SIGNRATE_INLINE double separable_grad_k(double coef, double x) {
+  if constexpr (P == SeparableKind::kQuadratic) {
+    return coef * x;
+  } else {
+    const double q = 1.0 + x * x;
+    return coef * 2.0 * x / (q * q);
+  }
+}
+
 SIGNRATE_INLINE double separable_grad(const SeparableView& p, double x, std::uint32_t i) {
-  if (p.kind == SeparableKind::kQuadratic) return p.coef[i] * x;
-  const double q = 1.0 + x * x;
-  return p.coef[i] * 2.0 * x / (q * q);
+  if (p.kind == SeparableKind::kQuadratic) return separable_grad_k<SeparableKind::kQuadratic>(p.coef[i], x);
+  return separable_grad_k<SeparableKind::kGemanMcClure>(p.coef[i], x);
 }
 
 SIGNRATE_INLINE double separable_value(const SeparableView& p, double x, std::uint32_t i) {

@@ -63,13 +63,23 @@ SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
   return (static_cast<double>(k) + 0.5) * 2.220446049250313e-16;
 }
 
-// One standard normal by Box-Muller from three words: a 52-bit radius uniform and a 32-bit angle.
-SIGNRATE_INLINE double normal_from_bits(std::uint32_t r_hi, std::uint32_t r_lo,
-                                        std::uint32_t angle) {
+// Two independent standard normals by Box-Muller from three words: a 52-bit radius uniform u and a
+// 32-bit angle theta: z0 = sqrt(-2 log u) cos(theta), z1 = sqrt(-2 log u) sin(theta).
+SIGNRATE_INLINE void normal_pair_from_bits(std::uint32_t r_hi, std::uint32_t r_lo, std::uint32_t angle,
+                                           double* z0, double* z1) {
   const double u = uniform_open52(r_hi, r_lo);
   double s, c;
   hdm::sincos_turns(angle, &s, &c);
-  return hdm::sqrt(-2.0 * hdm::log(u)) * c;
+  const double radius = hdm::sqrt(-2.0 * hdm::log(u));
+  *z0 = radius * c;
+  *z1 = radius * s;
+}
+
+// One standard normal: the cosine half of the pair.
+SIGNRATE_INLINE double normal_from_bits(std::uint32_t r_hi, std::uint32_t r_lo, std::uint32_t angle) {
+  double z0, z1;
+  normal_pair_from_bits(r_hi, r_lo, angle, &z0, &z1);
+  return z0;
 }
 
 }  // namespace signrate
