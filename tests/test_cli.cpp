@@ -143,5 +143,48 @@ TEST_F(Cli, ADivergedRunExitsWith1AndWritesNothing) {
   EXPECT_FALSE(fs::exists(path("x.json")));
 }
 
+TEST_F(Cli, SweepThenFitWritesTheDocumentedExponents) {
+  const Outcome sweep = cli("sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --seed 1 --out " + path("s.json"));
+  ASSERT_EQ(sweep.code, 0) << sweep.output;
+  const nlohmann::json s = read_json(path("s.json"));
+  EXPECT_EQ(s["points"].size(), 9u);
+  const Outcome fit = cli("fit " + path("s.json") + " --bootstrap 200 --out " + path("f.json"));
+  ASSERT_EQ(fit.code, 0) << fit.output;
+  const nlohmann::json f = read_json(path("f.json"));
+  EXPECT_TRUE(f["exponents"]["T"]["estimate"].is_number());
+  EXPECT_EQ(f["exponents"]["T"]["ci"].size(), 2u);
+  EXPECT_NEAR(f["exponents"]["d"]["estimate"].get<double>(), 0.5, 0.05);
+  EXPECT_EQ(cli("fit " + path("s.json") + " --measure M2 --bootstrap 200").code, 0);
+}
+
+TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
+  ASSERT_EQ(cli("sweep --d 16 --T 64,256 --replicates 6 --out " + path("two.json")).code, 0);
+  const Outcome o = cli("fit " + path("two.json") + " --part all");
+  EXPECT_EQ(o.code, 2) << o.output;
+  EXPECT_NE(o.output.find("at least 3"), std::string::npos) << o.output;
+  ASSERT_EQ(cli("sweep --d 16 --T 64,128,256 --replicates 2 --out " + path("few.json")).code, 0);
+  const Outcome few = cli("fit " + path("few.json") + " --part all");
+  EXPECT_EQ(few.code, 2) << few.output;
+  EXPECT_NE(few.output.find("at least 4"), std::string::npos) << few.output;
+}
+
+TEST_F(Cli, VerifyExitCodesFollowTheVerdicts) {
+  const std::string grid = " --d 16,64,256 --T 256:16384:x4 --replicates 8 --bootstrap 200";
+  const Outcome ok = cli("verify thm1" + grid + " --out " + path("v.json"));
+  EXPECT_EQ(ok.code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("rate holds: yes"), std::string::npos) << ok.output;
+  const nlohmann::json v = read_json(path("v.json"));
+  EXPECT_TRUE(v["families"][0]["verdicts"]["bound_holds"].get<bool>());
+  EXPECT_EQ(v["families"][0]["predicted"]["T"], -0.25);
+  const Outcome failed = cli("verify thm1 --schedule theorem2" + grid);
+  EXPECT_EQ(failed.code, 3) << failed.output;
+  EXPECT_NE(failed.output.find("a verdict FAILED"), std::string::npos) << failed.output;
+  EXPECT_EQ(cli("verify thm7").code, 2);
+  EXPECT_EQ(cli("verify thm1 --d 0").code, 2);
+  const Outcome refused = cli("verify thm1 --oracle student-t:nu=1.5" + grid);
+  EXPECT_EQ(refused.code, 2) << refused.output;
+  EXPECT_NE(refused.output.find("--allow-violations"), std::string::npos) << refused.output;
+}
+
 }  // namespace
 }  // namespace signrate

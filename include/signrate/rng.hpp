@@ -22,6 +22,8 @@ enum class Stream : std::uint32_t {
   kUnbiasedSign = 1,  // S_R draws of the nodes
   kServer = 2,        // the server's randomness (MVSM v2)
   kProblemData = 3,   // random problem instances (low-rank factors)
+  kSweep = 4,         // the seeds of a sweep's grid points
+  kBootstrap = 5,     // the resampling of a fit's confidence intervals
 };
 
 struct RngKey {

@@ -4,7 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "catalogue.hpp"
-#include "run_command.hpp"
+#include "commands.hpp"
 #include "signrate/error.hpp"
 #include "signrate/version.hpp"
 
@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   app.footer(signrate::cli::catalogue());
   int exit_code = 0;
   signrate::cli::add_run_command(app, exit_code);
+  signrate::cli::add_sweep_command(app, exit_code);
+  signrate::cli::add_fit_command(app, exit_code);
+  signrate::cli::add_verify_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

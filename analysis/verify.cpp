@@ -1,0 +1,221 @@
+#include "analysis/verify.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "signrate/error.hpp"
+#include "signrate/version.hpp"
+
+namespace signrate::analysis {
+
+std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
+                                   const std::string& t_part) {
+  if (measure != "M1" && measure != "M2")
+    throw SpecError("measure '" + measure + "' is not allowed; allowed: M1, M2");
+  if (t_part != "upper-half" && t_part != "all")
+    throw SpecError("T part '" + t_part + "' is not allowed; allowed: upper-half, all");
+  if (!sweep.contains("points") || !sweep.contains("grid"))
+    throw SpecError("not a sweep JSON (it has no \"points\" and \"grid\"): write one with signrate sweep");
+  std::vector<std::uint32_t> Ts = sweep["grid"]["T"].get<std::vector<std::uint32_t>>();
+  std::sort(Ts.begin(), Ts.end());
+  const std::uint32_t t_min = t_part == "all" ? Ts.front() : Ts[Ts.size() / 2];
+  std::vector<GridPoint> out;
+  for (const auto& p : sweep["points"]) {
+    if (p["T"].get<std::uint32_t>() < t_min) continue;
+    GridPoint g;
+    g.d = p["d"].get<double>();
+    g.T = p["T"].get<double>();
+    for (const auto& v : p["per_replicate"][measure]) g.values.push_back(v.is_number() ? v.get<double>() : NAN);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+nlohmann::json exponents_json(const FitResult& fit) {
+  nlohmann::json j = nlohmann::json::object();
+  const auto put = [&](const char* name, const std::optional<Exponent>& e) {
+    if (e) j[name] = {{"estimate", e->estimate}, {"ci", {e->ci_low, e->ci_high}}};
+  };
+  put("T", fit.T);
+  put("d", fit.d);
+  put("n", fit.n);
+  return j;
+}
+
+namespace {
+
+std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points) {
+  std::vector<std::string> out;
+  const auto varies = [&](double GridPoint::*field) {
+    for (const auto& p : points)
+      if (p.*field != points.front().*field) return true;
+    return false;
+  };
+  if (varies(&GridPoint::d)) out.push_back("d");
+  if (varies(&GridPoint::T)) out.push_back("T");
+  return out;
+}
+
+bool near(double predicted, const Exponent& e, double tol) {
+  return e.ci_low - tol <= predicted && predicted <= e.ci_high + tol;
+}
+
+}  // namespace
+
+VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t, std::size_t)>& progress) {
+  const Theorem& thm = find_theorem(o.theorem);
+  if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
+    throw SpecError("tolerance=" + format_real(o.tolerance) + " is not allowed; allowed: >= 0");
+  VerifyReport report;
+  report.theorem = thm.id;
+  report.title = thm.title;
+  report.measure = thm.measure;
+  report.tolerance = o.tolerance;
+  report.level = o.level;
+  const double z = boost::math::quantile(boost::math::normal(), 0.5 + o.level / 2);
+  for (Family fam : thm.families) {
+    if (!o.problem.empty()) fam.problem = o.problem;
+    if (!o.oracle.empty()) fam.oracle = o.oracle;
+    if (!o.method.empty()) fam.method = o.method;
+    if (!o.schedule.empty()) fam.schedule = o.schedule;
+    if (!o.d.empty()) fam.d = o.d;
+    if (!o.T.empty()) fam.T = o.T;
+    if (o.replicates) fam.replicates = o.replicates;
+    SweepSpec sweep;
+    sweep.base.problem = parse_spec(fam.problem, "problem");
+    sweep.base.oracle = parse_spec(fam.oracle, "oracle");
+    sweep.base.method = parse_spec(fam.method, "method");
+    sweep.base.schedule = parse_spec(fam.schedule, "schedule");
+    sweep.base.replicates = fam.replicates;
+    sweep.base.seed = o.seed;
+    sweep.base.batch = o.batch;
+    sweep.d = fam.d;
+    sweep.T = fam.T;
+    FamilyReport r;
+    {
+      RunSpec probe = sweep.base;
+      probe.d = fam.d.front();
+      probe.T = fam.T.front();
+      r.violations = violated_assumptions(thm, make_experiment(probe));
+    }
+    if (!r.violations.empty() && !o.allow_violations) {
+      std::string msg = thm.id + " does not apply to " + fam.problem + " with " + fam.oracle + ":";
+      for (const auto& v : r.violations) msg += " " + v + ";";
+      throw SpecError(msg + " pass --allow-violations to run it anyway");
+    }
+    r.sweep = run_sweep(sweep, o.engine, progress);
+    r.family = fam;
+    const std::vector<GridPoint> points = grid_points(r.sweep, thm.measure, "upper-half");
+    FitOptions fo;
+    fo.regressors = varying_regressors(points);
+    fo.bootstrap = o.bootstrap;
+    fo.level = o.level;
+    fo.seed = o.seed;
+    r.fit = fit_power_law(points, fo);
+    r.predicted_T = thm.exponent_T;
+    r.predicted_d = thm.exponent_d;
+    r.verdicts.rate_holds = r.verdicts.tight = true;
+    if (r.fit.T) {
+      r.verdicts.rate_holds &= r.fit.T->ci_low <= thm.exponent_T + o.tolerance;
+      r.verdicts.tight &= near(thm.exponent_T, *r.fit.T, o.tolerance);
+    }
+    if (r.fit.d) {
+      r.verdicts.rate_holds &= r.fit.d->ci_low <= thm.exponent_d + o.tolerance;
+      r.verdicts.tight &= near(thm.exponent_d, *r.fit.d, o.tolerance);
+    }
+    // "Bound holds": at every grid point (all T, not only the fitted part), mean + z stderr
+    // stays under the explicit bound computed from the declared constants.
+    r.verdicts.bound_holds = true;
+    for (auto& p : r.sweep["points"]) {
+      RunSpec spec = sweep.base;
+      spec.d = p["d"].get<std::uint32_t>();
+      spec.T = p["T"].get<std::uint32_t>();
+      const std::optional<double> b = thm.bound(bound_inputs(make_experiment(spec)));
+      const auto& m = p["metrics"][thm.measure];
+      const double upper = m["mean"].get<double>() + z * (m["stderr"].is_number() ? m["stderr"].get<double>() : 0.0);
+      if (b) {
+        p["bound"] = *b;
+        r.worst_bound_ratio = std::max(r.worst_bound_ratio, upper / *b);
+        r.verdicts.bound_holds &= upper <= *b;
+      }
+    }
+    report.families.push_back(std::move(r));
+  }
+  return report;
+}
+
+bool VerifyReport::all_hold() const {
+  for (const auto& f : families)
+    if (!f.verdicts.rate_holds || !f.verdicts.tight || !f.verdicts.bound_holds) return false;
+  return true;
+}
+
+nlohmann::json VerifyReport::to_json() const {
+  nlohmann::json j;
+  j["version"] = kVersion;
+  j["theorem"] = theorem;
+  j["title"] = title;
+  j["measure"] = measure;
+  j["tolerance"] = tolerance;
+  j["level"] = level;
+  j["families"] = nlohmann::json::array();
+  for (const auto& f : families) {
+    nlohmann::json fj;
+    fj["name"] = f.family.name;
+    fj["problem"] = f.family.problem;
+    fj["oracle"] = f.family.oracle;
+    fj["method"] = f.family.method;
+    fj["schedule"] = f.family.schedule;
+    fj["violations"] = f.violations;
+    fj["fit"] = {{"exponents", exponents_json(f.fit)},
+                 {"log_c", f.fit.log_c},
+                 {"residuals", f.fit.residuals},
+                 {"rms_residual", f.fit.rms_residual},
+                 {"points", f.fit.points},
+                 {"bootstrap", f.fit.bootstrap},
+                 {"part", "upper-half of T"}};
+    fj["predicted"] = {{"T", f.predicted_T}, {"d", f.predicted_d}};
+    fj["verdicts"] = {{"rate_holds", f.verdicts.rate_holds},
+                      {"tight", f.verdicts.tight},
+                      {"bound_holds", f.verdicts.bound_holds}};
+    fj["worst_bound_ratio"] = f.worst_bound_ratio;
+    fj["sweep"] = f.sweep;
+    j["families"].push_back(fj);
+  }
+  return j;
+}
+
+std::string VerifyReport::table() const {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(3);
+  const auto yes = [](bool b) { return b ? "yes" : "NO"; };
+  out << title << "\n";
+  for (const auto& f : families) {
+    out << "\n" << f.family.name << "\n  " << f.family.method << " with " << f.family.schedule << " on "
+        << f.family.problem << ", " << f.family.oracle << "\n";
+    if (!f.violations.empty()) {
+      out << "  ASSUMPTIONS VIOLATED (run with --allow-violations):\n";
+      for (const auto& v : f.violations) out << "    - " << v << "\n";
+    }
+    out << "  exponent  predicted  fitted   " << static_cast<int>(std::round(level * 100)) << "% CI\n";
+    const auto row = [&](const char* name, double predicted, const std::optional<Exponent>& e) {
+      if (!e) return;
+      out << "  " << name << "         " << (predicted < 0 ? "" : " ") << predicted << "     "
+          << (e->estimate < 0 ? "" : " ") << e->estimate << "   [" << e->ci_low << ", " << e->ci_high << "]\n";
+    };
+    row("T", f.predicted_T, f.fit.T);
+    row("d", f.predicted_d, f.fit.d);
+    out << "  fit: " << f.fit.points << " points (upper half of T), rms residual " << f.fit.rms_residual << "\n";
+    out << "  rate holds: " << yes(f.verdicts.rate_holds) << "   tight: " << yes(f.verdicts.tight)
+        << "   bound holds: " << yes(f.verdicts.bound_holds) << " (largest measured/bound "
+        << f.worst_bound_ratio << ")\n";
+  }
+  out << "\n" << (all_hold() ? "all verdicts hold" : "a verdict FAILED") << " (tolerance " << tolerance << " on exponents)\n";
+  return out.str();
+}
+
+}  // namespace signrate::analysis

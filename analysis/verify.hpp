@@ -1,0 +1,68 @@
+#pragma once
+// Rate verification (THEORY.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
+// family, fit M = C d^p T^q on the upper half of T with bootstrap CIs, and give the three verdicts.
+// This is also the C++ API for users' own regression tests: signrate::analysis::verify(...).
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "analysis/fit.hpp"
+#include "analysis/theory.hpp"
+#include "signrate/sweep.hpp"
+
+namespace signrate::analysis {
+
+// The grid points of a sweep JSON for one measure ("M1" or "M2"); `t_part` "upper-half" keeps
+// the largest ceil(k/2) of the k T values, "all" keeps every point.
+std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
+                                   const std::string& t_part);
+// {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}} for the exponents a fit has.
+nlohmann::json exponents_json(const FitResult& fit);
+
+struct VerifyOptions {
+  std::string theorem = "thm1";
+  // Overrides of the theorem's canonical family; empty or 0 keeps the family's.
+  std::string problem, oracle, method, schedule;
+  std::vector<std::uint32_t> d, T;
+  std::uint32_t replicates = 0;
+  std::uint64_t seed = 1;
+  std::uint32_t batch = 1;
+  double tolerance = 0.05;  // on the exponents, for "rate holds" and "tight"
+  bool allow_violations = false;
+  std::uint32_t bootstrap = 1000;
+  double level = 0.95;
+  EngineOptions engine;
+};
+
+struct Verdicts {
+  bool rate_holds = false;   // each exponent's CI lower end <= predicted + tolerance
+  bool tight = false;        // each exponent's CI, widened by the tolerance, contains the prediction
+  bool bound_holds = false;  // at every point, mean + z * stderr <= the explicit bound
+};
+
+struct FamilyReport {
+  Family family;                         // as run (with the overrides)
+  std::vector<std::string> violations;   // assumptions the family breaks (allowed by the user)
+  nlohmann::json sweep;
+  FitResult fit;
+  double predicted_T = 0, predicted_d = 0;
+  Verdicts verdicts;
+  double worst_bound_ratio = 0;  // max over points of (mean + z stderr) / bound
+};
+
+struct VerifyReport {
+  std::string theorem, title, measure;
+  double tolerance = 0, level = 0;
+  std::vector<FamilyReport> families;
+  bool all_hold() const;
+  nlohmann::json to_json() const;  // "families": [{fit: {exponents}, predicted, verdicts, ...}]
+  std::string table() const;       // what `signrate verify` prints
+};
+
+// Throws SpecError when an option is bad, or when the family breaks the theorem's assumptions
+// and allow_violations is false (the message lists the broken assumptions).
+VerifyReport verify(const VerifyOptions& options,
+                    const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+}  // namespace signrate::analysis

@@ -1,0 +1,80 @@
+#include "common.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "signrate/error.hpp"
+#include "signrate/run_spec.hpp"
+
+namespace signrate::cli {
+
+void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
+  cmd->add_option("--problem", f.problem, "problem SPEC (default quadratic)");
+  cmd->add_option("--oracle", f.oracle, "oracle SPEC (default gaussian)");
+  cmd->add_option("--method", f.method, "method SPEC (default smm)");
+  cmd->add_option("--schedule", f.schedule, "schedule SPEC (default theorem1; theorem2 for signsgd-sim)");
+  cmd->add_option("--d", f.d, grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)");
+  cmd->add_option("--T", f.T, grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)");
+  cmd->add_option("--replicates", f.replicates, "independent replicates (default 16)");
+  cmd->add_option("--seed", f.seed, "seed, 0 to 2^64-1 (default 1)");
+  cmd->add_option("--batch", f.batch, "minibatch size: each gradient averages this many draws (default 1)");
+  cmd->add_option("--checkpoints-per-decade", f.checkpoints, "checkpoints per factor 10 of t (default 8)");
+  cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
+  cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
+  cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 8 (never changes the numbers)");
+}
+
+nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!f.spec_file.empty()) {
+    j = read_json_file(f.spec_file, "--spec");
+    if (!j.is_object()) throw SpecError("--spec '" + f.spec_file + "' must hold a JSON object");
+  }
+  const std::pair<const char*, const std::string*> flags[] = {
+      {"problem", &f.problem}, {"oracle", &f.oracle}, {"method", &f.method}, {"schedule", &f.schedule},
+      {"d", &f.d}, {"T", &f.T}, {"replicates", &f.replicates}, {"seed", &f.seed}, {"batch", &f.batch},
+      {"checkpoints_per_decade", &f.checkpoints}};
+  for (const auto& [key, value] : flags)
+    if (!value->empty()) j[key] = *value;
+  if (grids) {
+    j.erase("d");
+    j.erase("T");
+  }
+  return j;
+}
+
+EngineOptions engine_options(const std::string& threads, const std::string& block) {
+  EngineOptions e;
+  e.threads = static_cast<unsigned>(parse_count("threads", threads, 0, 4096));
+  e.block = static_cast<std::uint32_t>(parse_count("block", block, 8, 1u << 24));
+  return e;
+}
+
+void emit_json(const nlohmann::json& j, const std::string& path) {
+  if (path.empty()) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    write_file_atomic(path, j.dump(2) + "\n");
+  }
+}
+
+void progress_line(const std::string& what, std::size_t done, std::size_t total) {
+  if (!::isatty(2)) return;
+  std::fprintf(stderr, "\r%s: %zu/%zu points%s", what.c_str(), done, total, done == total ? "\n" : "");
+  std::fflush(stderr);
+}
+
+nlohmann::json read_json_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw SpecError(what + ": cannot read '" + path + "'");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw SpecError(what + ": '" + path + "' is not valid JSON: " + e.what());
+  }
+}
+
+}  // namespace signrate::cli

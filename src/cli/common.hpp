@@ -1,0 +1,33 @@
+#pragma once
+// Pieces every subcommand shares: engine options, output, progress.
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include "signrate/engine.hpp"
+
+namespace signrate::cli {
+
+// The flags that name an experiment (the keys of a --spec file), shared by run and sweep.
+struct SpecFlags {
+  std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, spec_file;
+  std::string threads = "0", block = "256";
+};
+// Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.
+void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
+// The --spec file's object with the flags given on the command line over it (without d and T
+// when they are grids).
+nlohmann::json gather_spec(const SpecFlags& f, bool grids);
+
+EngineOptions engine_options(const std::string& threads, const std::string& block);
+// Writes j to `path` atomically, or to standard output when path is empty.
+void emit_json(const nlohmann::json& j, const std::string& path);
+// A progress line on stderr when stderr is a terminal; nothing otherwise.
+void progress_line(const std::string& what, std::size_t done, std::size_t total);
+// Reads a JSON file, with a SpecError naming it when it is missing or malformed.
+nlohmann::json read_json_file(const std::string& path, const std::string& what);
+
+}  // namespace signrate::cli

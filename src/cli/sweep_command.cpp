@@ -1,0 +1,44 @@
+// signrate sweep: one run per point of a (d, T) grid, all in one JSON.
+#include <memory>
+
+#include "catalogue.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "signrate/error.hpp"
+#include "signrate/run_spec.hpp"
+#include "signrate/sweep.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+struct SweepOptions {
+  SpecFlags spec;
+  std::string out;
+};
+
+int sweep(const SweepOptions& o) {
+  if (o.spec.d.empty() || o.spec.T.empty())
+    throw SpecError("sweep needs --d and --T grids, e.g. --d 64,256 --T 1024:65536:x4");
+  SweepSpec s;
+  s.base = run_spec_from_json(gather_spec(o.spec, true));
+  s.d = parse_grid(o.spec.d, "d");
+  s.T = parse_grid(o.spec.T, "T");
+  const nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
+                                     [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
+  emit_json(j, o.out);
+  return 0;
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<SweepOptions>();
+  CLI::App* cmd = app.add_subcommand("sweep", "run a grid of d and T and write every point's metrics as JSON");
+  add_spec_flags(cmd, o->spec, true);
+  cmd->add_option("--out", o->out, "write the JSON here (atomically) instead of standard output");
+  cmd->footer(catalogue());
+  cmd->callback([o, &exit_code] { exit_code = sweep(*o); });
+}
+
+}  // namespace signrate::cli

@@ -1,0 +1,74 @@
+// signrate verify thmK: sweep the theorem's canonical family, fit, and print the verdicts.
+#include <iostream>
+#include <memory>
+
+#include "analysis/verify.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "signrate/error.hpp"
+#include "signrate/run_spec.hpp"
+#include "signrate/sweep.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+struct VerifyCliOptions {
+  std::string theorem, problem, oracle, method, schedule, d, T, replicates, seed = "1", batch = "1";
+  std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", out;
+  bool allow_violations = false;
+};
+
+int verify(const VerifyCliOptions& o) {
+  analysis::VerifyOptions v;
+  v.theorem = o.theorem;
+  v.problem = o.problem;
+  v.oracle = o.oracle;
+  v.method = o.method;
+  v.schedule = o.schedule;
+  if (!o.d.empty()) v.d = parse_grid(o.d, "d");
+  if (!o.T.empty()) v.T = parse_grid(o.T, "T");
+  if (!o.replicates.empty())
+    v.replicates = static_cast<std::uint32_t>(parse_count("replicates", o.replicates, 4, 0xffffffffULL));
+  v.seed = parse_count("seed", o.seed, 0, ~0ULL);
+  v.batch = static_cast<std::uint32_t>(parse_count("batch", o.batch, 1, 0xffffffffULL));
+  v.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
+  char* end = nullptr;
+  v.tolerance = std::strtod(o.tolerance.c_str(), &end);
+  if (end != o.tolerance.c_str() + o.tolerance.size() || !(v.tolerance >= 0 && v.tolerance < 10))
+    throw SpecError("tolerance=" + o.tolerance + " is not allowed; allowed: in [0, 10)");
+  v.allow_violations = o.allow_violations;
+  v.engine = engine_options(o.threads, o.block);
+  const analysis::VerifyReport report =
+      analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
+  std::cout << report.table();
+  if (!o.out.empty()) emit_json(report.to_json(), o.out);
+  return report.all_hold() ? 0 : 3;
+}
+
+}  // namespace
+
+void add_verify_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<VerifyCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "check a theorem's rate and bound on its canonical family; exit 3 if a verdict fails");
+  cmd->add_option("theorem", o->theorem, "thm1 or thm2")->required();
+  cmd->add_option("--problem", o->problem, "replace the family's problem SPEC");
+  cmd->add_option("--oracle", o->oracle, "replace the family's oracle SPEC (e.g. student-t:nu=3)");
+  cmd->add_option("--method", o->method, "replace the method (e.g. signsgd, signum)");
+  cmd->add_option("--schedule", o->schedule, "replace the schedule (e.g. theorem2 to drop the d-factor)");
+  cmd->add_option("--d", o->d, "d grid (default 16,64,256,1024)");
+  cmd->add_option("--T", o->T, "T grid (default 1024:65536:x4)");
+  cmd->add_option("--replicates", o->replicates, "replicates per point (default 16, at least 4)");
+  cmd->add_option("--seed", o->seed, "seed (default 1)");
+  cmd->add_option("--batch", o->batch, "minibatch size (default 1)");
+  cmd->add_option("--tolerance", o->tolerance, "tolerance on the exponents (default 0.05)");
+  cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000)");
+  cmd->add_flag("--allow-violations", o->allow_violations, "run even where the theorem's assumptions fail");
+  cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
+  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 8");
+  cmd->add_option("--out", o->out, "write the report as JSON here (families[].fit.exponents, verdicts, ...)");
+  cmd->callback([o, &exit_code] { exit_code = verify(*o); });
+}
+
+}  // namespace signrate::cli
