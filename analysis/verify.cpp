@@ -34,6 +34,18 @@ std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::strin
   return out;
 }
 
+std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points) {
+  std::vector<std::string> out;
+  const auto varies = [&](double GridPoint::*field) {
+    for (const auto& p : points)
+      if (p.*field != points.front().*field) return true;
+    return false;
+  };
+  if (varies(&GridPoint::d)) out.push_back("d");
+  if (varies(&GridPoint::T)) out.push_back("T");
+  return out;
+}
+
 nlohmann::json exponents_json(const FitResult& fit) {
   nlohmann::json j = nlohmann::json::object();
   const auto put = [&](const char* name, const std::optional<Exponent>& e) {
@@ -46,18 +58,6 @@ nlohmann::json exponents_json(const FitResult& fit) {
 }
 
 namespace {
-
-std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points) {
-  std::vector<std::string> out;
-  const auto varies = [&](double GridPoint::*field) {
-    for (const auto& p : points)
-      if (p.*field != points.front().*field) return true;
-    return false;
-  };
-  if (varies(&GridPoint::d)) out.push_back("d");
-  if (varies(&GridPoint::T)) out.push_back("T");
-  return out;
-}
 
 bool near(double predicted, const Exponent& e, double tol) {
   return e.ci_low - tol <= predicted && predicted <= e.ci_high + tol;

@@ -17,6 +17,8 @@ namespace signrate::analysis {
 // the largest ceil(k/2) of the k T values, "all" keeps every point.
 std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
                                    const std::string& t_part);
+// The regressors ("d", "T") whose value differs between the points.
+std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points);
 // {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}} for the exponents a fit has.
 nlohmann::json exponents_json(const FitResult& fit);
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -51,6 +52,14 @@ EngineOptions engine_options(const std::string& threads, const std::string& bloc
   e.threads = static_cast<unsigned>(parse_count("threads", threads, 0, 4096));
   e.block = static_cast<std::uint32_t>(parse_count("block", block, 8, 1u << 24));
   return e;
+}
+
+double parse_real_option(const std::string& key, const std::string& text, const Domain& domain) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !domain.contains(v))
+    throw SpecError(key + "=" + text + " is not allowed; allowed: " + domain.describe());
+  return v;
 }
 
 void emit_json(const nlohmann::json& j, const std::string& path) {

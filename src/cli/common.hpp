@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "signrate/engine.hpp"
+#include "signrate/spec.hpp"
 
 namespace signrate::cli {
 
@@ -23,6 +24,8 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
 nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 
 EngineOptions engine_options(const std::string& threads, const std::string& block);
+// A real-valued option checked against its domain (SpecError naming the value otherwise).
+double parse_real_option(const std::string& key, const std::string& text, const Domain& domain);
 // Writes j to `path` atomically, or to standard output when path is empty.
 void emit_json(const nlohmann::json& j, const std::string& path);
 // A progress line on stderr when stderr is a terminal; nothing otherwise.

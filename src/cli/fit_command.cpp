@@ -42,10 +42,7 @@ int fit(const FitCliOptions& o) {
   analysis::FitOptions fo;
   fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
   fo.seed = parse_count("seed", o.seed, 0, ~0ULL);
-  char* end = nullptr;
-  fo.level = std::strtod(o.level.c_str(), &end);
-  if (end != o.level.c_str() + o.level.size() || !(fo.level > 0 && fo.level < 1))
-    throw SpecError("level=" + o.level + " is not allowed; allowed: in (0, 1)");
+  fo.level = parse_real_option("level", o.level, open_unit());
   const std::vector<analysis::GridPoint> points = analysis::grid_points(sweep, o.measure, o.part);
   nlohmann::json j;
   j["version"] = kVersion;
@@ -55,15 +52,7 @@ int fit(const FitCliOptions& o) {
   std::cout << o.measure << " = C d^p T^q, fitted on the " << o.part << " of T (" << fo.level * 100
             << "% bootstrap CIs over replicates)\n";
   // Joint fit over every regressor that varies, then separate fits at each fixed d and each fixed T.
-  std::vector<std::string> joint;
-  for (const char* r : {"d", "T"}) {
-    for (const auto& p : points)
-      if ((r[0] == 'd' ? p.d : p.T) != (r[0] == 'd' ? points.front().d : points.front().T)) {
-        joint.push_back(r);
-        break;
-      }
-  }
-  fo.regressors = joint;
+  fo.regressors = analysis::varying_regressors(points);
   const analysis::FitResult all = analysis::fit_power_law(points, fo);
   j["exponents"] = analysis::exponents_json(all);
   j["joint"] = fit_json(all);

@@ -33,10 +33,7 @@ int verify(const VerifyCliOptions& o) {
   v.seed = parse_count("seed", o.seed, 0, ~0ULL);
   v.batch = static_cast<std::uint32_t>(parse_count("batch", o.batch, 1, 0xffffffffULL));
   v.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
-  char* end = nullptr;
-  v.tolerance = std::strtod(o.tolerance.c_str(), &end);
-  if (end != o.tolerance.c_str() + o.tolerance.size() || !(v.tolerance >= 0 && v.tolerance < 10))
-    throw SpecError("tolerance=" + o.tolerance + " is not allowed; allowed: in [0, 10)");
+  v.tolerance = parse_real_option("tolerance", o.tolerance, Domain{0.0, 10.0, false, true});
   v.allow_violations = o.allow_violations;
   v.engine = engine_options(o.threads, o.block);
   const analysis::VerifyReport report =
