@@ -12,6 +12,8 @@ packages=(
   nlohmann-json3-dev       # JSON in and out
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev         # Google Benchmark
+  gnuplot-nox              # report figures (SVG and PNG)
+  chromium                 # the report's browser test (headless)
 )
 
 missing=()

@@ -47,6 +47,32 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
   return j;
 }
 
+namespace {
+std::string& command_line_storage() {
+  static std::string line;
+  return line;
+}
+}  // namespace
+
+void set_command_line(int argc, char** argv) {
+  std::string line = "signrate";
+  for (int k = 1; k < argc; ++k) {
+    const std::string a = argv[k];
+    const bool plain = !a.empty() && a.find_first_not_of(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=:,./+@%") == std::string::npos;
+    if (plain) {
+      line += " " + a;
+    } else {
+      std::string q = "'";
+      for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += " " + q + "'";
+    }
+  }
+  command_line_storage() = line;
+}
+
+const std::string& command_line() { return command_line_storage(); }
+
 EngineOptions engine_options(const std::string& threads, const std::string& block) {
   EngineOptions e;
   e.threads = static_cast<unsigned>(parse_count("threads", threads, 0, 4096));

@@ -23,6 +23,11 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
 // when they are grids).
 nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 
+// The command line as typed (shell-quoted where needed), recorded in outputs so that a report can
+// print the exact command that reproduces it.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
+
 EngineOptions engine_options(const std::string& threads, const std::string& block);
 // A real-valued option checked against its domain (SpecError naming the value otherwise).
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain);

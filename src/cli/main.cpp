@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "catalogue.hpp"
+#include "common.hpp"
 #include "commands.hpp"
 #include "signrate/error.hpp"
 #include "signrate/version.hpp"
@@ -14,10 +15,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(signrate::cli::catalogue());
   int exit_code = 0;
+  signrate::cli::set_command_line(argc, argv);
   signrate::cli::add_run_command(app, exit_code);
   signrate::cli::add_sweep_command(app, exit_code);
   signrate::cli::add_fit_command(app, exit_code);
   signrate::cli::add_verify_command(app, exit_code);
+  signrate::cli::add_report_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

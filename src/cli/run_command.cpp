@@ -23,7 +23,8 @@ int run(const RunOptions& o) {
   const Experiment experiment = make_experiment(spec);
   const EngineOptions engine = engine_options(o.spec.threads, o.spec.block);
   const RunResult result = run_cpu(experiment, engine);
-  const nlohmann::json j = run_json(experiment, result, engine);
+  nlohmann::json j = run_json(experiment, result, engine);
+  j["command"] = command_line();
   if (!o.csv.empty()) write_file_atomic(o.csv, checkpoints_csv(experiment, result));
   emit_json(j, o.out);
   if (!o.out.empty()) {

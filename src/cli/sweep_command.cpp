@@ -24,8 +24,9 @@ int sweep(const SweepOptions& o) {
   s.base = run_spec_from_json(gather_spec(o.spec, true));
   s.d = parse_grid(o.spec.d, "d");
   s.T = parse_grid(o.spec.T, "T");
-  const nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
+  nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
                                      [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
+  j["command"] = command_line();
   emit_json(j, o.out);
   return 0;
 }

@@ -39,7 +39,11 @@ int verify(const VerifyCliOptions& o) {
   const analysis::VerifyReport report =
       analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
   std::cout << report.table();
-  if (!o.out.empty()) emit_json(report.to_json(), o.out);
+  if (!o.out.empty()) {
+    nlohmann::json j = report.to_json();
+    j["command"] = command_line();
+    emit_json(j, o.out);
+  }
   return report.all_hold() ? 0 : 3;
 }
 

@@ -1,0 +1,25 @@
+#pragma once
+// Self-contained HTML reports of sweeps and verifications (issue: "report"): log-log figures of
+// M1 and M2 against T for each d and against d for each T, drawn by gnuplot (SVG inlined in the
+// page, PNG written beside it) with the fitted line and the theorem's slope, the fit table, the
+// verdicts, and the exact command that reproduces the input.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace signrate::analysis {
+
+struct ReportOptions {
+  std::string theorem;           // for a sweep: draw and tabulate this theorem's exponents (optional)
+  std::uint32_t bootstrap = 1000;  // for a sweep: the fit's bootstrap resamples
+  std::string gnuplot = "gnuplot";
+};
+
+// Writes the page to html_path (atomically) and the PNG figures beside it, named
+// <html_path without .html>-<k>.png; returns the PNG paths. The input is a sweep JSON or a
+// verify JSON. Throws SpecError for an input that is neither, RunError when gnuplot fails.
+std::vector<std::string> write_report(const nlohmann::json& input, const std::string& html_path,
+                                      const ReportOptions& options);
+
+}  // namespace signrate::analysis

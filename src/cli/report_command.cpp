@@ -1,0 +1,41 @@
+// signrate report: a self-contained HTML page (figures, fit table, verdicts, the command).
+#include <iostream>
+#include <memory>
+
+#include "analysis/report.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "signrate/error.hpp"
+#include "signrate/run_spec.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+struct ReportCliOptions {
+  std::string input, out = "report.html", theorem, bootstrap = "1000";
+};
+
+int report(const ReportCliOptions& o) {
+  analysis::ReportOptions ro;
+  ro.theorem = o.theorem;
+  ro.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
+  const std::vector<std::string> pngs = analysis::write_report(read_json_file(o.input, "report"), o.out, ro);
+  std::cout << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
+            << (pngs.size() > 1 ? " ..." : "") << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ReportCliOptions>();
+  CLI::App* cmd = app.add_subcommand("report", "write a self-contained HTML report of a sweep or verify JSON");
+  cmd->add_option("input", o->input, "a JSON written by signrate sweep or signrate verify --out")->required();
+  cmd->add_option("-o,--out", o->out, "the HTML page (default report.html); PNGs go beside it");
+  cmd->add_option("--theorem", o->theorem, "for a sweep: draw this theorem's slopes (thm1, thm2)");
+  cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples of the fits (default 1000)");
+  cmd->callback([o, &exit_code] { exit_code = report(*o); });
+}
+
+}  // namespace signrate::cli

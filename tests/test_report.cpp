@@ -1,0 +1,73 @@
+// The HTML report: its content, its figures, and its refusals (the browser check is
+// tests/check_report_in_browser.sh, run by CTest as ReportRendersInChromium).
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "analysis/report.hpp"
+#include "analysis/verify.hpp"
+#include "signrate/error.hpp"
+
+namespace signrate {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class Report : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("signrate_report_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    analysis::VerifyOptions o;
+    o.theorem = "thm1";
+    o.d = {16, 64};
+    o.T = {64, 256, 1024};
+    o.replicates = 4;
+    o.bootstrap = 100;
+    verify_json_ = analysis::verify(o).to_json();
+    verify_json_["command"] = "signrate verify thm1 --d 16,64 --T 64:1024:x4 --replicates 4";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  nlohmann::json verify_json_;
+};
+
+TEST_F(Report, HoldsFiguresTablesVerdictsAndTheCommand) {
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  const auto pngs = analysis::write_report(verify_json_, (dir_ / "r.html").string(), ro);
+  const std::string html = slurp(dir_ / "r.html");
+  std::size_t svgs = 0;
+  for (auto k = html.find("<svg"); k != std::string::npos; k = html.find("<svg", k + 1)) ++svgs;
+  EXPECT_EQ(svgs, 4u);  // M1 and M2, against T and against d
+  EXPECT_NE(html.find("signrate verify thm1 --d 16,64"), std::string::npos);
+  EXPECT_NE(html.find("rate holds"), std::string::npos);
+  EXPECT_NE(html.find("theorem slope -0.25"), std::string::npos);
+  EXPECT_NE(html.find("quadratic:L=1,a=1"), std::string::npos);
+  ASSERT_EQ(pngs.size(), 4u);
+  for (const auto& p : pngs) EXPECT_EQ(slurp(p).substr(1, 3), "PNG") << p;
+  EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained and static
+}
+
+TEST_F(Report, WithoutGnuplotItFailsAndWritesNothing) {
+  analysis::ReportOptions ro;
+  ro.gnuplot = "/nonexistent/gnuplot";
+  ro.bootstrap = 100;
+  EXPECT_THROW(analysis::write_report(verify_json_, (dir_ / "r.html").string(), ro), RunError);
+  EXPECT_FALSE(fs::exists(dir_ / "r.html"));
+  EXPECT_FALSE(fs::exists(dir_ / "r-0.png"));
+}
+
+TEST_F(Report, RefusesAnInputThatIsNeitherASweepNorAVerification) {
+  EXPECT_THROW(analysis::write_report(nlohmann::json{{"metrics", 1}}, (dir_ / "r.html").string(), {}), SpecError);
+  EXPECT_FALSE(fs::exists(dir_ / "r.html"));
+}
+
+}  // namespace
+}  // namespace signrate
