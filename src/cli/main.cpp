@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   signrate::cli::add_fit_command(app, exit_code);
   signrate::cli::add_verify_command(app, exit_code);
   signrate::cli::add_report_command(app, exit_code);
+  signrate::cli::add_demo_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,44 @@
+// signrate demo NAME: a teaching demonstration with its explanation, figure and report.
+#include <iostream>
+#include <memory>
+
+#include "analysis/demos.hpp"
+#include "commands.hpp"
+#include "common.hpp"
+#include "signrate/run_spec.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+struct DemoCliOptions {
+  std::string name, out, seed = "1", threads = "0", block = "256";
+};
+
+int demo(const DemoCliOptions& o) {
+  const std::string out = o.out.empty() ? "demo-" + o.name + ".html" : o.out;
+  const analysis::DemoResult r =
+      analysis::run_demo(o.name, out, engine_options(o.threads, o.block), parse_count("seed", o.seed, 0, ~0ULL));
+  std::cout << r.explanation << "\n\n";
+  for (const auto& line : r.lines) std::cout << "  " << line << "\n";
+  std::cout << "\nwrote " << out << " (figure " << (r.pngs.empty() ? "none" : r.pngs.front()) << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<DemoCliOptions>();
+  std::string names;
+  for (const auto& d : analysis::demo_registry()) names += "\n  " + d.name + " - " + d.summary;
+  CLI::App* cmd = app.add_subcommand("demo", "run a teaching demonstration and write its report");
+  cmd->add_option("name", o->name, "the demonstration")->required();
+  cmd->add_option("-o,--out", o->out, "the report (default demo-NAME.html; the PNG goes beside it)");
+  cmd->add_option("--seed", o->seed, "seed (default 1)");
+  cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
+  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 8");
+  cmd->footer("Demonstrations:" + names);
+  cmd->callback([o, &exit_code] { exit_code = demo(*o); });
+}
+
+}  // namespace signrate::cli
