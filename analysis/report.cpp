@@ -120,16 +120,19 @@ std::vector<Section> sections_of(const nlohmann::json& input, const ReportOption
     return out;
   }
   if (!input.contains("points")) throw SpecError("report: the input is neither a sweep JSON nor a verify JSON");
-  Section s;
-  s.title = "sweep";
-  s.sweep = input;
-  if (!o.theorem.empty()) {
-    const Theorem& thm = find_theorem(o.theorem);
-    s.predicted_T = thm.exponent_T;
-    s.predicted_d = thm.exponent_d;
-    s.predicted_measure = thm.measure;
+  for (const nlohmann::json& group : split_by_vary(input)) {
+    Section s;
+    s.title = "sweep";
+    for (const auto& [key, value] : group["vary"].items()) s.title += ", " + key + " = " + num(value.get<double>(), 6);
+    s.sweep = group;
+    if (!o.theorem.empty()) {
+      const Theorem& thm = find_theorem(o.theorem);
+      s.predicted_T = thm.exponent_T;
+      s.predicted_d = thm.exponent_d;
+      s.predicted_measure = thm.measure;
+    }
+    out.push_back(s);
   }
-  out.push_back(s);
   return out;
 }
 

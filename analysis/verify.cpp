@@ -76,10 +76,20 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
   report.tolerance = o.tolerance;
   report.level = o.level;
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + o.level / 2);
+  std::vector<Family> families;
   for (Family fam : thm.families) {
+    if (!o.method.empty()) fam.method = o.method;
+    families.push_back(fam);
+    for (const std::string& m : o.compare) {
+      Family other = fam;
+      other.method = m;
+      other.name = fam.name + ", " + m + " beside " + fam.method;
+      families.push_back(other);
+    }
+  }
+  for (Family fam : families) {
     if (!o.problem.empty()) fam.problem = o.problem;
     if (!o.oracle.empty()) fam.oracle = o.oracle;
-    if (!o.method.empty()) fam.method = o.method;
     if (!o.schedule.empty()) fam.schedule = o.schedule;
     if (!o.d.empty()) fam.d = o.d;
     if (!o.T.empty()) fam.T = o.T;

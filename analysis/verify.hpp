@@ -26,6 +26,9 @@ struct VerifyOptions {
   std::string theorem = "thm1";
   // Overrides of the theorem's canonical family; empty or 0 keeps the family's.
   std::string problem, oracle, method, schedule;
+  // Methods to run beside the family's (or `method`'s), each as one more family in the report:
+  // e.g. {"signsgd", "signum"} to compare them with SMM on the same problem, noise and schedule.
+  std::vector<std::string> compare;
   std::vector<std::uint32_t> d, T;
   std::uint32_t replicates = 0;
   std::uint64_t seed = 1;

@@ -1,8 +1,11 @@
 #include "signrate/sweep.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "signrate/error.hpp"
+#include "signrate/method.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/version.hpp"
 
@@ -46,6 +49,74 @@ std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string
   return out;
 }
 
+std::vector<double> parse_real_grid(const std::string& text, const std::string& what) {
+  const auto bad = [&](const std::string& why) {
+    return SpecError(what + " grid '" + text + "': " + why +
+                     "; allowed: a list a,b,c of finite numbers, or lo:hi:xF (F > 1, 0 < lo <= hi) or lo:hi:+S (S > 0)");
+  };
+  const auto real = [&](const std::string& item) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) throw bad("'" + item + "' is not a number");
+    return v;
+  };
+  std::vector<double> out;
+  if (text.find(':') != std::string::npos) {
+    std::stringstream ss(text);
+    std::string lo_s, hi_s, step;
+    std::getline(ss, lo_s, ':');
+    std::getline(ss, hi_s, ':');
+    std::getline(ss, step);
+    const double lo = real(lo_s), hi = real(hi_s);
+    if (step.size() < 2 || (step[0] != 'x' && step[0] != '+')) throw bad("the step must be xF or +S");
+    const double st = real(step.substr(1));
+    if (lo > hi || (step[0] == 'x' && !(st > 1 && lo > 0)) || (step[0] == '+' && !(st > 0))) throw bad("bad range");
+    // Grid points are lo * F^k (or lo + k S), up to hi with a relative slack of 1e-9.
+    for (int k = 0; k < 10000; ++k) {
+      const double v = step[0] == 'x' ? lo * std::pow(st, k) : lo + k * st;
+      if (v > hi * (1 + 1e-9)) break;
+      out.push_back(v);
+    }
+  } else {
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) out.push_back(real(item));
+  }
+  if (out.empty()) throw bad("it is empty");
+  return out;
+}
+
+VariedParameter parse_varied(const std::string& text) {
+  const auto eq = text.find('='), dot = text.find('.');
+  if (eq == std::string::npos || dot == std::string::npos || dot > eq)
+    throw SpecError("--vary '" + text + "' is not COMPONENT.KEY=VALUES; e.g. oracle.sigma=0.5,1,2 or schedule.eta_scale=0.25:4:x2");
+  VariedParameter v{text.substr(0, dot), text.substr(dot + 1, eq - dot - 1), {}};
+  if (v.component != "problem" && v.component != "oracle" && v.component != "method" && v.component != "schedule")
+    throw SpecError("--vary '" + text + "': component '" + v.component + "' is not allowed; allowed: problem, oracle, method, schedule");
+  v.values = parse_real_grid(text.substr(eq + 1), "--vary " + v.component + "." + v.key);
+  return v;
+}
+
+std::vector<nlohmann::json> split_by_vary(const nlohmann::json& sweep) {
+  if (!sweep.contains("points")) throw SpecError("not a sweep JSON (it has no \"points\"): write one with signrate sweep");
+  std::vector<nlohmann::json> out;
+  std::vector<nlohmann::json> keys;
+  for (const auto& p : sweep["points"]) {
+    const nlohmann::json v = p.value("vary", nlohmann::json::object());
+    std::size_t k = 0;
+    while (k < keys.size() && keys[k] != v) ++k;
+    if (k == keys.size()) {
+      keys.push_back(v);
+      nlohmann::json sub = sweep;
+      sub["points"] = nlohmann::json::array();
+      sub["vary"] = v;
+      out.push_back(sub);
+    }
+    out[k]["points"].push_back(p);
+  }
+  return out;
+}
+
 std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k) {
   const RngKey key = derive_key(sweep_seed, k, 0, Stream::kSweep);
   return (static_cast<std::uint64_t>(key.k1) << 32) | key.k0;
@@ -55,14 +126,40 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
   // Validate every point before running any, so bad input fails at once.
   std::vector<Experiment> experiments;
-  for (std::uint32_t d : sweep.d)
-    for (std::uint32_t T : sweep.T) {
-      RunSpec spec = sweep.base;
-      spec.d = d;
-      spec.T = T;
-      spec.seed = point_seed(sweep.base.seed, static_cast<std::uint32_t>(experiments.size()));
-      experiments.push_back(make_experiment(spec));
+  std::vector<nlohmann::json> varied;
+  // Every combination of the varied parameters (odometer order, the last parameter fastest).
+  std::vector<std::size_t> at(sweep.vary.size(), 0);
+  for (bool more = true; more;) {
+    RunSpec combo = sweep.base;
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t v = 0; v < sweep.vary.size(); ++v) {
+      const VariedParameter& p = sweep.vary[v];
+      ParsedSpec& part = p.component == "problem" ? combo.problem
+                         : p.component == "oracle" ? combo.oracle
+                         : p.component == "method" ? combo.method
+                                                   : combo.schedule;
+      if (part.name.empty()) part.name = p.component == "schedule" ? default_schedule(combo.method.name) : part.name;
+      part.values[p.key] = format_real(p.values[at[v]]);
+      values[p.component + "." + p.key] = p.values[at[v]];
     }
+    for (std::uint32_t d : sweep.d)
+      for (std::uint32_t T : sweep.T) {
+        RunSpec spec = combo;
+        spec.d = d;
+        spec.T = T;
+        spec.seed = point_seed(sweep.base.seed, static_cast<std::uint32_t>(experiments.size()));
+        experiments.push_back(make_experiment(spec));
+        varied.push_back(values);
+      }
+    more = false;
+    for (std::size_t v = sweep.vary.size(); v-- > 0;) {
+      if (++at[v] < sweep.vary[v].values.size()) {
+        more = true;
+        break;
+      }
+      at[v] = 0;
+    }
+  }
   nlohmann::json j;
   j["version"] = kVersion;
   j["kind"] = "sweep";
@@ -73,11 +170,12 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
   base["seed"] = sweep.base.seed;
   j["spec"] = base;
   j["grid"] = {{"d", sweep.d}, {"T", sweep.T}};
+  for (const auto& p : sweep.vary) j["grid"]["vary"][p.component + "." + p.key] = p.values;
   j["points"] = nlohmann::json::array();
   for (std::size_t k = 0; k < experiments.size(); ++k) {
     const Experiment& e = experiments[k];
     nlohmann::json r = run_json(e, run_cpu(e, engine), engine);
-    nlohmann::json point = {{"d", e.spec.d}, {"T", e.spec.T}, {"seed", e.spec.seed}};
+    nlohmann::json point = {{"d", e.spec.d}, {"T", e.spec.T}, {"vary", varied[k]}, {"seed", e.spec.seed}};
     for (const char* key : {"spec", "schedule", "metrics", "per_replicate", "checkpoints", "problem_declared",
                             "oracle_declared"})
       point[key] = r[key];

@@ -157,6 +157,20 @@ TEST_F(Cli, SweepThenFitWritesTheDocumentedExponents) {
   EXPECT_EQ(cli("fit " + path("s.json") + " --measure M2 --bootstrap 200").code, 0);
 }
 
+TEST_F(Cli, SweepVariesASpecParameterAndFitsEachValue) {
+  const Outcome sweep = cli("sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --vary oracle.sigma=0.5,2 --out " +
+                            path("v.json"));
+  ASSERT_EQ(sweep.code, 0) << sweep.output;
+  EXPECT_EQ(read_json(path("v.json"))["points"].size(), 18u);
+  ASSERT_EQ(cli("fit " + path("v.json") + " --bootstrap 200 --out " + path("vf.json")).code, 0);
+  const nlohmann::json f = read_json(path("vf.json"));
+  ASSERT_EQ(f["groups"].size(), 2u);
+  EXPECT_EQ(f["groups"][1]["vary"]["oracle.sigma"], 2.0);
+  EXPECT_NEAR(f["groups"][1]["exponents"]["d"]["estimate"].get<double>(), 0.5, 0.05);
+  EXPECT_EQ(cli("sweep --d 16 --T 64 --vary oracle.sigma=-1").code, 2);
+  EXPECT_EQ(cli("sweep --d 16 --T 64 --vary sigma").code, 2);
+}
+
 TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
   ASSERT_EQ(cli("sweep --d 16 --T 64,256 --replicates 6 --out " + path("two.json")).code, 0);
   const Outcome o = cli("fit " + path("two.json") + " --part all");

@@ -22,6 +22,41 @@ TEST(Grid, ListsAndRanges) {
     EXPECT_THROW(parse_grid(bad, "d"), SpecError) << bad;
 }
 
+TEST(Grid, RealGridsAndVariedParameters) {
+  EXPECT_EQ(parse_real_grid("0.5,1,2", "x"), (std::vector<double>{0.5, 1, 2}));
+  EXPECT_EQ(parse_real_grid("0.25:4:x2", "x"), (std::vector<double>{0.25, 0.5, 1, 2, 4}));
+  EXPECT_EQ(parse_real_grid("0:1:+0.5", "x"), (std::vector<double>{0, 0.5, 1}));
+  for (const char* bad : {"", "a", "1,,2", "0:4:x2", "1:4:x1", "4:1:+1", "1:4:*2", "nan", "inf"})
+    EXPECT_THROW(parse_real_grid(bad, "x"), SpecError) << bad;
+  const VariedParameter v = parse_varied("oracle.sigma=0.5,2");
+  EXPECT_EQ(v.component, "oracle");
+  EXPECT_EQ(v.key, "sigma");
+  EXPECT_EQ(v.values, (std::vector<double>{0.5, 2}));
+  EXPECT_THROW(parse_varied("sigma=1"), SpecError);
+  EXPECT_THROW(parse_varied("engine.block=8"), SpecError);
+}
+
+TEST(Sweep, VariedParametersRunEveryCombination) {
+  SweepSpec s;
+  s.base.replicates = 2;
+  s.d = {8};
+  s.T = {16, 32};
+  s.vary = {parse_varied("oracle.sigma=0.5,2"), parse_varied("schedule.eta_scale=1,3")};
+  const nlohmann::json j = run_sweep(s, {});
+  ASSERT_EQ(j["points"].size(), 8u);  // 2 x 2 combinations x 2 T
+  const auto& p = j["points"][5];     // sigma = 2 (second), eta_scale = 1 (first), T = 32
+  EXPECT_EQ(p["vary"]["oracle.sigma"], 2.0);
+  EXPECT_EQ(p["vary"]["schedule.eta_scale"], 1.0);
+  EXPECT_EQ(p["spec"]["oracle"]["sigma"], 2.0);
+  EXPECT_EQ(p["T"], 32);
+  const std::vector<nlohmann::json> groups = split_by_vary(j);
+  ASSERT_EQ(groups.size(), 4u);
+  for (const auto& g : groups) EXPECT_EQ(g["points"].size(), 2u);
+  EXPECT_EQ(groups[3]["vary"]["schedule.eta_scale"], 3.0);
+  s.vary = {parse_varied("oracle.nope=1")};
+  EXPECT_THROW(run_sweep(s, {}), SpecError);  // an undeclared key is refused before any run
+}
+
 analysis::VerifyOptions small(const std::string& theorem) {
   analysis::VerifyOptions o;
   o.theorem = theorem;
@@ -141,6 +176,20 @@ TEST(TheoryRegression, AsymmetricNoiseKeepsSmmsRateAndBreaksSignSgds) {
   const analysis::VerifyReport r = analysis::verify(o);
   EXPECT_FALSE(r.families[0].verdicts.rate_holds) << r.table();
   EXPECT_GT(r.families[0].fit.T->estimate, -0.1);
+}
+
+// Methods beside SMM on the same family: each is one more family with its own verdicts.
+TEST(TheoryRegression, ComparedMethodsGetTheirOwnVerdicts) {
+  analysis::VerifyOptions o = small("thm1");
+  o.oracle = "two-point:p=0.2";
+  o.compare = {"signsgd"};
+  const analysis::VerifyReport r = analysis::verify(o);
+  ASSERT_EQ(r.families.size(), 2u);
+  EXPECT_EQ(r.families[0].family.method, "smm");
+  EXPECT_EQ(r.families[1].family.method, "signsgd");
+  EXPECT_TRUE(r.families[0].verdicts.rate_holds);
+  EXPECT_FALSE(r.families[1].verdicts.rate_holds);
+  EXPECT_NE(r.table().find("signsgd beside smm"), std::string::npos);
 }
 
 }  // namespace

@@ -17,17 +17,33 @@ namespace signrate {
 // "10:50:+10" (arithmetic). Values must be integers >= 1; SpecError otherwise.
 std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string& what);
 
+// Real-valued grid of a spec parameter: "0.5,1,2" or "0.25:4:x2" (geometric) or "0:1:+0.25".
+std::vector<double> parse_real_grid(const std::string& text, const std::string& what);
+
+// A swept spec parameter: "oracle.sigma", "schedule.eta_scale", "method.mu", "problem.L"...
+struct VariedParameter {
+  std::string component, key;  // "oracle", "sigma"
+  std::vector<double> values;
+};
+// Parses "oracle.sigma=0.5,1,2" (the --vary flag); SpecError naming what is allowed otherwise.
+VariedParameter parse_varied(const std::string& text);
+
 struct SweepSpec {
   RunSpec base;  // d and T are taken from the grid
   std::vector<std::uint32_t> d, T;
+  std::vector<VariedParameter> vary;  // the grid is every combination x d x T
 };
+
+// The sweeps of each combination of the varied parameters (the sweep itself when none vary):
+// copies holding only that combination's points, with "vary" set to it.
+std::vector<nlohmann::json> split_by_vary(const nlohmann::json& sweep);
 
 // The seed of grid point k (a Philox hash of the sweep seed and k).
 std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k);
 
-// Runs every point (d-major, then T) and returns the sweep JSON: version, seed, base spec, grid,
-// and "points", each {d, T, seed, spec, schedule, metrics, per_replicate, checkpoints,
-// problem_declared, oracle_declared}. `progress(done, total)` is called after each point.
+// Runs every point (varied parameters, then d, then T) and returns the sweep JSON: version, seed,
+// base spec, grid, and "points", each {d, T, vary, seed, spec, schedule, metrics, per_replicate,
+// checkpoints, problem_declared, oracle_declared}. `progress(done, total)` is called after each point.
 nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
                          const std::function<void(std::size_t, std::size_t)>& progress = {});
 

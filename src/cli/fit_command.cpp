@@ -9,6 +9,7 @@
 #include "common.hpp"
 #include "signrate/error.hpp"
 #include "signrate/run_spec.hpp"
+#include "signrate/sweep.hpp"
 #include "signrate/version.hpp"
 
 namespace signrate::cli {
@@ -37,21 +38,12 @@ std::string describe(const analysis::FitResult& f) {
   return out.str();
 }
 
-int fit(const FitCliOptions& o) {
-  const nlohmann::json sweep = read_json_file(o.sweep_file, "fit");
-  analysis::FitOptions fo;
-  fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
-  fo.seed = parse_count("seed", o.seed, 0, ~0ULL);
-  fo.level = parse_real_option("level", o.level, open_unit());
-  const std::vector<analysis::GridPoint> points = analysis::grid_points(sweep, o.measure, o.part);
+// The joint fit over every regressor that varies, then separate fits at each fixed d and each
+// fixed T that has 3 points or more, for one combination of the varied parameters.
+nlohmann::json fit_group(const nlohmann::json& group, const FitCliOptions& o, analysis::FitOptions fo) {
+  const std::vector<analysis::GridPoint> points = analysis::grid_points(group, o.measure, o.part);
   nlohmann::json j;
-  j["version"] = kVersion;
-  j["measure"] = o.measure;
-  j["part"] = o.part;
-  j["level"] = fo.level;
-  std::cout << o.measure << " = C d^p T^q, fitted on the " << o.part << " of T (" << fo.level * 100
-            << "% bootstrap CIs over replicates)\n";
-  // Joint fit over every regressor that varies, then separate fits at each fixed d and each fixed T.
+  if (!group["vary"].empty()) std::cout << "with " << group["vary"].dump() << "\n";
   fo.regressors = analysis::varying_regressors(points);
   const analysis::FitResult all = analysis::fit_power_law(points, fo);
   j["exponents"] = analysis::exponents_json(all);
@@ -59,17 +51,43 @@ int fit(const FitCliOptions& o) {
   std::cout << "joint:" << describe(all) << "\n";
   j["separate"] = nlohmann::json::array();
   for (const char* fixed : {"d", "T"}) {
-    std::map<double, std::vector<analysis::GridPoint>> groups;
-    for (const auto& p : points) groups[fixed[0] == 'd' ? p.d : p.T].push_back(p);
-    if (groups.size() < 2) continue;
-    for (const auto& [value, group] : groups) {
-      if (group.size() < 3) continue;
+    std::map<double, std::vector<analysis::GridPoint>> by_value;
+    for (const auto& p : points) by_value[fixed[0] == 'd' ? p.d : p.T].push_back(p);
+    if (by_value.size() < 2) continue;
+    for (const auto& [value, members] : by_value) {
+      if (members.size() < 3) continue;
       fo.regressors = {fixed[0] == 'd' ? "T" : "d"};
-      const analysis::FitResult f = analysis::fit_power_law(group, fo);
+      const analysis::FitResult f = analysis::fit_power_law(members, fo);
       nlohmann::json g = fit_json(f);
       g[fixed] = value;
       j["separate"].push_back(g);
       std::cout << "at " << fixed << " = " << value << ":" << describe(f) << "\n";
+    }
+  }
+  return j;
+}
+
+int fit(const FitCliOptions& o) {
+  const nlohmann::json sweep = read_json_file(o.sweep_file, "fit");
+  analysis::FitOptions fo;
+  fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
+  fo.seed = parse_count("seed", o.seed, 0, ~0ULL);
+  fo.level = parse_real_option("level", o.level, open_unit());
+  nlohmann::json j;
+  j["version"] = kVersion;
+  j["measure"] = o.measure;
+  j["part"] = o.part;
+  j["level"] = fo.level;
+  std::cout << o.measure << " = C d^p T^q, fitted on the " << o.part << " of T (" << fo.level * 100
+            << "% bootstrap CIs over replicates)\n";
+  const std::vector<nlohmann::json> groups = split_by_vary(sweep);
+  for (const nlohmann::json& group : groups) {
+    nlohmann::json g = fit_group(group, o, fo);
+    if (groups.size() == 1) {
+      j.update(g);
+    } else {
+      g["vary"] = group["vary"];
+      j["groups"].push_back(g);
     }
   }
   if (!o.out.empty()) emit_json(j, o.out);

@@ -14,6 +14,7 @@ namespace {
 
 struct SweepOptions {
   SpecFlags spec;
+  std::vector<std::string> vary;
   std::string out;
 };
 
@@ -24,6 +25,7 @@ int sweep(const SweepOptions& o) {
   s.base = run_spec_from_json(gather_spec(o.spec, true));
   s.d = parse_grid(o.spec.d, "d");
   s.T = parse_grid(o.spec.T, "T");
+  for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
   nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
                                      [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
   j["command"] = command_line();
@@ -37,6 +39,9 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SweepOptions>();
   CLI::App* cmd = app.add_subcommand("sweep", "run a grid of d and T and write every point's metrics as JSON");
   add_spec_flags(cmd, o->spec, true);
+  cmd->add_option("--vary", o->vary,
+                  "sweep a spec parameter too, COMPONENT.KEY=VALUES (e.g. oracle.sigma=0.5,1,2 or "
+                  "schedule.eta_scale=0.25:4:x2); repeatable: every combination is run");
   cmd->add_option("--out", o->out, "write the JSON here (atomically) instead of standard output");
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = sweep(*o); });

@@ -1,4 +1,5 @@
 // signrate verify thmK: sweep the theorem's canonical family, fit, and print the verdicts.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -14,7 +15,7 @@ namespace signrate::cli {
 namespace {
 
 struct VerifyCliOptions {
-  std::string theorem, problem, oracle, method, schedule, d, T, replicates, seed = "1", batch = "1";
+  std::string theorem, problem, oracle, method, schedule, compare, d, T, replicates, seed = "1", batch = "1";
   std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", out;
   bool allow_violations = false;
 };
@@ -26,6 +27,11 @@ int verify(const VerifyCliOptions& o) {
   v.oracle = o.oracle;
   v.method = o.method;
   v.schedule = o.schedule;
+  for (std::size_t start = 0; start < o.compare.size();) {
+    const std::size_t comma = std::min(o.compare.find(',', start), o.compare.size());
+    if (comma > start) v.compare.push_back(o.compare.substr(start, comma - start));
+    start = comma + 1;
+  }
   if (!o.d.empty()) v.d = parse_grid(o.d, "d");
   if (!o.T.empty()) v.T = parse_grid(o.T, "T");
   if (!o.replicates.empty())
@@ -58,6 +64,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--oracle", o->oracle, "replace the family's oracle SPEC (e.g. student-t:nu=3)");
   cmd->add_option("--method", o->method, "replace the method (e.g. signsgd, signum)");
   cmd->add_option("--schedule", o->schedule, "replace the schedule (e.g. theorem2 to drop the d-factor)");
+  cmd->add_option("--compare", o->compare, "methods to run beside, comma-separated (e.g. signsgd,signum)");
   cmd->add_option("--d", o->d, "d grid (default 16,64,256,1024)");
   cmd->add_option("--T", o->T, "T grid (default 1024:65536:x4)");
   cmd->add_option("--replicates", o->replicates, "replicates per point (default 16, at least 4)");
