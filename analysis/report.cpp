@@ -38,6 +38,7 @@ struct Section {
   std::optional<double> predicted_T, predicted_d;
   std::string predicted_measure;
   nlohmann::json verdicts;  // null for a plain sweep
+  std::vector<std::string> violations;  // assumptions the family breaks (run with --allow-violations)
   double worst_bound_ratio = NAN;
 };
 
@@ -114,6 +115,7 @@ std::vector<Section> sections_of(const nlohmann::json& input, const ReportOption
       s.predicted_d = f["predicted"]["d"].get<double>();
       s.predicted_measure = thm.measure;
       s.verdicts = f["verdicts"];
+      s.violations = f.value("violations", std::vector<std::string>{});
       s.worst_bound_ratio = f["worst_bound_ratio"].get<double>();
       out.push_back(s);
     }
@@ -182,6 +184,11 @@ std::vector<std::string> write_report(const nlohmann::json& input, const std::st
       }
     page.blocks.push_back(table(fits));
     page.blocks.push_back(paragraph("Fitted on the upper half of the T values: M = C d^p T^q, bootstrap over replicates."));
+    if (!s.violations.empty()) {
+      std::string text = "ASSUMPTIONS VIOLATED (run with --allow-violations), so the verdicts below are outside the theorem:";
+      for (const auto& v : s.violations) text += " " + v + ";";
+      page.blocks.push_back(paragraph(text));
+    }
     if (!s.verdicts.is_null()) {
       std::vector<std::string> v;
       for (const char* key : {"rate_holds", "tight", "bound_holds"}) v.push_back(s.verdicts[key].get<bool>() ? "yes" : "NO");

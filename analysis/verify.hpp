@@ -71,3 +71,11 @@ VerifyReport verify(const VerifyOptions& options,
                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace signrate::analysis
+
+namespace signrate {
+// The verification API at the library's top level: signrate::verify(options).all_hold().
+using analysis::verify;
+using analysis::VerifyOptions;
+using analysis::VerifyReport;
+using analysis::Verdicts;
+}  // namespace signrate

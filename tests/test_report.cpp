@@ -69,5 +69,22 @@ TEST_F(Report, RefusesAnInputThatIsNeitherASweepNorAVerification) {
   EXPECT_FALSE(fs::exists(dir_ / "r.html"));
 }
 
+TEST_F(Report, SaysWhenTheTheoremsAssumptionsAreViolated) {
+  analysis::VerifyOptions o;
+  o.theorem = "thm1";
+  o.oracle = "student-t:nu=2";
+  o.allow_violations = true;
+  o.d = {16, 64};
+  o.T = {64, 256, 1024};
+  o.replicates = 4;
+  o.bootstrap = 100;
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  analysis::write_report(analysis::verify(o).to_json(), (dir_ / "v.html").string(), ro);
+  const std::string html = slurp(dir_ / "v.html");
+  EXPECT_NE(html.find("ASSUMPTIONS VIOLATED"), std::string::npos);
+  EXPECT_NE(html.find("Assumption 4"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace signrate
