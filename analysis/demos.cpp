@@ -20,15 +20,7 @@ struct Simulation {
 Simulation simulate(const std::string& label, const std::string& problem, const std::string& oracle,
                     const std::string& method, const std::string& schedule, std::uint32_t d, std::uint32_t T,
                     std::uint32_t replicates, std::uint64_t seed, const EngineOptions& engine) {
-  RunSpec s;
-  s.problem = parse_spec(problem, "problem");
-  s.oracle = parse_spec(oracle, "oracle");
-  s.method = parse_spec(method, "method");
-  s.schedule = parse_spec(schedule, "schedule");
-  s.d = d;
-  s.T = T;
-  s.replicates = replicates;
-  s.seed = seed;
+  RunSpec s = make_run_spec(problem, oracle, method, schedule, d, T, replicates, seed);
   s.checkpoints_per_decade = 12;
   Simulation sim{label, make_experiment(s), {}};
   sim.result = run_cpu(sim.experiment, engine);

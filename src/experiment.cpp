@@ -20,6 +20,21 @@ std::vector<std::uint32_t> log_checkpoints(std::uint32_t T, std::uint32_t per_de
   return out;
 }
 
+RunSpec make_run_spec(const std::string& problem, const std::string& oracle, const std::string& method,
+                      const std::string& schedule, std::uint32_t d, std::uint32_t T, std::uint32_t replicates,
+                      std::uint64_t seed) {
+  RunSpec s;
+  s.problem = parse_spec(problem, "problem");
+  s.oracle = parse_spec(oracle, "oracle");
+  s.method = parse_spec(method, "method");
+  s.schedule = parse_spec(schedule, "schedule");
+  s.d = d;
+  s.T = T;
+  s.replicates = replicates;
+  s.seed = seed;
+  return s;
+}
+
 Experiment make_experiment(const RunSpec& spec) {
   const auto need = [](std::uint64_t v, const char* name) {
     if (v < 1) throw SpecError(std::string(name) + "=" + std::to_string(v) + " is not allowed; allowed: an integer >= 1");

@@ -11,41 +11,14 @@
 
 namespace signrate {
 
-namespace {
-
-std::uint32_t grid_value(const std::string& item, const std::string& what, const std::string& text) {
-  try {
-    return static_cast<std::uint32_t>(parse_count(what, item, 1, 0xffffffffULL));
-  } catch (const SpecError&) {
-    throw SpecError(what + " grid '" + text + "': '" + item +
-                    "' is not allowed; allowed: integers >= 1 as a list a,b,c or a range lo:hi:xF or lo:hi:+S");
-  }
-}
-
-}  // namespace
-
 std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string& what) {
   std::vector<std::uint32_t> out;
-  if (text.find(':') != std::string::npos) {
-    std::stringstream ss(text);
-    std::string lo_s, hi_s, step;
-    std::getline(ss, lo_s, ':');
-    std::getline(ss, hi_s, ':');
-    std::getline(ss, step);
-    const std::uint64_t lo = grid_value(lo_s, what, text), hi = grid_value(hi_s, what, text);
-    const auto bad = [&] {
-      return SpecError(what + " grid '" + text + "': allowed: lo:hi:xF (factor F >= 2) or lo:hi:+S (step S >= 1), lo <= hi");
-    };
-    if (lo > hi || step.size() < 2 || (step[0] != 'x' && step[0] != '+')) throw bad();
-    const std::uint64_t s = grid_value(step.substr(1), what, text);
-    if (step[0] == 'x' && s < 2) throw bad();
-    for (std::uint64_t v = lo; v <= hi; v = step[0] == 'x' ? v * s : v + s) out.push_back(static_cast<std::uint32_t>(v));
-  } else {
-    std::stringstream ss(text);
-    std::string item;
-    while (std::getline(ss, item, ',')) out.push_back(grid_value(item, what, text));
+  for (double v : parse_real_grid(text, what)) {
+    if (!(v >= 1 && v <= 4294967295.0) || v != std::floor(v))
+      throw SpecError(what + " grid '" + text + "': " + format_real(v) +
+                      " is not allowed; allowed: integers >= 1 as a list a,b,c or a range lo:hi:xF or lo:hi:+S");
+    out.push_back(static_cast<std::uint32_t>(v));
   }
-  if (out.empty()) throw SpecError(what + " grid '" + text + "' is empty");
   return out;
 }
 

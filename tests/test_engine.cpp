@@ -12,16 +12,7 @@ namespace {
 
 RunSpec small_spec(const std::string& problem, const std::string& oracle, const std::string& method,
                    const std::string& schedule, std::uint32_t d, std::uint32_t T, std::uint32_t R) {
-  RunSpec s;
-  s.problem = parse_spec(problem, "problem");
-  s.oracle = parse_spec(oracle, "oracle");
-  s.method = parse_spec(method, "method");
-  s.schedule = parse_spec(schedule, "schedule");
-  s.d = d;
-  s.T = T;
-  s.replicates = R;
-  s.seed = 12345;
-  return s;
+  return make_run_spec(problem, oracle, method, schedule, d, T, R, 12345);
 }
 
 // What a user reads: metrics, per-replicate values and checkpoints (the engine block is excluded:

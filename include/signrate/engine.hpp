@@ -29,6 +29,11 @@ struct RunSpec {
   std::uint32_t checkpoints_per_decade = 8;
 };
 
+// A RunSpec from SPEC strings (parse_spec each), for code that builds runs itself.
+RunSpec make_run_spec(const std::string& problem, const std::string& oracle, const std::string& method,
+                      const std::string& schedule, std::uint32_t d, std::uint32_t T, std::uint32_t replicates,
+                      std::uint64_t seed);
+
 // How a run is computed; never changes its numbers.
 struct EngineOptions {
   unsigned threads = 0;     // 0: all hardware threads
