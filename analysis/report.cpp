@@ -2,24 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "analysis/page.hpp"
 #include "analysis/verify.hpp"
 #include "signrate/error.hpp"
-#include "signrate/run_spec.hpp"
-#include "signrate/version.hpp"
+#include "signrate/sweep.hpp"
 
 namespace signrate::analysis {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string num(double v, int precision = 4) {
   std::ostringstream s;
