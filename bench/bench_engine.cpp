@@ -30,7 +30,7 @@ void BM_SmmQuadraticGaussian(benchmark::State& state) {
   state.counters["ns/coord_step"] = benchmark::Counter(coordinate_steps * 1e-9,
       benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_SmmQuadraticGaussian)->Args({10000, 64, 16})->Args({1000, 8, 1000})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SmmQuadraticGaussian)->Args({10000, 64, 16})->Args({10000, 64, 256})->Args({1000, 8, 1000})->Unit(benchmark::kMillisecond);
 
 // The floor set by random numbers: one Philox4x32-10 call per coordinate-step is what the engine
 // spends on randomness for Gaussian noise.
