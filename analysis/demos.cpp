@@ -27,13 +27,6 @@ Simulation simulate(const std::string& label, const std::string& problem, const 
   return sim;
 }
 
-std::string fmt(double v, int precision = 3) {
-  std::ostringstream s;
-  s.precision(precision);
-  s << v;
-  return s.str();
-}
-
 // ||grad f(x_t)||_2 / sqrt(d) at the checkpoints, mean over replicates with 95% error bars (on
 // f = ||x||^2/2 it is the RMS distance of x_t to the optimum).
 Series rms_gradient_series(const Simulation& sim, int color) {
@@ -76,7 +69,7 @@ std::vector<std::vector<std::string>> final_table(const std::vector<Simulation>&
   std::vector<std::vector<std::string>> rows = {{"run", "method", "schedule", "final RMS gradient", "largest replicate"}};
   for (const auto& s : sims)
     rows.push_back({s.label, spec_text(s.experiment.method.resolved), spec_text(s.experiment.schedule.resolved),
-                    fmt(final_rms(s)), fmt(largest_final_rms(s))});
+                    format_short(final_rms(s), 3), format_short(largest_final_rms(s), 3)});
   return rows;
 }
 
@@ -94,7 +87,7 @@ DemoResult asymmetric_noise(Page& page, const EngineOptions& e, std::uint64_t se
       "of each noisy gradient, whose expectation vanishes where P(x + noise > 0) = 1/2, at x = a p/(1-p) = 1: "
       "watch its curve flatten on the dotted line. SMM averages the gradients before taking the sign and keeps "
       "descending toward the optimum 0, without needing symmetric unimodal noise (the paper's Assumption 6).";
-  r.lines = {"final RMS |x|: signSGD " + fmt(final_rms(sims[0])) + ", SMM " + fmt(final_rms(sims[1]))};
+  r.lines = {"final RMS |x|: signSGD " + format_short(final_rms(sims[0]), 3) + ", SMM " + format_short(final_rms(sims[1]), 3)};
   page.blocks.push_back(table(final_table(sims)));
   page.blocks.push_back(figure(f));
   return r;
@@ -132,9 +125,9 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
     for (double d : data.x) line.y.push_back(std::exp(fit.log_c + fit.d->estimate * std::log(d)));
     f.series.push_back(data);
     f.series.push_back(line);
-    rows.push_back({schedule, schedule == std::string("theorem1") ? "d^-1/2 T^-3/4" : "T^-3/4", fmt(fit.d->estimate),
-                    "[" + fmt(fit.d->ci_low) + ", " + fmt(fit.d->ci_high) + "]", "0.5"});
-    r.lines.push_back(std::string(schedule) + ": M1 ~ d^" + fmt(fit.d->estimate));
+    rows.push_back({schedule, schedule == std::string("theorem1") ? "d^-1/2 T^-3/4" : "T^-3/4", format_short(fit.d->estimate, 3),
+                    "[" + format_short(fit.d->ci_low, 3) + ", " + format_short(fit.d->ci_high, 3) + "]", "0.5"});
+    r.lines.push_back(std::string(schedule) + ": M1 ~ d^" + format_short(fit.d->estimate, 3));
     ++color;
   }
   r.explanation =
@@ -162,8 +155,8 @@ DemoResult heavy_tails(Page& page, const EngineOptions& e, std::uint64_t seed) {
       "close to it, while with beta = T^-1/2 and this constant eta the momentum lags about 1/beta steps behind "
       "and overshoots: the theorems pair a small beta with a smaller eta (eta/beta = T^-1/4).";
   for (const auto& s : sims)
-    r.lines.push_back(s.label + ": final RMS gradient " + fmt(final_rms(s)) + ", largest replicate " +
-                      fmt(largest_final_rms(s)));
+    r.lines.push_back(s.label + ": final RMS gradient " + format_short(final_rms(s), 3) + ", largest replicate " +
+                      format_short(largest_final_rms(s), 3));
   page.blocks.push_back(table(final_table(sims)));
   page.blocks.push_back(figure(trajectories(sims, "f = ||x||^2/2, d = 64, Student-t noise, nu = 1.5")));
   return r;
@@ -184,7 +177,7 @@ DemoResult momentum(Page& page, const EngineOptions& e, std::uint64_t seed) {
       "1/beta steps and overshoots by about eta/beta: the final error is smallest in between (beta = 0.1 here). "
       "The theorems shrink eta faster than beta (eta = T^-3/4, beta = T^-1/2, so eta/beta = T^-1/4) to drive "
       "both errors to zero.";
-  for (const auto& s : sims) r.lines.push_back(s.label + ": final RMS |x| " + fmt(final_rms(s)));
+  for (const auto& s : sims) r.lines.push_back(s.label + ": final RMS |x| " + format_short(final_rms(s), 3));
   page.blocks.push_back(table(final_table(sims)));
   page.blocks.push_back(figure(trajectories(sims, "SMM on f = ||x||^2/2 under two-point noise, eta = 0.002")));
   return r;

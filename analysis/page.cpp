@@ -98,6 +98,13 @@ std::string slurp(const fs::path& p) {
 
 }  // namespace
 
+std::string format_short(double v, int precision) {
+  std::ostringstream s;
+  s.precision(precision);
+  s << v;
+  return s.str();
+}
+
 Block heading(std::string text) { return {Block::Kind::kHeading, std::move(text), {}, {}}; }
 Block paragraph(std::string text) { return {Block::Kind::kParagraph, std::move(text), {}, {}}; }
 Block code(std::string text) { return {Block::Kind::kCode, std::move(text), {}, {}}; }

@@ -36,6 +36,9 @@ struct Page {
 // nothing is written unless every figure drew. Returns the PNG paths. RunError when gnuplot fails.
 std::vector<std::string> write_page(const Page& page, const std::string& html_path, const std::string& gnuplot);
 
+// A number for a table or caption: `precision` significant digits.
+std::string format_short(double v, int precision = 4);
+
 Block heading(std::string text);
 Block paragraph(std::string text);
 Block code(std::string text);

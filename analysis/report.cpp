@@ -14,13 +14,6 @@ namespace signrate::analysis {
 
 namespace {
 
-std::string num(double v, int precision = 4) {
-  std::ostringstream s;
-  s.precision(precision);
-  s << v;
-  return s.str();
-}
-
 // One section of the page: a sweep with its fit (and, when known, the theorem's exponents and the
 // verdicts).
 struct Section {
@@ -63,7 +56,7 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   const std::optional<double> slope =
       s.predicted_measure == measure ? (axis == "T" ? s.predicted_T : s.predicted_d) : std::nullopt;
   Figure f;
-  f.title = measure + " against " + axis + " (dashed: fit; dotted: theorem slope" + (slope ? " " + num(*slope) : " n/a") + ")";
+  f.title = measure + " against " + axis + " (dashed: fit; dotted: theorem slope" + (slope ? " " + format_short(*slope) : " n/a") + ")";
   f.xlabel = axis;
   f.ylabel = measure;
   f.caption = measure + " against " + axis + ", mean over replicates with 95% error bars";
@@ -72,7 +65,7 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
     std::sort(pts.begin(), pts.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
       return (*a)[axis].get<double>() < (*b)[axis].get<double>();
     });
-    Series data{other + " = " + num(value, 6), {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
+    Series data{other + " = " + format_short(value, 6), {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
     Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
     for (const auto* p : pts) {
       const double x = (*p)[axis].get<double>(), m = mean_of(*p, measure), h = halfwidth_of(*p, measure);
@@ -118,7 +111,7 @@ std::vector<Section> sections_of(const nlohmann::json& input, const ReportOption
   for (const nlohmann::json& group : split_by_vary(input)) {
     Section s;
     s.title = "sweep";
-    for (const auto& [key, value] : group["vary"].items()) s.title += ", " + key + " = " + num(value.get<double>(), 6);
+    for (const auto& [key, value] : group["vary"].items()) s.title += ", " + key + " = " + format_short(value.get<double>(), 6);
     s.sweep = group;
     if (!o.theorem.empty()) {
       const Theorem& thm = find_theorem(o.theorem);
@@ -172,8 +165,8 @@ std::vector<std::string> write_report(const nlohmann::json& input, const std::st
         if (!e.contains(axis)) continue;
         const std::optional<double> pred =
             s.predicted_measure == measure ? (axis[0] == 'T' ? s.predicted_T : s.predicted_d) : std::nullopt;
-        fits.push_back({measure, axis, pred ? num(*pred) : "-", num(e[axis]["estimate"].get<double>()),
-                        "[" + num(e[axis]["ci"][0].get<double>()) + ", " + num(e[axis]["ci"][1].get<double>()) + "]"});
+        fits.push_back({measure, axis, pred ? format_short(*pred) : "-", format_short(e[axis]["estimate"].get<double>()),
+                        "[" + format_short(e[axis]["ci"][0].get<double>()) + ", " + format_short(e[axis]["ci"][1].get<double>()) + "]"});
       }
     page.blocks.push_back(table(fits));
     page.blocks.push_back(paragraph("Fitted on the upper half of the T values: M = C d^p T^q, bootstrap over replicates."));
@@ -185,7 +178,7 @@ std::vector<std::string> write_report(const nlohmann::json& input, const std::st
     if (!s.verdicts.is_null()) {
       std::vector<std::string> v;
       for (const char* key : {"rate_holds", "tight", "bound_holds"}) v.push_back(s.verdicts[key].get<bool>() ? "yes" : "NO");
-      v.push_back(num(s.worst_bound_ratio));
+      v.push_back(format_short(s.worst_bound_ratio));
       page.blocks.push_back(table({{"rate holds", "tight", "bound holds", "largest measured/bound"}, v}));
     }
     for (const char* measure : {"M1", "M2"})

@@ -176,22 +176,18 @@ double Oracle::noise_bound() const {
 
 nlohmann::json Oracle::declared() const {
   nlohmann::json j;
-  const auto number_or_inf = [](double v) -> nlohmann::json {
-    if (std::isinf(v)) return "inf";
-    return v;
-  };
-  j["variance_total"] = number_or_inf(traits.finite_variance ? sigma_l2() * sigma_l2() : kInf);
-  j["sigma_l2"] = number_or_inf(sigma_l2());
-  j["sigma_l1"] = number_or_inf(sigma_l1());
+  j["variance_total"] = json_constant(traits.finite_variance ? sigma_l2() * sigma_l2() : kInf);
+  j["sigma_l2"] = json_constant(sigma_l2());
+  j["sigma_l1"] = json_constant(sigma_l1());
   double lo = kInf, hi = 0;
   for (double v : sigma()) lo = std::min(lo, v), hi = std::max(hi, v);
-  j["sigma_coordinate_min"] = traits.finite_variance ? nlohmann::json(lo) : nlohmann::json("inf");
-  j["sigma_coordinate_max"] = traits.finite_variance ? nlohmann::json(hi) : nlohmann::json("inf");
+  j["sigma_coordinate_min"] = json_constant(traits.finite_variance ? lo : kInf);
+  j["sigma_coordinate_max"] = json_constant(traits.finite_variance ? hi : kInf);
   j["batch"] = batch;
   j["symmetric"] = traits.symmetric;
   j["unimodal"] = traits.unimodal;
   j["bounded"] = traits.bounded;
-  j["bound"] = number_or_inf(noise_bound());
+  j["bound"] = json_constant(noise_bound());
   j["finite_variance"] = traits.finite_variance;
   j["finite_mean"] = traits.finite_mean;
   j["heavy_tailed"] = traits.heavy_tailed;

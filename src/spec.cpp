@@ -38,6 +38,11 @@ std::string format_real(double v) {
   return std::string(buf, res.ptr);
 }
 
+nlohmann::json json_constant(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
+}
+
 ParsedSpec parse_spec(const std::string& text, const std::string& what) {
   ParsedSpec spec;
   const auto colon = text.find(':');
@@ -187,22 +192,6 @@ std::string Params::choice(const std::string& key, const std::vector<std::string
       return text;
     }
   fail(key + "='" + text + "' is not allowed; allowed: " + join(allowed));
-}
-
-std::vector<double> Params::real_list(const std::string& key, const Domain& domain) {
-  const std::string text = raw(key);
-  std::vector<double> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, '/')) {
-    double v = 0;
-    if (!parse_double(trim(item), &v) || !domain.contains(v))
-      fail(key + ": item '" + item + "' of '" + text + "' is not allowed; allowed: " +
-           domain.describe() + ", items separated by '/'");
-    out.push_back(v);
-  }
-  resolved_[key] = out;
-  return out;
 }
 
 std::string spec_text(const nlohmann::json& resolved) {

@@ -70,7 +70,6 @@ class Params {
   double real(const std::string& key, const Domain& domain);
   std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi);
   std::string choice(const std::string& key, const std::vector<std::string>& allowed);
-  std::vector<double> real_list(const std::string& key, const Domain& domain);
 
   // Refuses keys the user gave that the settings never read (e.g. decay= with law=const):
   // a value that silently has no effect is bad input. Call once, after reading.
@@ -97,5 +96,9 @@ std::string spec_text(const nlohmann::json& resolved);
 
 // Text of a double that reads back to the same value, shortest form.
 std::string format_real(double v);
+
+// A declared constant as JSON: the number, or "inf" / "-inf" where it does not exist (JSON has
+// no infinity).
+nlohmann::json json_constant(double v);
 
 }  // namespace signrate
