@@ -10,11 +10,12 @@ namespace signrate {
 const std::vector<ComponentInfo>& problem_registry() {
   static const std::vector<ComponentInfo> registry = {
       problems::quadratic_info(), problems::diag_quadratic_info(), problems::lowrank_quadratic_info(),
-      problems::nonconvex_separable_info(), problems::rosenbrock_info()};
+      problems::nonconvex_separable_info(), problems::rosenbrock_info(), problems::hetero_quadratic_info(),
+      problems::hetero_nonconvex_info()};
   return registry;
 }
 
-Problem make_problem(const ParsedSpec& spec, std::uint32_t d) {
+Problem make_problem(const ParsedSpec& spec, std::uint32_t d, std::uint32_t nodes) {
   const ComponentInfo& info = find_component(problem_registry(), spec.name, "problem");
   Params params(info, spec, "problem");
   Problem p;
@@ -22,7 +23,9 @@ Problem make_problem(const ParsedSpec& spec, std::uint32_t d) {
   else if (info.name == "diag-quadratic") p = problems::make_diag_quadratic(params, d);
   else if (info.name == "lowrank-quadratic") p = problems::make_lowrank_quadratic(params, d);
   else if (info.name == "nonconvex-separable") p = problems::make_nonconvex_separable(params, d);
-  else p = problems::make_rosenbrock(params, d);
+  else if (info.name == "rosenbrock") p = problems::make_rosenbrock(params, d);
+  else if (info.name == "hetero-quadratic") p = problems::make_hetero_quadratic(params, d, nodes);
+  else p = problems::make_hetero_nonconvex(params, d, nodes);
   params.require_all_used();
   p.name = info.name;
   p.resolved = params.resolved();
@@ -67,7 +70,11 @@ nlohmann::json Problem::declared() const {
                       {"2", std::isfinite(constants.L)},
                       {"3", std::isfinite(constants.L_inf)},
                       {"9", std::isfinite(constants.G)},
+                      {"7", true},
                       {"f_star_finite", constants.has_f_star}};
+  j["heterogeneous"] = heterogeneous();
+  if (heterogeneous()) j["centers"] = node_centers;
+  j.update(extra_declared);
   return j;
 }
 

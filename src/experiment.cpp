@@ -44,15 +44,42 @@ Experiment make_experiment(const RunSpec& spec) {
   need(spec.replicates, "replicates");
   need(spec.batch, "batch");
   need(spec.checkpoints_per_decade, "checkpoints_per_decade");
+  need(spec.nodes, "nodes");
+  if (spec.byzantine > spec.nodes)
+    throw SpecError("byzantine=" + std::to_string(spec.byzantine) + " is not allowed; allowed: 0 to nodes=" +
+                    std::to_string(spec.nodes));
   Experiment e;
   e.spec = spec;
-  e.problem = make_problem(spec.problem, spec.d);
+  e.distributed = is_distributed_method(spec.method.name);
+  if (!e.distributed) {
+    std::string names;
+    for (const auto& c : distributed_method_registry()) names += (names.empty() ? "" : ", ") + c.name;
+    bool known = false;
+    for (const auto& c : method_registry()) known = known || c.name == spec.method.name;
+    if (!known) {
+      std::string single;
+      for (const auto& c : method_registry()) single += (single.empty() ? "" : ", ") + c.name;
+      throw SpecError("unknown method '" + spec.method.name + "'; allowed: " + single + "; distributed: " + names);
+    }
+    if (spec.nodes > 1 || spec.byzantine > 0)
+      throw SpecError("method " + spec.method.name + " is single-node; with nodes=" + std::to_string(spec.nodes) +
+                      (spec.byzantine ? " and byzantine=" + std::to_string(spec.byzantine) : std::string()) +
+                      " allowed: " + names);
+  }
+  e.problem = make_problem(spec.problem, spec.d, spec.nodes);
   e.oracle = make_oracle(spec.oracle, spec.d, spec.batch);
   ParsedSpec schedule = spec.schedule;
-  if (schedule.name.empty()) schedule.name = default_schedule(
-      find_component(method_registry(), spec.method.name, "method").name);
+  if (schedule.name.empty()) schedule.name = default_schedule(spec.method.name);
   e.schedule = make_schedule(schedule, spec.d, spec.T);
-  e.method = make_method(spec.method, e.schedule.eta, e.schedule.beta);
+  if (e.distributed) {
+    // Assumption 9: |g_i| <= G + the noise bound for every sample, so |v| <= that too.
+    const double bound = e.problem.constants.G + e.oracle.noise_bound();
+    e.dist = make_dist_method(spec.method, e.schedule.eta, e.schedule.beta, bound);
+    e.method.name = e.dist.name;
+    e.method.resolved = e.dist.resolved;
+  } else {
+    e.method = make_method(spec.method, e.schedule.eta, e.schedule.beta);
+  }
   e.checkpoints = log_checkpoints(spec.T, spec.checkpoints_per_decade);
   return e;
 }
@@ -67,7 +94,9 @@ nlohmann::json Experiment::resolved_spec() const {
           {"replicates", spec.replicates},
           {"seed", spec.seed},
           {"batch", spec.batch},
-          {"checkpoints_per_decade", spec.checkpoints_per_decade}};
+          {"checkpoints_per_decade", spec.checkpoints_per_decade},
+          {"nodes", spec.nodes},
+          {"byzantine", spec.byzantine}};
 }
 
 MeanStderr mean_stderr(const std::vector<double>& values) {
@@ -109,7 +138,40 @@ const std::vector<std::pair<const char*, std::vector<double> RunResult::Trace::*
     {"grad_l1", &RunResult::Trace::grad_l1}, {"grad_l2", &RunResult::Trace::grad_l2},
     {"gap", &RunResult::Trace::gap}};
 
+std::uint64_t total(const std::vector<std::uint64_t>& v) {
+  std::uint64_t s = 0;
+  for (auto x : v) s += x;
+  return s;
+}
+
 }  // namespace
+
+nlohmann::json communication_json(const Experiment& e, const RunResult& r) {
+  const std::uint64_t d = e.spec.d, n = e.spec.nodes, T = e.spec.T;
+  const std::uint32_t up = e.dist.bits_up(), down = e.dist.bits_down();
+  // A sign message is packed in 64-bit words; a float32 message is 4 bytes a coordinate.
+  const auto bytes = [d](std::uint32_t bits) { return bits == 1 ? (d + 63) / 64 * 8 : d * bits / 8; };
+  const std::uint64_t per_replicate = T * n * (bytes(up) + bytes(down));
+  nlohmann::json j = {{"nodes", n},
+                      {"byzantine", e.spec.byzantine},
+                      {"bits_up_per_coordinate", up},
+                      {"bits_down_per_coordinate", down},
+                      {"bytes_up_per_node_per_step", bytes(up)},
+                      {"bytes_down_per_node_per_step", bytes(down)},
+                      {"total_bytes_per_replicate", per_replicate},
+                      {"total_bytes", per_replicate * e.spec.replicates},
+                      {"zero_signs_up", total(r.zeros_up)},
+                      {"ties_down", total(r.ties_down)}};
+  if (e.dist.has_R) {
+    const double steps = static_cast<double>(T) * n * d * e.spec.replicates;
+    j["R"] = e.dist.base.R;
+    j["R_source"] = e.dist.R_source;
+    j["clip"] = e.dist.base.clip;
+    j["clipped"] = total(r.clipped);
+    j["clipped_fraction"] = static_cast<double>(total(r.clipped)) / steps;
+  }
+  return j;
+}
 
 nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOptions& options) {
   nlohmann::json j;
@@ -145,6 +207,7 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
     cps.push_back(row);
   }
   j["checkpoints"] = cps;
+  if (e.distributed) j["communication"] = communication_json(e, r);
   j["engine"] = {{"backend", "cpu"}, {"threads", options.threads}, {"block", options.block},
                  {"elapsed_s", r.elapsed_seconds}};
   return j;

@@ -34,7 +34,13 @@ const std::vector<ComponentInfo>& method_registry() {
 }
 
 std::string default_schedule(const std::string& method_name) {
-  return method_name == "signsgd-sim" ? "theorem2" : "theorem1";
+  if (method_name == "signsgd-sim" || method_name == "mv-signsgd-sim" || method_name == "mv-sto-signsgd-sim")
+    return "theorem2";
+  if (method_name == "mvsm-v2") return "theorem5";
+  if (method_name == "mvsm-v1" || method_name == "signsgd-mv" || method_name == "signum-mv" ||
+      method_name == "sto-signsgd" || method_name == "sgd-dist" || method_name == "sgdm-dist")
+    return "theorem3";
+  return "theorem1";
 }
 
 Method make_method(const ParsedSpec& spec, double eta, double beta) {

@@ -46,10 +46,12 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
     else if (key == "batch") spec.batch = static_cast<std::uint32_t>(parse_count("batch", value, 1, kMax32));
     else if (key == "checkpoints_per_decade")
       spec.checkpoints_per_decade = static_cast<std::uint32_t>(parse_count("checkpoints_per_decade", value, 1, 1000));
+    else if (key == "nodes") spec.nodes = static_cast<std::uint32_t>(parse_count("nodes", value, 1, 1u << 20));
+    else if (key == "byzantine") spec.byzantine = static_cast<std::uint32_t>(parse_count("byzantine", value, 0, 1u << 20));
     else
       throw SpecError("unknown spec key '" + key +
                       "'; allowed: problem, oracle, method, schedule, d, T, replicates, seed, batch, "
-                      "checkpoints_per_decade");
+                      "checkpoints_per_decade, nodes, byzantine");
   }
   return spec;
 }

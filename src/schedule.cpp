@@ -11,6 +11,14 @@ const std::vector<ComponentInfo>& schedule_registry() {
        {{"eta_scale", "1", "> 0", "multiplier of eta"}, {"beta_scale", "1", "> 0", "multiplier of beta"}}},
       {"theorem2", "Theorem 2 (and Sun et al.'s): beta = beta_scale T^-1/2, eta = eta_scale T^-3/4",
        {{"eta_scale", "1", "> 0", "multiplier of eta"}, {"beta_scale", "1", "> 0", "multiplier of beta"}}},
+      {"theorem3",
+       "MVSM v1 (Theorem 3; the project's reconstruction, THEORY.md has the rate only): "
+       "beta = beta_c (constant), eta = eta_scale d^-1/2 T^-1/2",
+       {{"eta_scale", "1", "> 0", "multiplier of eta"}, {"beta_c", "0.5", "in (0, 1]", "the constant beta"}}},
+      {"theorem5",
+       "MVSM v2 (Theorem 5; derived from THEORY.md's explicit v2 bound, which it makes O(d^1/4 T^-1/5)): "
+       "beta = beta_scale T^-2/5, eta = eta_scale d^-1/2 T^-3/5",
+       {{"eta_scale", "1", "> 0", "multiplier of eta"}, {"beta_scale", "1", "> 0", "multiplier of beta"}}},
       {"constant", "eta and beta as given",
        {{"eta", "0.01", "> 0", "step size"}, {"beta", "0.1", "in (0, 1]", "weight of the new gradient"}}},
       {"power", "eta = eta_c d^eta_d T^eta_T, beta = beta_c d^beta_d T^beta_T",
@@ -30,6 +38,12 @@ ScheduleValues make_schedule(const ParsedSpec& spec, std::uint32_t d, std::uint3
     const double beta_scale = params.real("beta_scale", positive());
     v.beta = beta_scale / std::sqrt(tt);
     v.eta = eta_scale * std::pow(tt, -0.75) / (info.name == "theorem1" ? std::sqrt(dd) : 1.0);
+  } else if (info.name == "theorem3") {
+    v.eta = params.real("eta_scale", positive()) / std::sqrt(dd * tt);
+    v.beta = params.real("beta_c", half_open_unit());
+  } else if (info.name == "theorem5") {
+    v.eta = params.real("eta_scale", positive()) / std::sqrt(dd) * std::pow(tt, -0.6);
+    v.beta = params.real("beta_scale", positive()) * std::pow(tt, -0.4);
   } else if (info.name == "constant") {
     v.eta = params.real("eta", positive());
     v.beta = params.real("beta", half_open_unit());

@@ -184,6 +184,26 @@ std::int64_t Params::integer(const std::string& key, std::int64_t lo, std::int64
   return static_cast<std::int64_t>(v);
 }
 
+std::vector<double> Params::real_list(const std::string& key, const Domain& domain) {
+  const std::string text = raw(key);
+  std::vector<double> out;
+  std::stringstream items(text);
+  std::string item;
+  while (std::getline(items, item, '/')) {
+    double v = 0;
+    if (!parse_double(trim(item), &v))
+      fail(key + "='" + text + "': item '" + item + "' is not a number; allowed: numbers separated by '/', each " +
+           domain.describe());
+    if (!domain.contains(v))
+      fail(key + "=" + text + ": item " + trim(item) + " is outside its domain; allowed: " + domain.describe());
+    out.push_back(v);
+  }
+  if (out.empty() || text.back() == '/')
+    fail(key + "='" + text + "' is not a list; allowed: numbers separated by '/' (e.g. 0/0.1/3)");
+  resolved_[key] = out;
+  return out;
+}
+
 std::string Params::choice(const std::string& key, const std::vector<std::string>& allowed) {
   const std::string text = raw(key);
   for (const auto& a : allowed)

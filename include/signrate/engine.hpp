@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "signrate/distributed.hpp"
 #include "signrate/method.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/problem.hpp"
@@ -27,6 +28,8 @@ struct RunSpec {
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
   std::uint32_t checkpoints_per_decade = 8;
+  std::uint32_t nodes = 1;      // n: simulated nodes (a distributed method is needed when n > 1)
+  std::uint32_t byzantine = 0;  // K: nodes 0..K-1 send the negation of an honest message
 };
 
 // A RunSpec from SPEC strings (parse_spec each), for code that builds runs itself.
@@ -46,7 +49,9 @@ struct Experiment {
   Problem problem;
   Oracle oracle;
   ScheduleValues schedule;
-  Method method;
+  Method method;         // single-node methods; for a distributed one only name and resolved
+  bool distributed = false;
+  DistMethod dist;       // distributed methods (is_distributed_method)
   std::vector<std::uint32_t> checkpoints;  // increasing, last = T
   nlohmann::json resolved_spec() const;
 };
@@ -62,9 +67,14 @@ struct RunResult {
     std::vector<double> M1, M2, grad_l1, grad_l2, gap;  // at each checkpoint t: M1(t), ||grad f(x_t)||, f(x_t)-f*
   };
   std::vector<Trace> traces;
+  // Distributed runs, per replicate: coordinate-steps clipped to [-R, R] (clip=1 only), signs of 0
+  // sent up (sign(0) = 0; one bit cannot carry it, the MPI transport sends them as exceptions), and
+  // ties sent down as 0.
+  std::vector<std::uint64_t> clipped, zeros_up, ties_down;
   double elapsed_seconds = 0.0;
 };
 
+// Runs the experiment on the CPU: the single-node engine, or run_distributed for a distributed method.
 RunResult run_cpu(const Experiment& experiment, const EngineOptions& options);
 
 // Mean and standard error (sample standard deviation / sqrt(n); NaN for n < 2).
@@ -75,6 +85,9 @@ MeanStderr mean_stderr(const std::vector<double>& values);
 
 // The public JSON of a run (README "JSON fields"): spec, version, seed, metrics, checkpoints...
 nlohmann::json run_json(const Experiment& experiment, const RunResult& result, const EngineOptions& options);
+// A distributed run's communication: bits per coordinate each way, bytes per node and step (signs
+// packed in 64-bit words), totals, zeros sent up, ties sent down, and R and clipping for S_R methods.
+nlohmann::json communication_json(const Experiment& experiment, const RunResult& result);
 // The checkpoint table as CSV, one row per checkpoint.
 std::string checkpoints_csv(const Experiment& experiment, const RunResult& result);
 

@@ -77,7 +77,13 @@ class Problem {
   SeparableKind separable_kind = SeparableKind::kQuadratic;
   std::vector<double> coef;
   std::shared_ptr<const DenseProblem> dense;
+  // Heterogeneous nodes (Assumption 7): node j minimizes f_j(x) = sum_i f_i(x_i - node_centers[j])
+  // with the separable f_i of (separable_kind, coef), and f = (1/n) sum_j f_j. Such a problem is
+  // `separable = false` for the single-node engine (its `dense` computes f); empty: every node has f.
+  std::vector<double> node_centers;
+  nlohmann::json extra_declared = nlohmann::json::object();  // e.g. the optimum of a family
 
+  bool heterogeneous() const { return !node_centers.empty(); }
   std::uint32_t dim() const { return static_cast<std::uint32_t>(x0.size()); }
   SeparableView separable_view() const { return SeparableView{separable_kind, coef.data()}; }
   double value(const double* x) const;
@@ -88,7 +94,8 @@ class Problem {
 };
 
 const std::vector<ComponentInfo>& problem_registry();
-Problem make_problem(const ParsedSpec& spec, std::uint32_t d);
+// nodes: n, which a heterogeneous family's number of centres must equal.
+Problem make_problem(const ParsedSpec& spec, std::uint32_t d, std::uint32_t nodes = 1);
 
 // Each family's declaration and factory (one file each in problems/).
 namespace problems {
@@ -102,6 +109,16 @@ ComponentInfo nonconvex_separable_info();
 Problem make_nonconvex_separable(Params& params, std::uint32_t d);
 ComponentInfo rosenbrock_info();
 Problem make_rosenbrock(Params& params, std::uint32_t d);
+ComponentInfo hetero_quadratic_info();
+Problem make_hetero_quadratic(Params& params, std::uint32_t d, std::uint32_t nodes);
+ComponentInfo hetero_nonconvex_info();
+Problem make_hetero_nonconvex(Params& params, std::uint32_t d, std::uint32_t nodes);
+// The centres c_1..c_n of a heterogeneous family: the list `centers` (its length must be n), or
+// drawn c_j = spread (E_j - 1) with E_j ~ Exp(1) from the family's `seed` (a skewed law, so the
+// median differs from the mean).
+std::vector<double> node_centers(Params& params, std::uint32_t nodes);
+// Makes p heterogeneous: its `dense` computes f = (1/n) sum_j f_j from the separable parts.
+void make_heterogeneous(Problem& p, std::vector<double> centers);
 }  // namespace problems
 
 }  // namespace signrate

@@ -70,6 +70,9 @@ class Params {
   double real(const std::string& key, const Domain& domain);
   std::int64_t integer(const std::string& key, std::int64_t lo, std::int64_t hi);
   std::string choice(const std::string& key, const std::vector<std::string>& allowed);
+  // A list value: items separated by '/' in a SPEC ("centers=0/0.1/3"), a JSON array in a file.
+  // Every item must parse and lie in `domain`; an empty list is refused.
+  std::vector<double> real_list(const std::string& key, const Domain& domain);
 
   // Refuses keys the user gave that the settings never read (e.g. decay= with law=const):
   // a value that silently has no effect is bad input. Call once, after reading.

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "signrate/distributed.hpp"
 #include "signrate/method.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/problem.hpp"
@@ -34,6 +35,7 @@ std::string catalogue() {
   list(out, "Problems (--problem)", problem_registry());
   list(out, "Oracles (--oracle)", oracle_registry());
   list(out, "Methods (--method)", method_registry());
+  list(out, "Distributed methods (--method, with --nodes n)", distributed_method_registry());
   list(out, "Schedules (--schedule; default theorem1, theorem2 for signsgd-sim)", schedule_registry());
   out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input.\n";
   return out.str();

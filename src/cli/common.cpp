@@ -23,6 +23,8 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--seed", f.seed, "seed, 0 to 2^64-1 (default 1)");
   cmd->add_option("--batch", f.batch, "minibatch size: each gradient averages this many draws (default 1)");
   cmd->add_option("--checkpoints-per-decade", f.checkpoints, "checkpoints per factor 10 of t (default 8)");
+  cmd->add_option("--nodes", f.nodes, "n simulated nodes (default 1; n > 1 needs a distributed method)");
+  cmd->add_option("--byzantine", f.byzantine, "K faulty nodes (nodes 0..K-1) that send flipped messages (default 0)");
   cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
   cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
   cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 8 (never changes the numbers)");
@@ -37,7 +39,7 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
   const std::pair<const char*, const std::string*> flags[] = {
       {"problem", &f.problem}, {"oracle", &f.oracle}, {"method", &f.method}, {"schedule", &f.schedule},
       {"d", &f.d}, {"T", &f.T}, {"replicates", &f.replicates}, {"seed", &f.seed}, {"batch", &f.batch},
-      {"checkpoints_per_decade", &f.checkpoints}};
+      {"checkpoints_per_decade", &f.checkpoints}, {"nodes", &f.nodes}, {"byzantine", &f.byzantine}};
   for (const auto& [key, value] : flags)
     if (!value->empty()) j[key] = *value;
   if (grids) {

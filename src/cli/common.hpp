@@ -14,7 +14,7 @@ namespace signrate::cli {
 
 // The flags that name an experiment (the keys of a --spec file), shared by run and sweep.
 struct SpecFlags {
-  std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, spec_file;
+  std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, nodes, byzantine, spec_file;
   std::string threads = "0", block = "256";
 };
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.

@@ -2,17 +2,14 @@
 // thread ran it), and each replicate runs step-major over tiles of `block` coordinates.
 // Norms are summed in 8 lanes by coordinate index (lane = i mod 8, combined in a fixed tree),
 // so neither the tile size nor the thread count changes a single bit of the result.
-#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <mutex>
-#include <thread>
 
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
+#include "replicate_pool.hpp"
 
 namespace signrate {
 
@@ -182,34 +179,13 @@ void run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, Ru
 RunResult run_cpu(const Experiment& e, const EngineOptions& options) {
   if (options.block == 0 || options.block % kLanes != 0)
     throw SpecError("block=" + std::to_string(options.block) + " is not allowed; allowed: a positive multiple of 8");
+  if (e.distributed) return run_distributed(e, options);
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates;
   RunResult out;
   for (auto* v : {&out.M1, &out.M2, &out.final_grad_l1, &out.final_grad_l2, &out.final_gap}) v->assign(R, 0.0);
   out.traces.resize(R);
-  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, R);
-
-  std::atomic<std::uint32_t> next{0};
-  std::mutex error_mutex;
-  std::uint32_t error_replicate = std::numeric_limits<std::uint32_t>::max();
-  std::exception_ptr error;
-  const auto worker = [&] {
-    for (std::uint32_t r = next++; r < R; r = next++) {
-      try {
-        run_replicate(e, options.block, r, out);
-      } catch (...) {
-        // Report the lowest failing replicate, so the message is the same for any thread count.
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (r < error_replicate) error_replicate = r, error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
+  cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) { run_replicate(e, options.block, r, out); });
   out.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -1,0 +1,115 @@
+#pragma once
+// n nodes with a server (THEORY.md "MVSM", ALGORITHMS.md "Distributed"), host side: the methods'
+// registry, and the three parts every transport runs in the same order each step t:
+//   1. each node j computes grad f_j(x_t) + its own noise and its message (NodeWorker),
+//   2. the server turns the messages into what it sends down (Server; for the sign methods from
+//      the exact integer vote sum_j s_j),
+//   3. every node applies x_{t+1} = x_t - eta * down (apply_down).
+// The in-process simulation (run_distributed) and the MPI transport (src/mpi/) both call these,
+// so for the same seed they give the same bits.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "signrate/distributed_step.hpp"
+#include "signrate/spec.hpp"
+
+namespace signrate {
+
+struct Experiment;
+struct EngineOptions;
+struct RunResult;
+class Problem;
+
+// A distributed method resolved against a schedule (eta, beta) and a bound R for S_R.
+struct DistMethod {
+  std::string name;
+  DistCoeffs base;
+  bool has_R = false;       // the method uses S_R
+  std::string R_source;     // "user", or "problem G + oracle bound" (Assumption 9)
+  nlohmann::json resolved;
+
+  DistCoeffs coeffs_at(std::uint32_t t) const {
+    DistCoeffs c = base;
+    c.t = t;
+    return c;
+  }
+  std::uint32_t bits_up() const { return sends_signs(base.kind) ? 1 : 32; }
+  std::uint32_t bits_down() const { return bits_up(); }
+};
+
+const std::vector<ComponentInfo>& distributed_method_registry();
+bool is_distributed_method(const std::string& name);
+// stochastic_bound: sup |g_i| of a stochastic gradient (the problem's G plus the oracle's noise
+// bound; +inf when either is unbounded), the default R of the S_R methods.
+DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, double stochastic_bound);
+
+// grad f_j(x) for node j: heterogeneous problems shift by the node's centre; homogeneous ones
+// give grad f.
+void node_gradient(const Problem& problem, std::uint32_t node, const double* x, double* g);
+
+// One node of one replicate: its state, noise stream (key (seed, replicate, node, kOracleNoise))
+// and S_R stream (kUnbiasedSign).
+class NodeWorker {
+ public:
+  NodeWorker(const Experiment& e, std::uint32_t replicate, std::uint32_t node);
+  // From g_true = grad f_j(x_t): the node's message at step t into sign[i] (sign methods, each in
+  // {-1, 0, +1}) or value[i] (full-precision references, float32 as sent). A Byzantine node sends
+  // the negation. Throws RunError naming node, step and coordinate when |state| > R without clip.
+  void step(std::uint32_t t, const double* g_true, std::int8_t* sign, float* value);
+  std::uint64_t clipped() const { return clipped_; }
+
+ private:
+  const Experiment& e_;
+  std::uint32_t replicate_, node_;
+  bool byzantine_;
+  RngKey noise_key_, sign_key_;
+  std::vector<double> m_, noise_;
+  std::uint64_t clipped_ = 0;
+};
+
+// The server of one replicate (key (seed, replicate, 0, kServer) for MVSM v2's S_1).
+class Server {
+ public:
+  Server(const Experiment& e, std::uint32_t replicate);
+  // Sign methods: votes[i] = sum_j s_j[i] (exact integers) -> down[i] in {-1, 0, +1}.
+  void sign_down(std::uint32_t t, const std::int32_t* votes, std::int8_t* down);
+  // References: sums[i] = sum_j value_j[i] in node order (doubles) -> down[i] as float32.
+  void value_down(std::uint32_t t, const double* sums, float* down);
+  std::uint64_t ties() const { return ties_; }
+
+ private:
+  const Experiment& e_;
+  RngKey key_;
+  std::vector<double> buf_;  // sgdm-dist's momentum, kept on the server
+  std::uint64_t ties_ = 0;
+};
+
+// x_{t+1} = x_t - eta * down, the step every node applies.
+void apply_down(double eta, const std::int8_t* down, std::uint32_t d, double* x);
+void apply_down(double eta, const float* down, std::uint32_t d, double* x);
+
+// Records one replicate's metrics as the single-node engine does: ||grad f(x_t)||_1 and _2 with
+// f = (1/n) sum_j f_j (lanes i mod 8, fixed tree), f(x_t) - f* at the checkpoints, and the final
+// values at x_{T+1}, into out's entries [replicate].
+class TraceRecorder {
+ public:
+  TraceRecorder(const Experiment& e, std::uint32_t replicate, RunResult& out);
+  void record(std::uint32_t t, const std::vector<double>& x);  // at x_t, before the update
+  void finish(const std::vector<double>& x);                   // at x_{T+1}
+
+ private:
+  const Experiment& e_;
+  std::uint32_t replicate_;
+  RunResult& out_;
+  std::vector<double> g_;
+  std::size_t next_checkpoint_ = 0;
+  double sum_l1_ = 0.0, sum_l2_ = 0.0;
+};
+
+// The in-process simulation of n nodes: threads over replicates; same numbers for any thread count.
+RunResult run_distributed(const Experiment& e, const EngineOptions& options);
+
+}  // namespace signrate
