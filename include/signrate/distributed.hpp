@@ -98,6 +98,8 @@ class TraceRecorder {
  public:
   TraceRecorder(const Experiment& e, std::uint32_t replicate, RunResult& out);
   void record(std::uint32_t t, const std::vector<double>& x);  // at x_t, before the update
+  // The same, with grad f(x_t) already computed (bit for bit what problem.gradient gives).
+  void record(std::uint32_t t, const std::vector<double>& x, const std::vector<double>& grad_f);
   void finish(const std::vector<double>& x);                   // at x_{T+1}
 
  private:

@@ -118,7 +118,11 @@ TraceRecorder::TraceRecorder(const Experiment& e, std::uint32_t replicate, RunRe
 
 void TraceRecorder::record(std::uint32_t t, const std::vector<double>& x) {
   e_.problem.gradient(x.data(), g_.data());
-  const Norms n = lane_norms(g_);
+  record(t, x, g_);
+}
+
+void TraceRecorder::record(std::uint32_t t, const std::vector<double>& x, const std::vector<double>& grad_f) {
+  const Norms n = lane_norms(grad_f);
   if (!std::isfinite(n.l1) || !std::isfinite(n.l2))
     throw RunError("the run diverged: ||grad f(x_t)|| is not finite at replicate " + std::to_string(replicate_) +
                    ", step t=" + std::to_string(t) + " (lower eta, or check the schedule)");
@@ -162,19 +166,31 @@ void run_replicate(const Experiment& e, std::uint32_t r, RunResult& out) {
   std::vector<std::int32_t> votes(signs ? d : 0);
   std::vector<float> value_msg(signs ? 0 : d), value_down(signs ? 0 : d);
   std::uint64_t zeros = 0;
+  std::vector<double> grad_sum(shared_gradient ? 0 : d);
   for (std::uint32_t t = 1; t <= T; ++t) {
-    recorder.record(t, x);
     std::fill(votes.begin(), votes.end(), 0);
     std::fill(sums.begin(), sums.end(), 0.0);
-    if (shared_gradient) node_gradient(e.problem, 0, x.data(), grad.data());
+    std::fill(grad_sum.begin(), grad_sum.end(), 0.0);
+    if (shared_gradient) {
+      node_gradient(e.problem, 0, x.data(), grad.data());
+      recorder.record(t, x, grad);
+    }
     for (std::uint32_t j = 0; j < n; ++j) {
-      if (!shared_gradient) node_gradient(e.problem, j, x.data(), grad.data());
+      if (!shared_gradient) {
+        node_gradient(e.problem, j, x.data(), grad.data());
+        // f's gradient as the heterogeneous problem computes it: node terms in node order, then / n.
+        for (std::uint32_t i = 0; i < d; ++i) grad_sum[i] += grad[i];
+      }
       nodes[j].step(t, grad.data(), sign_msg.data(), value_msg.data());
       if (signs) {
         for (std::uint32_t i = 0; i < d; ++i) votes[i] += sign_msg[i], zeros += sign_msg[i] == 0;
       } else {
         for (std::uint32_t i = 0; i < d; ++i) sums[i] += static_cast<double>(value_msg[i]);
       }
+    }
+    if (!shared_gradient) {
+      for (std::uint32_t i = 0; i < d; ++i) grad_sum[i] /= static_cast<double>(n);
+      recorder.record(t, x, grad_sum);  // x_t: the update below has not run yet
     }
     const double eta = e.dist.coeffs_at(t).eta;
     if (signs) {
