@@ -1,10 +1,12 @@
 // The host-device code run on a GPU must give the CPU's bits (ARCHITECTURE.md principles 1-2).
 // Without a CUDA device (or a CUDA build) these tests skip and say why.
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "signrate/distributed_step.hpp"
 #include "signrate/method_step.hpp"
 #include "signrate/oracle_law.hpp"
 #if SIGNRATE_HAVE_CUDA
@@ -82,6 +84,41 @@ TEST(Cuda, MethodStepsHaveTheCpuBits) {
         ASSERT_EQ(s[i], sc);
       }
     }
+#endif
+}
+
+TEST(Cuda, DistributedNodeAndServerStepsHaveTheCpuBits) {
+  std::string why;
+  if (!have_device(&why)) GTEST_SKIP() << why;
+#if SIGNRATE_HAVE_CUDA
+  const std::uint32_t d = 3001;
+  std::vector<double> g(d), m0(d);
+  std::vector<std::int32_t> votes(d);
+  for (std::uint32_t i = 0; i < d; ++i) {
+    g[i] = 0.9 * std::sin(0.37 * i) * (i % 5 == 0 ? 0.0 : 1.0);  // exact zeros: sign(0) = 0
+    m0[i] = 0.5 * std::cos(0.05 * i);
+    votes[i] = static_cast<std::int32_t>(i % 9) - 4;  // -4..4 with n = 4: ties included
+  }
+  const RngKey key = derive_key(2026, 3, 2, Stream::kUnbiasedSign);
+  for (auto kind : {DistKind::kSignSgdMv, DistKind::kSignumMv, DistKind::kStoSignSgd, DistKind::kMvSignSgdSim,
+                    DistKind::kMvStoSignSgdSim, DistKind::kMvsmV1, DistKind::kMvsmV2})
+    for (std::uint32_t t : {1u, 6u}) {
+      DistCoeffs c;
+      c.kind = kind, c.beta = 0.2, c.mu = 0.9, c.R = 1.0, c.t = t;
+      std::vector<double> m = m0;
+      const std::vector<std::int8_t> gpu = cuda::node_messages(c, g, m, key);
+      for (std::uint32_t i = 0; i < d; ++i) {
+        double mc = m0[i];
+        const double s = node_state_update(c, g[i], mc);
+        const double msg = uses_unbiased_sign(kind) ? node_unbiased_sign(s, c.R, key, t, i) : sign(s);
+        ASSERT_EQ(gpu[i], static_cast<std::int8_t>(msg)) << "kind " << int(kind) << " i " << i;
+        ASSERT_EQ(m[i], mc);
+      }
+    }
+  for (auto kind : {DistKind::kMvsmV1, DistKind::kMvsmV2}) {
+    const std::vector<std::int8_t> gpu = cuda::server_signs(kind, votes, 4, key, 9);
+    for (std::uint32_t i = 0; i < d; ++i) ASSERT_EQ(gpu[i], server_sign(kind, votes[i], 4, key, 9, i)) << i;
+  }
 #endif
 }
 

@@ -19,6 +19,20 @@ __global__ void step_kernel(MethodCoeffs c, const double* g, double* x, double* 
   if (i < d) signrate::method_step(c, g[i], x[i], m[i], s[i]);
 }
 
+__global__ void node_kernel(DistCoeffs c, const double* g, double* m, RngKey key, std::int8_t* out, std::uint32_t d) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= d) return;
+  const double s = signrate::node_state_update(c, g[i], m[i]);
+  out[i] = static_cast<std::int8_t>(signrate::uses_unbiased_sign(c.kind) ? signrate::node_unbiased_sign(s, c.R, key, c.t, i)
+                                                                        : signrate::sign(s));
+}
+
+__global__ void server_kernel(DistKind kind, const std::int32_t* votes, std::uint32_t n, RngKey key, std::uint32_t t,
+                              std::int8_t* out, std::uint32_t d) {
+  const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < d) out[i] = signrate::server_sign(kind, votes[i], n, key, t, i);
+}
+
 void check(cudaError_t err, const char* what) {
   if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
 }
@@ -76,6 +90,33 @@ void method_step(const MethodCoeffs& c, const std::vector<double>& g, std::vecto
   to_host(dm, m);
   to_host(ds, s);
   check(cudaFree(dg), "cudaFree");
+}
+
+std::vector<std::int8_t> node_messages(const DistCoeffs& c, const std::vector<double>& g, std::vector<double>& m,
+                                       RngKey key) {
+  const auto d = static_cast<std::uint32_t>(g.size());
+  std::vector<std::int8_t> out(d);
+  double *dg = to_device(g), *dm = to_device(m);
+  std::int8_t* dout = to_device(out);
+  node_kernel<<<(d + 127) / 128, 128>>>(c, dg, dm, key, dout, d);
+  check(cudaGetLastError(), "node_kernel");
+  to_host(dm, m);
+  to_host(dout, out);
+  check(cudaFree(dg), "cudaFree");
+  return out;
+}
+
+std::vector<std::int8_t> server_signs(DistKind kind, const std::vector<std::int32_t>& votes, std::uint32_t n,
+                                      RngKey key, std::uint32_t t) {
+  const auto d = static_cast<std::uint32_t>(votes.size());
+  std::vector<std::int8_t> out(d);
+  std::int32_t* dv = to_device(votes);
+  std::int8_t* dout = to_device(out);
+  server_kernel<<<(d + 127) / 128, 128>>>(kind, dv, n, key, t, dout, d);
+  check(cudaGetLastError(), "server_kernel");
+  to_host(dout, out);
+  check(cudaFree(dv), "cudaFree");
+  return out;
 }
 
 }  // namespace signrate::cuda
