@@ -1,5 +1,6 @@
 #include "analysis/demos.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -26,6 +27,99 @@ Simulation simulate(const std::string& label, const std::string& problem, const 
   sim.result = run_cpu(sim.experiment, engine);
   return sim;
 }
+
+Simulation simulate_nodes(const std::string& label, const std::string& problem, const std::string& oracle,
+                          const std::string& method, const std::string& schedule, std::uint32_t d, std::uint32_t T,
+                          std::uint32_t nodes, std::uint32_t byzantine, std::uint32_t replicates, std::uint64_t seed,
+                          const EngineOptions& engine) {
+  RunSpec s = make_run_spec(problem, oracle, method, schedule, d, T, replicates, seed);
+  s.checkpoints_per_decade = 12;
+  s.nodes = nodes;
+  s.byzantine = byzantine;
+  Simulation sim{label, make_experiment(s), {}};
+  sim.result = run_cpu(sim.experiment, engine);
+  return sim;
+}
+
+// The final iterate's mean coordinate, averaged over replicates.
+double final_position(const Simulation& sim) {
+  double sum = 0;
+  for (std::uint32_t r = 0; r < sim.experiment.spec.replicates; ++r) {
+    const std::vector<double> x = final_iterate(sim.experiment, r);
+    for (double v : x) sum += v;
+  }
+  return sum / (static_cast<double>(sim.experiment.spec.replicates) * sim.experiment.spec.d);
+}
+
+}  // namespace
+
+std::vector<double> final_iterate(const Experiment& e, std::uint32_t replicate) {
+  if (!e.distributed) throw SpecError("final_iterate replays distributed runs only; " + e.method.name + " is single-node");
+  const std::uint32_t d = e.problem.dim(), n = e.spec.nodes;
+  const bool signs = sends_signs(e.dist.base.kind);
+  std::vector<NodeWorker> workers;
+  workers.reserve(n);
+  for (std::uint32_t j = 0; j < n; ++j) workers.emplace_back(e, replicate, j);
+  Server server(e, replicate);
+  std::vector<double> x = e.problem.x0, grad(d), sums(d);
+  std::vector<std::int8_t> msg(d), down(d);
+  std::vector<std::int32_t> votes(d);
+  std::vector<float> value(d), value_down(d);
+  for (std::uint32_t t = 1; t <= e.spec.T; ++t) {
+    std::fill(votes.begin(), votes.end(), 0);
+    std::fill(sums.begin(), sums.end(), 0.0);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      node_gradient(e.problem, j, x.data(), grad.data());
+      workers[j].step(t, grad.data(), msg.data(), value.data());
+      for (std::uint32_t i = 0; i < d; ++i) {
+        if (signs) votes[i] += msg[i];
+        else sums[i] += static_cast<double>(value[i]);
+      }
+    }
+    const double eta = e.dist.coeffs_at(t).eta;
+    if (signs) {
+      server.sign_down(t, votes.data(), down.data());
+      apply_down(eta, down.data(), d, x.data());
+    } else {
+      server.value_down(t, sums.data(), value_down.data());
+      apply_down(eta, value_down.data(), d, x.data());
+    }
+  }
+  return x;
+}
+
+// E sign(sum_j s_j) for independent s_j in {-1, +1} with E s_j = mu_j (the exact Poisson-binomial law).
+double expected_vote_sign(const std::vector<double>& mu) {
+  std::vector<double> p(mu.size() * 2 + 1, 0.0);  // p[k + n] = P(sum = k)
+  const int n = static_cast<int>(mu.size());
+  p[n] = 1.0;
+  for (double m : mu) {
+    const double up = (1 + m) / 2, dn = (1 - m) / 2;
+    std::vector<double> q(p.size(), 0.0);
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      if (p[k] == 0) continue;
+      if (k + 1 < q.size()) q[k + 1] += p[k] * up;
+      if (k >= 1) q[k - 1] += p[k] * dn;
+    }
+    p.swap(q);
+  }
+  double e = 0;
+  for (int k = -n; k <= n; ++k) e += p[k + n] * ((k > 0) - (k < 0));
+  return e;
+}
+
+double v1_limit_point(const std::vector<double>& centers, double R) {
+  double lo = *std::min_element(centers.begin(), centers.end()), hi = *std::max_element(centers.begin(), centers.end());
+  std::vector<double> mu(centers.size());
+  for (int it = 0; it < 200 && hi - lo > 1e-14; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    for (std::size_t j = 0; j < centers.size(); ++j) mu[j] = (mid - centers[j]) / R;
+    (expected_vote_sign(mu) > 0 ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+namespace {
 
 // ||grad f(x_t)||_2 / sqrt(d) at the checkpoints, mean over replicates with 95% error bars (on
 // f = ||x||^2/2 it is the RMS distance of x_t to the optimum).
@@ -183,6 +277,189 @@ DemoResult momentum(Page& page, const EngineOptions& e, std::uint64_t seed) {
   return r;
 }
 
+// The centres of the heterogeneity demos: their median (0.2) differs from their mean (1.46).
+const char* kCenters = "0/0.1/0.2/3/4";
+
+DemoResult heterogeneity(Page& page, const EngineOptions& e, std::uint64_t seed) {
+  const std::string problem = std::string("hetero-quadratic:centers=") + kCenters;
+  const char* noise = "uniform:sigma=0.1";
+  const char* schedule = "constant:eta=0.002,beta=0.1";
+  std::vector<Simulation> sims = {
+      simulate_nodes("signSGD-MV", problem, noise, "signsgd-mv", schedule, 8, 20000, 5, 0, 8, seed, e),
+      simulate_nodes("MVSM v2", problem, noise, "mvsm-v2:R=5", schedule, 8, 20000, 5, 0, 8, seed, e),
+      simulate_nodes("Sto-signSGD", problem, noise, "sto-signsgd:R=5", schedule, 8, 20000, 5, 0, 8, seed, e)};
+  const nlohmann::json declared = sims[0].experiment.problem.declared();
+  const double mean = declared["optimum_coordinate"].get<double>(), median = declared["median_of_centers"].get<double>();
+  Figure f = trajectories(sims, "5 nodes, f_j = ||x - c_j 1||^2/2, c = 0, 0.1, 0.2, 3, 4 (d = 8)");
+  f.ylabel = "||grad f(x_t)||_2 / sqrt(d) = RMS distance to the mean";
+  const double gap = std::fabs(mean - median);
+  f.series.push_back({"|median - mean|", {1, 20000}, {gap, gap}, {}, {}, Series::Style::kDottedLine, 7});
+  DemoResult r;
+  r.explanation =
+      "Five nodes, each with its own quadratic centred at 0, 0.1, 0.2, 3 and 4: the optimum of the average is the "
+      "mean of the centres, 1.46, while their median is 0.2. A majority vote of plain signs moves x in the "
+      "direction most nodes want, so signSGD-MV stops where the vote ties, at the median: watch its curve level "
+      "off on the dotted line, 1.26 from the optimum. The S_R-based methods send a coin whose mean is v/R, so the "
+      "vote follows the mean of the gradients: MVSM v2 (unbiased server coin) and Sto-signSGD (majority of S_R "
+      "coins) settle near the mean. Same constant step for all three, R = 5, uniform noise.";
+  std::vector<std::vector<std::string>> rows = {{"method", "final x (mean over coordinates, replicates)", "median", "mean"}};
+  for (const auto& s : sims) {
+    const double x = final_position(s);
+    r.lines.push_back(s.label + " settles at x = " + format_short(x, 3) + " (median " + format_short(median, 3) +
+                      ", mean " + format_short(mean, 3) + ")");
+    rows.push_back({s.label, format_short(x, 3), format_short(median, 3), format_short(mean, 3)});
+  }
+  r.lines.push_back("Sto-signSGD's limit from the exact vote law (R = 5): " +
+                    format_short(v1_limit_point({0, 0.1, 0.2, 3, 4}, 5), 4));
+  page.blocks.push_back(table(rows));
+  page.blocks.push_back(paragraph(r.lines.back()));
+  page.blocks.push_back(table(final_table(sims)));
+  page.blocks.push_back(figure(f));
+  return r;
+}
+
+// "0/0.1/0.2/3/4" repeated `copies` times: 5 copies nodes with the same mean, median and spread.
+std::string repeated_centers(std::uint32_t copies) {
+  std::string out;
+  for (std::uint32_t k = 0; k < copies; ++k) out += (k ? "/" : "") + std::string(kCenters);
+  return out;
+}
+
+DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
+  // 1. Started at the optimum with a small constant step, on 5 and 20 nodes (the centres repeated).
+  const double R = 3, mean = 1.46;
+  const std::vector<double> base = {0, 0.1, 0.2, 3, 4};
+  const auto limit = [&](std::uint32_t copies) {
+    std::vector<double> c;
+    for (std::uint32_t k = 0; k < copies; ++k) c.insert(c.end(), base.begin(), base.end());
+    return v1_limit_point(c, R);
+  };
+  const auto problem = [](std::uint32_t copies) {
+    return "hetero-quadratic:centers=" + repeated_centers(copies) + ",x1=1.46";
+  };
+  const char* noise = "uniform:sigma=0.1";
+  const char* schedule = "constant:eta=0.0001,beta=0.5";
+  const std::uint32_t T = 60000;
+  std::vector<Simulation> sims = {
+      simulate_nodes("MVSM v1, n = 5", problem(1), noise, "mvsm-v1:R=3", schedule, 4, T, 5, 0, 4, seed, e),
+      simulate_nodes("MVSM v1, n = 20", problem(4), noise, "mvsm-v1:R=3", schedule, 4, T, 20, 0, 4, seed, e),
+      simulate_nodes("MVSM v2, n = 5", problem(1), noise, "mvsm-v2:R=3", schedule, 4, T, 5, 0, 4, seed, e)};
+  Figure f = trajectories(sims, "c = 0, 0.1, 0.2, 3, 4 (each on n/5 nodes), started at the mean 1.46; eta = 10^-4, R = 3");
+  f.ylabel = "RMS distance to the mean of the centres";
+  DemoResult r;
+  std::vector<std::vector<std::string>> rows = {{"run", "final x (mean over coordinates, replicates)", "vote law's limit", "mean"}};
+  int color = 1;
+  for (std::size_t k = 0; k < sims.size(); ++k) {
+    const double x = final_position(sims[k]);
+    const bool v1 = k < 2;
+    const double lim = v1 ? limit(k == 0 ? 1 : 4) : mean;
+    if (v1)
+      f.series.push_back({"", {1, static_cast<double>(T)}, {mean - lim, mean - lim}, {}, {}, Series::Style::kDottedLine,
+                          color});
+    ++color;
+    rows.push_back({sims[k].label, format_short(x, 4), format_short(lim, 4), format_short(mean, 4)});
+    r.lines.push_back(sims[k].label + ": started at the mean, ends at x = " + format_short(x, 4) + " (limit " +
+                      format_short(lim, 4) + ", mean " + format_short(mean, 4) + ")");
+  }
+  // 2. v1's bias from the exact vote law as n grows (the same centres repeated); v2 has none.
+  std::vector<std::vector<std::string>> law = {{"n", "v1's limit point", "bias (mean - limit)"}};
+  std::string biases = "v1's bias from the vote law at n = 5, 10, 20, 40, 80:";
+  for (std::uint32_t copies : {1u, 2u, 4u, 8u, 16u}) {
+    const double b = mean - limit(copies);
+    law.push_back({std::to_string(5 * copies), format_short(limit(copies), 5), format_short(b, 3)});
+    biases += " " + format_short(b, 3);
+  }
+  r.lines.push_back(biases);
+  // 3. v2 with the theorem5 schedule: M2 falls as T grows.
+  std::vector<GridPoint> points;
+  std::string m2 = "MVSM v2 with the theorem5 schedule, M2 at T = 1024, 4096, 16384:";
+  for (std::uint32_t t : {1024u, 4096u, 16384u}) {
+    const Simulation s = simulate_nodes("", std::string("hetero-quadratic:centers=") + kCenters, "uniform:sigma=0.5",
+                                        "mvsm-v2:R=5", "theorem5", 4, t, 5, 0, 4, seed, e);
+    points.push_back({4, static_cast<double>(t), 5, s.result.M2});
+    m2 += " " + format_short(mean_stderr(s.result.M2).mean, 3);
+  }
+  FitOptions fo;
+  fo.regressors = {"T"};
+  fo.bootstrap = 200;
+  fo.seed = seed;
+  const FitResult fit = fit_power_law(points, fo);
+  r.lines.push_back(m2 + "; fitted T-exponent " + format_short(fit.T->estimate, 3));
+  r.explanation =
+      "Both versions send S_R(v) up, a coin with mean v/R. v1's server sends the sign of the vote, v2's an unbiased "
+      "coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to zero, so v1's "
+      "fixed point is the root of its vote law, not the optimum: started at the mean of the centres, v1 walks away "
+      "to that root (dotted lines) while v2 stays. The bias shrinks as n grows, about like 1/n here (second "
+      "table, exact); it is small, and at feasible T the vote's random walk hides it, which is why these runs use a "
+      "tiny constant step. v2's limit is the optimum itself: with the theorem5 schedule its M2 keeps falling as T "
+      "grows (last line).";
+  page.blocks.push_back(table(rows));
+  page.blocks.push_back(figure(f));
+  page.blocks.push_back(paragraph("v1's limit point from the exact law of the vote (a sum of n independent S_R coins), R = 3:"));
+  page.blocks.push_back(table(law));
+  page.blocks.push_back(paragraph(r.lines.back()));
+  return r;
+}
+
+DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
+  const char* problem = "quadratic";
+  const char* noise = "uniform:sigma=0.5";
+  const std::uint32_t n = 9, d = 8, T = 4000;
+  struct Entry {
+    const char* label;
+    const char* method;
+    const char* schedule;
+  };
+  const std::vector<Entry> methods = {{"SGD (mean)", "sgd-dist", "constant:eta=0.05"},
+                                      {"signSGD-MV", "signsgd-mv", "constant:eta=0.002"},
+                                      {"MVSM v1", "mvsm-v1:R=1", "constant:eta=0.002,beta=0.1"},
+                                      {"MVSM v2", "mvsm-v2:R=1", "constant:eta=0.002,beta=0.1"}};
+  const std::vector<std::uint32_t> ks = {0, 1, 2, 3, 4};
+  Figure f;
+  f.title = "9 nodes, K of them send the negation of their message (d = 8, T = 4000)";
+  f.xlabel = "n - 2K (the honest majority's margin)";
+  f.ylabel = "final RMS gradient";
+  f.caption = "mean over replicates with 95% error bars";
+  std::vector<std::vector<std::string>> rows = {{"method", "K = 0", "K = 1", "K = 2", "K = 3", "K = 4", "K = 4 / K = 0"}};
+  DemoResult r;
+  int color = 1;
+  for (const auto& m : methods) {
+    Series s{m.label, {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color++};
+    std::vector<std::string> row = {m.label};
+    std::string line = std::string(m.label) + ": final RMS gradient at K = 0..4:";
+    std::vector<double> finals;
+    for (std::uint32_t k : ks) {
+      const Simulation sim = simulate_nodes(m.label, problem, noise, m.method, m.schedule, d, T, n, k, 8, seed, e);
+      std::vector<double> v = sim.result.final_grad_l2;
+      for (double& x : v) x /= std::sqrt(static_cast<double>(d));
+      const MeanStderr ms = mean_stderr(v);
+      s.x.push_back(n - 2 * k);
+      s.y.push_back(ms.mean);
+      s.low.push_back(std::max(ms.mean - 1.96 * ms.stderr_, ms.mean * 1e-3));
+      s.high.push_back(ms.mean + 1.96 * ms.stderr_);
+      finals.push_back(ms.mean);
+      row.push_back(format_short(ms.mean, 3));
+      line.append(" ").append(format_short(ms.mean, 3));
+    }
+    row.push_back(format_short(finals.back() / finals.front(), 3));
+    rows.push_back(row);
+    r.lines.push_back(line);
+    f.series.push_back(s);
+  }
+  r.explanation =
+      "Nine nodes on the same quadratic; K of them are Byzantine and send the negation of what an honest node "
+      "would. Every method keeps the honest majority's direction while K < n/2, with a margin of n - 2K nodes: "
+      "the mean (SGD) shrinks to (n - 2K)/n of the gradient, the vote's sum to n - 2K honest votes net. So none "
+      "breaks, but each one's error at T = 4000 grows with K (table: the last column is the factor from K = 0 to "
+      "K = 4). MVSM v2 degrades most here: its server coin has mean (n - 2K)/n times v/R, so at K = 4 its expected "
+      "step is 1/9 of the honest one and it has not finished its start-up by T = 4000. With K >= n/2 the flipped "
+      "messages win and every method climbs (not run). Constant steps: 0.05 for SGD, 0.002 for the sign methods; "
+      "R = 1; uniform noise; 8 replicates.";
+  page.blocks.push_back(table(rows));
+  page.blocks.push_back(figure(f));
+  return r;
+}
+
 }  // namespace
 
 const std::vector<DemoInfo>& demo_registry() {
@@ -191,6 +468,10 @@ const std::vector<DemoInfo>& demo_registry() {
       {"dimension", "SMM with Theorem 1's schedule vs the schedule without the d-factor: the d-exponents differ"},
       {"heavy-tails", "Student-t noise with few degrees of freedom: sign methods vs SGD"},
       {"momentum", "SMM with beta from 1 (signSGD) down to T^-1/2"},
+      {"heterogeneity", "heterogeneous nodes: signSGD-MV settles at the median of the centres, MVSM v2 and "
+                        "Sto-signSGD at their mean (the optimum)"},
+      {"v1-vs-v2", "MVSM v1's vote is biased (a residual that shrinks with n); v2's server coin is not"},
+      {"byzantine", "K of n nodes send flipped messages: how SGD, signSGD-MV and MVSM degrade as K grows"},
   };
   return registry;
 }
@@ -212,7 +493,10 @@ DemoResult run_demo(const std::string& name, const std::string& html_path, const
   if (name == "asymmetric-noise") r = asymmetric_noise(page, engine, seed);
   else if (name == "dimension") r = dimension(page, engine, seed);
   else if (name == "heavy-tails") r = heavy_tails(page, engine, seed);
-  else r = momentum(page, engine, seed);
+  else if (name == "momentum") r = momentum(page, engine, seed);
+  else if (name == "heterogeneity") r = heterogeneity(page, engine, seed);
+  else if (name == "v1-vs-v2") r = v1_vs_v2(page, engine, seed);
+  else r = byzantine(page, engine, seed);
   page.blocks.insert(page.blocks.begin() + static_cast<std::ptrdiff_t>(explanation_at), paragraph(r.explanation));
   page.blocks.push_back(paragraph("Reproduce with: signrate demo " + name + " --seed " + std::to_string(seed)));
   r.pngs = write_page(page, html_path, gnuplot);

@@ -28,6 +28,7 @@ std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::strin
     GridPoint g;
     g.d = p["d"].get<double>();
     g.T = p["T"].get<double>();
+    g.n = p.value("n", 1.0);  // sweeps written before the n axis ran one node
     for (const auto& v : p["per_replicate"][measure]) g.values.push_back(v.is_number() ? v.get<double>() : NAN);
     out.push_back(std::move(g));
   }
@@ -43,6 +44,7 @@ std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points
   };
   if (varies(&GridPoint::d)) out.push_back("d");
   if (varies(&GridPoint::T)) out.push_back("T");
+  if (varies(&GridPoint::n)) out.push_back("n");
   return out;
 }
 
@@ -67,6 +69,7 @@ bool near(double predicted, const Exponent& e, double tol) {
 
 VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t, std::size_t)>& progress) {
   const Theorem& thm = find_theorem(o.theorem);
+  if (!thm.unavailable.empty()) throw SpecError(thm.unavailable);
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
     throw SpecError("tolerance=" + format_real(o.tolerance) + " is not allowed; allowed: >= 0");
   VerifyReport report;
@@ -76,23 +79,36 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
   report.tolerance = o.tolerance;
   report.level = o.level;
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + o.level / 2);
-  std::vector<Family> families;
+  // Each family to run, with the method whose explicit bound it is held to (the family's own, also
+  // for the methods compared beside it, as for Theorem 1).
+  std::vector<std::pair<Family, std::string>> families;
+  std::string names;
   for (Family fam : thm.families) {
+    names += (names.empty() ? "" : "; ") + fam.name;
+    if (fam.name.compare(0, o.family.size(), o.family) != 0) continue;
     if (!o.method.empty()) fam.method = o.method;
-    families.push_back(fam);
+    families.push_back({fam, fam.method});
     for (const std::string& m : o.compare) {
       Family other = fam;
       other.method = m;
       other.name = fam.name + ", " + m + " beside " + fam.method;
-      families.push_back(other);
+      other.note.clear();  // the note describes the family's own method
+      families.push_back({other, fam.method});
     }
   }
-  for (Family fam : families) {
+  if (families.empty())
+    throw SpecError("family '" + o.family + "' is not a family of " + thm.id + "; allowed: a start of " + names);
+  for (auto [fam, reference_method] : families) {
+    // The note describes the canonical family on its default grid: not a modified one.
+    if (!o.problem.empty() || !o.oracle.empty() || !o.method.empty() || !o.schedule.empty() || !o.d.empty() ||
+        !o.T.empty() || !o.n.empty())
+      fam.note.clear();
     if (!o.problem.empty()) fam.problem = o.problem;
     if (!o.oracle.empty()) fam.oracle = o.oracle;
     if (!o.schedule.empty()) fam.schedule = o.schedule;
     if (!o.d.empty()) fam.d = o.d;
     if (!o.T.empty()) fam.T = o.T;
+    if (!o.n.empty()) fam.n = o.n;
     if (o.replicates) fam.replicates = o.replicates;
     SweepSpec sweep;
     sweep.base.problem = parse_spec(fam.problem, "problem");
@@ -104,15 +120,17 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
     sweep.base.batch = o.batch;
     sweep.d = fam.d;
     sweep.T = fam.T;
+    sweep.n = fam.n;
     FamilyReport r;
     {
       RunSpec probe = sweep.base;
       probe.d = fam.d.front();
       probe.T = fam.T.front();
+      probe.nodes = fam.n.front();
       r.violations = violated_assumptions(thm, make_experiment(probe));
     }
     if (!r.violations.empty() && !o.allow_violations) {
-      std::string msg = thm.id + " does not apply to " + fam.problem + " with " + fam.oracle + ":";
+      std::string msg = thm.id + " does not apply to " + fam.method + " on " + fam.problem + " with " + fam.oracle + ":";
       for (const auto& v : r.violations) msg += " " + v + ";";
       throw SpecError(msg + " pass --allow-violations to run it anyway");
     }
@@ -125,29 +143,38 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
     fo.level = o.level;
     fo.seed = o.seed;
     r.fit = fit_power_law(points, fo);
-    r.predicted_T = thm.exponent_T;
-    r.predicted_d = thm.exponent_d;
+    r.predicted_T = std::isnan(fam.exponent_T) ? thm.exponent_T : fam.exponent_T;
+    r.predicted_d = std::isnan(fam.exponent_d) ? thm.exponent_d : fam.exponent_d;
+    r.predicted_n = std::isnan(fam.exponent_n) ? thm.exponent_n : fam.exponent_n;
+    // An axis the grid does not vary is neither fitted nor checked.
+    if (!r.fit.T) r.predicted_T = NAN;
+    if (!r.fit.d) r.predicted_d = NAN;
+    if (!r.fit.n) r.predicted_n = NAN;
     r.verdicts.rate_holds = r.verdicts.tight = true;
-    if (r.fit.T) {
-      r.verdicts.rate_holds &= r.fit.T->ci_low <= thm.exponent_T + o.tolerance;
-      r.verdicts.tight &= near(thm.exponent_T, *r.fit.T, o.tolerance);
-    }
-    if (r.fit.d) {
-      r.verdicts.rate_holds &= r.fit.d->ci_low <= thm.exponent_d + o.tolerance;
-      r.verdicts.tight &= near(thm.exponent_d, *r.fit.d, o.tolerance);
-    }
+    const auto check = [&](const std::optional<Exponent>& e, double predicted) {
+      if (!e || std::isnan(predicted)) return;
+      r.verdicts.rate_holds &= e->ci_low <= predicted + o.tolerance;
+      r.verdicts.tight &= near(predicted, *e, o.tolerance);
+    };
+    check(r.fit.T, r.predicted_T);
+    check(r.fit.d, r.predicted_d);
+    check(r.fit.n, r.predicted_n);
     // "Bound holds": at every grid point (all T, not only the fitted part), mean + z stderr
     // stays under the explicit bound computed from the declared constants.
     r.verdicts.bound_holds = true;
+    r.verdicts.has_bound = false;
     for (auto& p : r.sweep["points"]) {
       RunSpec spec = sweep.base;
+      spec.method = parse_spec(reference_method, "method");
       spec.d = p["d"].get<std::uint32_t>();
       spec.T = p["T"].get<std::uint32_t>();
+      spec.nodes = p["n"].get<std::uint32_t>();
       const std::optional<double> b = thm.bound(bound_inputs(make_experiment(spec)));
       const auto& m = p["metrics"][thm.measure];
       const double upper = m["mean"].get<double>() + z * (m["stderr"].is_number() ? m["stderr"].get<double>() : 0.0);
       if (b) {
         p["bound"] = *b;
+        r.verdicts.has_bound = true;
         r.worst_bound_ratio = std::max(r.worst_bound_ratio, upper / *b);
         r.verdicts.bound_holds &= upper <= *b;
       }
@@ -159,7 +186,7 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
 
 bool VerifyReport::all_hold() const {
   for (const auto& f : families)
-    if (!f.verdicts.rate_holds || !f.verdicts.tight || !f.verdicts.bound_holds) return false;
+    if (!f.verdicts.rate_holds || !f.verdicts.tight || (f.verdicts.has_bound && !f.verdicts.bound_holds)) return false;
   return true;
 }
 
@@ -187,11 +214,16 @@ nlohmann::json VerifyReport::to_json() const {
                  {"points", f.fit.points},
                  {"bootstrap", f.fit.bootstrap},
                  {"part", "upper-half of T"}};
-    fj["predicted"] = {{"T", f.predicted_T}, {"d", f.predicted_d}};
+    fj["n"] = f.family.n;
+    fj["note"] = f.family.note;
+    fj["predicted"] = nlohmann::json::object();
+    for (const auto& [axis, value] : {std::pair{"T", f.predicted_T}, {"d", f.predicted_d}, {"n", f.predicted_n}})
+      if (!std::isnan(value)) fj["predicted"][axis] = value;
+    const nlohmann::json none;
     fj["verdicts"] = {{"rate_holds", f.verdicts.rate_holds},
                       {"tight", f.verdicts.tight},
-                      {"bound_holds", f.verdicts.bound_holds}};
-    fj["worst_bound_ratio"] = f.worst_bound_ratio;
+                      {"bound_holds", f.verdicts.has_bound ? nlohmann::json(f.verdicts.bound_holds) : none}};
+    fj["worst_bound_ratio"] = f.verdicts.has_bound ? nlohmann::json(f.worst_bound_ratio) : none;
     fj["sweep"] = f.sweep;
     j["families"].push_back(fj);
   }
@@ -206,7 +238,12 @@ std::string VerifyReport::table() const {
   out << title << "\n";
   for (const auto& f : families) {
     out << "\n" << f.family.name << "\n  " << f.family.method << " with " << f.family.schedule << " on "
-        << f.family.problem << ", " << f.family.oracle << "\n";
+        << f.family.problem << ", " << f.family.oracle;
+    if (f.family.n.size() > 1 || f.family.n.front() > 1) {
+      out << ", n =";
+      for (std::size_t k = 0; k < f.family.n.size(); ++k) out << (k ? "," : " ") << f.family.n[k];
+    }
+    out << "\n";
     if (!f.violations.empty()) {
       out << "  ASSUMPTIONS VIOLATED (run with --allow-violations):\n";
       for (const auto& v : f.violations) out << "    - " << v << "\n";
@@ -214,15 +251,33 @@ std::string VerifyReport::table() const {
     out << "  exponent  predicted  fitted   " << static_cast<int>(std::round(level * 100)) << "% CI\n";
     const auto row = [&](const char* name, double predicted, const std::optional<Exponent>& e) {
       if (!e) return;
-      out << "  " << name << "         " << (predicted < 0 ? "" : " ") << predicted << "     "
-          << (e->estimate < 0 ? "" : " ") << e->estimate << "   [" << e->ci_low << ", " << e->ci_high << "]\n";
+      out << "  " << name << "         ";
+      if (std::isnan(predicted)) out << "    -    ";
+      else out << (predicted < 0 ? "" : " ") << predicted << "    ";
+      out << " " << (e->estimate < 0 ? "" : " ") << e->estimate << "   [" << e->ci_low << ", " << e->ci_high << "]\n";
     };
     row("T", f.predicted_T, f.fit.T);
     row("d", f.predicted_d, f.fit.d);
+    row("n", f.predicted_n, f.fit.n);
     out << "  fit: " << f.fit.points << " points (upper half of T), rms residual " << f.fit.rms_residual << "\n";
-    out << "  rate holds: " << yes(f.verdicts.rate_holds) << "   tight: " << yes(f.verdicts.tight)
-        << "   bound holds: " << yes(f.verdicts.bound_holds) << " (largest measured/bound "
-        << f.worst_bound_ratio << ")\n";
+    out << "  rate holds: " << yes(f.verdicts.rate_holds) << "   tight: " << yes(f.verdicts.tight) << "   bound holds: ";
+    if (f.verdicts.has_bound)
+      out << yes(f.verdicts.bound_holds) << " (largest measured/bound " << f.worst_bound_ratio << ")\n";
+    else
+      out << "n/a (THEORY.md has no explicit bound for this theorem)\n";
+    if (!f.family.note.empty()) {
+      // The family's note, wrapped at about 100 columns.
+      std::istringstream words(f.family.note);
+      std::string word, line = "  note:";
+      while (words >> word) {
+        if (line.size() + 1 + word.size() > 100) {
+          out << line << "\n";
+          line = "       ";
+        }
+        line += " " + word;
+      }
+      out << line << "\n";
+    }
   }
   out << "\n" << (all_hold() ? "all verdicts hold" : "a verdict FAILED") << " (tolerance " << tolerance << " on exponents)\n";
   return out.str();

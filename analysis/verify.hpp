@@ -1,6 +1,6 @@
 #pragma once
 // Rate verification (THEORY.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
-// family, fit M = C d^p T^q on the upper half of T with bootstrap CIs, and give the three verdicts.
+// family, fit M = C d^p T^q (n^r) on the upper half of T with bootstrap CIs, and give the three verdicts.
 // This is also the C++ API for users' own regression tests: signrate::analysis::verify(...).
 #include <string>
 #include <vector>
@@ -17,9 +17,9 @@ namespace signrate::analysis {
 // the largest ceil(k/2) of the k T values, "all" keeps every point.
 std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
                                    const std::string& t_part);
-// The regressors ("d", "T") whose value differs between the points.
+// The regressors ("d", "T", "n") whose value differs between the points.
 std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points);
-// {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}} for the exponents a fit has.
+// {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}, "n": {...}} for the exponents a fit has.
 nlohmann::json exponents_json(const FitResult& fit);
 
 struct VerifyOptions {
@@ -29,7 +29,9 @@ struct VerifyOptions {
   // Methods to run beside the family's (or `method`'s), each as one more family in the report:
   // e.g. {"signsgd", "signum"} to compare them with SMM on the same problem, noise and schedule.
   std::vector<std::string> compare;
-  std::vector<std::uint32_t> d, T;
+  // Run only the families whose name starts with this (e.g. "plateau" for thm3); empty: all.
+  std::string family;
+  std::vector<std::uint32_t> d, T, n;  // n: simulated nodes
   std::uint32_t replicates = 0;
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
@@ -44,6 +46,7 @@ struct Verdicts {
   bool rate_holds = false;   // each exponent's CI lower end <= predicted + tolerance
   bool tight = false;        // each exponent's CI, widened by the tolerance, contains the prediction
   bool bound_holds = false;  // at every point, mean + z * stderr <= the explicit bound
+  bool has_bound = true;     // false: the theorem has no explicit bound here (bound_holds is n/a)
 };
 
 struct FamilyReport {
@@ -51,7 +54,7 @@ struct FamilyReport {
   std::vector<std::string> violations;   // assumptions the family breaks (allowed by the user)
   nlohmann::json sweep;
   FitResult fit;
-  double predicted_T = 0, predicted_d = 0;
+  double predicted_T = NAN, predicted_d = NAN, predicted_n = NAN;  // NaN: not checked
   Verdicts verdicts;
   double worst_bound_ratio = 0;  // max over points of (mean + z stderr) / bound
 };
@@ -62,11 +65,13 @@ struct VerifyReport {
   std::vector<FamilyReport> families;
   bool all_hold() const;
   nlohmann::json to_json() const;  // "families": [{fit: {exponents}, predicted, verdicts, ...}]
+                                   // (verdicts.bound_holds and worst_bound_ratio null without a bound)
   std::string table() const;       // what `signrate verify` prints
 };
 
-// Throws SpecError when an option is bad, or when the family breaks the theorem's assumptions
-// and allow_violations is false (the message lists the broken assumptions).
+// Throws SpecError when an option is bad, when the theorem cannot be checked (Theorem 4: the
+// reason), or when the family breaks the theorem's assumptions and allow_violations is false (the
+// message lists the broken assumptions).
 VerifyReport verify(const VerifyOptions& options,
                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 

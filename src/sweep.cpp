@@ -98,6 +98,7 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k) {
 nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
                          const std::function<void(std::size_t, std::size_t)>& progress) {
   // Validate every point before running any, so bad input fails at once.
+  const std::vector<std::uint32_t> ns = sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n;
   std::vector<Experiment> experiments;
   std::vector<nlohmann::json> varied;
   // Every combination of the varied parameters (odometer order, the last parameter fastest).
@@ -115,15 +116,25 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
       part.values[p.key] = format_real(p.values[at[v]]);
       values[p.component + "." + p.key] = p.values[at[v]];
     }
-    for (std::uint32_t d : sweep.d)
-      for (std::uint32_t T : sweep.T) {
-        RunSpec spec = combo;
-        spec.d = d;
-        spec.T = T;
-        spec.seed = point_seed(sweep.base.seed, static_cast<std::uint32_t>(experiments.size()));
-        experiments.push_back(make_experiment(spec));
-        varied.push_back(values);
-      }
+    for (std::uint32_t n : ns)
+      for (std::uint32_t d : sweep.d)
+        for (std::uint32_t T : sweep.T) {
+          RunSpec spec = combo;
+          spec.d = d;
+          spec.T = T;
+          spec.nodes = n;
+          spec.seed = point_seed(sweep.base.seed, static_cast<std::uint32_t>(experiments.size()));
+          try {
+            experiments.push_back(make_experiment(spec));
+          } catch (const SpecError& e) {
+            if (ns.size() < 2) throw;
+            throw SpecError(std::string(e.what()) + " (at n = " + std::to_string(n) + " of the n grid" +
+                            (spec.problem.values.count("centers")
+                                 ? "; a list of centres fits one n only: draw them with spread=... instead)"
+                                 : ")"));
+          }
+          varied.push_back(values);
+        }
     more = false;
     for (std::size_t v = sweep.vary.size(); v-- > 0;) {
       if (++at[v] < sweep.vary[v].values.size()) {
@@ -140,18 +151,20 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
   nlohmann::json base = experiments.front().resolved_spec();
   base.erase("d");
   base.erase("T");
+  base.erase("nodes");
   base["seed"] = sweep.base.seed;
   j["spec"] = base;
-  j["grid"] = {{"d", sweep.d}, {"T", sweep.T}};
+  j["grid"] = {{"d", sweep.d}, {"T", sweep.T}, {"n", ns}};
   for (const auto& p : sweep.vary) j["grid"]["vary"][p.component + "." + p.key] = p.values;
   j["points"] = nlohmann::json::array();
   for (std::size_t k = 0; k < experiments.size(); ++k) {
     const Experiment& e = experiments[k];
     nlohmann::json r = run_json(e, run_cpu(e, engine), engine);
-    nlohmann::json point = {{"d", e.spec.d}, {"T", e.spec.T}, {"vary", varied[k]}, {"seed", e.spec.seed}};
+    nlohmann::json point = {
+        {"d", e.spec.d}, {"T", e.spec.T}, {"n", e.spec.nodes}, {"vary", varied[k]}, {"seed", e.spec.seed}};
     for (const char* key : {"spec", "schedule", "metrics", "per_replicate", "checkpoints", "problem_declared",
-                            "oracle_declared"})
-      point[key] = r[key];
+                            "oracle_declared", "communication"})
+      if (r.contains(key)) point[key] = r[key];
     j["points"].push_back(point);
     if (progress) progress(k + 1, experiments.size());
   }

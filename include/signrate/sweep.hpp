@@ -1,5 +1,5 @@
 #pragma once
-// Sweeps: one run per point of a (d, T) grid, each with its own seed derived from the sweep's
+// Sweeps: one run per point of a (d, T, n) grid, each with its own seed derived from the sweep's
 // seed and the point's index, so points are independent and any point can be re-run alone with
 // `signrate run` and the seed the sweep JSON records for it.
 #include <cstdint>
@@ -29,9 +29,10 @@ struct VariedParameter {
 VariedParameter parse_varied(const std::string& text);
 
 struct SweepSpec {
-  RunSpec base;  // d and T are taken from the grid
+  RunSpec base;  // d, T and nodes are taken from the grid
   std::vector<std::uint32_t> d, T;
-  std::vector<VariedParameter> vary;  // the grid is every combination x d x T
+  std::vector<std::uint32_t> n;  // simulated nodes; empty: {base.nodes}
+  std::vector<VariedParameter> vary;  // the grid is every combination x n x d x T
 };
 
 // The sweeps of each combination of the varied parameters (the sweep itself when none vary):
@@ -41,9 +42,11 @@ std::vector<nlohmann::json> split_by_vary(const nlohmann::json& sweep);
 // The seed of grid point k (a Philox hash of the sweep seed and k).
 std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k);
 
-// Runs every point (varied parameters, then d, then T) and returns the sweep JSON: version, seed,
-// base spec, grid, and "points", each {d, T, vary, seed, spec, schedule, metrics, per_replicate,
-// checkpoints, problem_declared, oracle_declared}. `progress(done, total)` is called after each point.
+// Runs every point (varied parameters, then n, then d, then T) and returns the sweep JSON: version,
+// seed, base spec, grid {d, T, n}, and "points", each {d, T, n, vary, seed, spec, schedule, metrics,
+// per_replicate, checkpoints, problem_declared, oracle_declared, and communication for a
+// distributed method}. `progress(done, total)` is called after each point. A heterogeneous
+// problem given a list of centres fits one n only; an n grid needs drawn centres (spread=...).
 nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
                          const std::function<void(std::size_t, std::size_t)>& progress = {});
 

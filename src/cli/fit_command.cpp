@@ -1,4 +1,5 @@
-// signrate fit: fitted exponents of M1 (or M2) in d and T from a sweep, with bootstrap CIs.
+// signrate fit: fitted exponents of M1 (or M2) in d, T and n from a sweep, with bootstrap CIs.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <map>
@@ -34,34 +35,54 @@ std::string describe(const analysis::FitResult& f) {
   };
   put("T", f.T);
   put("d", f.d);
+  put("n", f.n);
   out << "  (" << f.points << " points, rms residual " << f.rms_residual << ")";
   return out.str();
 }
 
-// The joint fit over every regressor that varies, then separate fits at each fixed d and each
-// fixed T that has 3 points or more, for one combination of the varied parameters.
+double coordinate(const analysis::GridPoint& p, const std::string& axis) {
+  return axis == "d" ? p.d : axis == "T" ? p.T : p.n;
+}
+
+// The joint fit over every regressor that varies, then separate fits of each varying regressor
+// alone (T, then d, then n) at each fixed value of the others that has 3 points or more, for one
+// combination of the varied parameters.
 nlohmann::json fit_group(const nlohmann::json& group, const FitCliOptions& o, analysis::FitOptions fo) {
   const std::vector<analysis::GridPoint> points = analysis::grid_points(group, o.measure, o.part);
   nlohmann::json j;
   if (!group["vary"].empty()) std::cout << "with " << group["vary"].dump() << "\n";
-  fo.regressors = analysis::varying_regressors(points);
+  const std::vector<std::string> axes = analysis::varying_regressors(points);
+  fo.regressors = axes;
   const analysis::FitResult all = analysis::fit_power_law(points, fo);
   j["exponents"] = analysis::exponents_json(all);
   j["joint"] = fit_json(all);
   std::cout << "joint:" << describe(all) << "\n";
   j["separate"] = nlohmann::json::array();
-  for (const char* fixed : {"d", "T"}) {
-    std::map<double, std::vector<analysis::GridPoint>> by_value;
-    for (const auto& p : points) by_value[fixed[0] == 'd' ? p.d : p.T].push_back(p);
-    if (by_value.size() < 2) continue;
-    for (const auto& [value, members] : by_value) {
+  if (axes.size() < 2) return j;
+  for (const char* fitted : {"T", "d", "n"}) {
+    if (std::find(axes.begin(), axes.end(), fitted) == axes.end()) continue;
+    std::map<std::vector<double>, std::vector<analysis::GridPoint>> by_value;  // the other axes' values
+    for (const auto& p : points) {
+      std::vector<double> key;
+      for (const auto& a : axes)
+        if (a != fitted) key.push_back(coordinate(p, a));
+      by_value[key].push_back(p);
+    }
+    for (const auto& [key, members] : by_value) {
       if (members.size() < 3) continue;
-      fo.regressors = {fixed[0] == 'd' ? "T" : "d"};
+      fo.regressors = {fitted};
       const analysis::FitResult f = analysis::fit_power_law(members, fo);
       nlohmann::json g = fit_json(f);
-      g[fixed] = value;
+      std::cout << "at";
+      std::size_t k = 0;
+      for (const auto& a : axes) {
+        if (a == fitted) continue;
+        g[a] = key[k];
+        std::cout << (k ? ", " : " ") << a << " = " << key[k];
+        ++k;
+      }
       j["separate"].push_back(g);
-      std::cout << "at " << fixed << " = " << value << ":" << describe(f) << "\n";
+      std::cout << ":" << describe(f) << "\n";
     }
   }
   return j;
@@ -78,7 +99,7 @@ int fit(const FitCliOptions& o) {
   j["measure"] = o.measure;
   j["part"] = o.part;
   j["level"] = fo.level;
-  std::cout << o.measure << " = C d^p T^q, fitted on the " << o.part << " of T (" << fo.level * 100
+  std::cout << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T (" << fo.level * 100
             << "% bootstrap CIs over replicates)\n";
   const std::vector<nlohmann::json> groups = split_by_vary(sweep);
   for (const nlohmann::json& group : groups) {
@@ -98,7 +119,8 @@ int fit(const FitCliOptions& o) {
 
 void add_fit_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<FitCliOptions>();
-  CLI::App* cmd = app.add_subcommand("fit", "fit M = C d^p T^q to a sweep, with bootstrap confidence intervals");
+  CLI::App* cmd =
+      app.add_subcommand("fit", "fit M = C d^p T^q (n^r) to a sweep, with bootstrap confidence intervals");
   cmd->add_option("sweep", o->sweep_file, "a sweep JSON written by signrate sweep")->required();
   cmd->add_option("--measure", o->measure, "M1 (default) or M2");
   cmd->add_option("--part", o->part, "upper-half (default: the larger half of the T values) or all");

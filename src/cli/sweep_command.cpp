@@ -1,4 +1,4 @@
-// signrate sweep: one run per point of a (d, T) grid, all in one JSON.
+// signrate sweep: one run per point of a (d, T, n) grid, all in one JSON.
 #include <memory>
 
 #include "catalogue.hpp"
@@ -22,9 +22,12 @@ int sweep(const SweepOptions& o) {
   if (o.spec.d.empty() || o.spec.T.empty())
     throw SpecError("sweep needs --d and --T grids, e.g. --d 64,256 --T 1024:65536:x4");
   SweepSpec s;
-  s.base = run_spec_from_json(gather_spec(o.spec, true));
+  SpecFlags flags = o.spec;
+  flags.nodes.clear();  // a grid, parsed below; a --spec file's "nodes" is the default single n
+  s.base = run_spec_from_json(gather_spec(flags, true));
   s.d = parse_grid(o.spec.d, "d");
   s.T = parse_grid(o.spec.T, "T");
+  if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
   for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
   nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
                                      [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
@@ -37,8 +40,10 @@ int sweep(const SweepOptions& o) {
 
 void add_sweep_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SweepOptions>();
-  CLI::App* cmd = app.add_subcommand("sweep", "run a grid of d and T and write every point's metrics as JSON");
+  CLI::App* cmd = app.add_subcommand("sweep", "run a grid of d, T (and n) and write every point's metrics as JSON");
   add_spec_flags(cmd, o->spec, true);
+  cmd->get_option("--nodes")->description(
+      "simulated nodes n: a,b,c or lo:hi:xF or lo:hi:+S (default 1; n > 1 needs a distributed method)");
   cmd->add_option("--vary", o->vary,
                   "sweep a spec parameter too, COMPONENT.KEY=VALUES (e.g. oracle.sigma=0.5,1,2 or "
                   "schedule.eta_scale=0.25:4:x2); repeatable: every combination is run");

@@ -15,7 +15,7 @@ namespace signrate::cli {
 namespace {
 
 struct VerifyCliOptions {
-  std::string theorem, problem, oracle, method, schedule, compare, d, T, replicates, seed = "1", batch = "1";
+  std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates, seed = "1", batch = "1";
   std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", out;
   bool allow_violations = false;
 };
@@ -23,6 +23,7 @@ struct VerifyCliOptions {
 int verify(const VerifyCliOptions& o) {
   analysis::VerifyOptions v;
   v.theorem = o.theorem;
+  v.family = o.family;
   v.problem = o.problem;
   v.oracle = o.oracle;
   v.method = o.method;
@@ -34,6 +35,7 @@ int verify(const VerifyCliOptions& o) {
   }
   if (!o.d.empty()) v.d = parse_grid(o.d, "d");
   if (!o.T.empty()) v.T = parse_grid(o.T, "T");
+  if (!o.nodes.empty()) v.n = parse_grid(o.nodes, "nodes");
   if (!o.replicates.empty())
     v.replicates = static_cast<std::uint32_t>(parse_count("replicates", o.replicates, 4, 0xffffffffULL));
   v.seed = parse_count("seed", o.seed, 0, ~0ULL);
@@ -59,15 +61,21 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<VerifyCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "verify", "check a theorem's rate and bound on its canonical family; exit 3 if a verdict fails");
-  cmd->add_option("theorem", o->theorem, "thm1 or thm2")->required();
+  std::string ids;
+  for (const auto& t : analysis::theorem_registry()) ids += (ids.empty() ? "" : ", ") + t.id;
+  cmd->add_option("theorem", o->theorem, ids + " (thm4 is registered, but its formula is not in our copy)")->required();
+  cmd->add_option("--family", o->family, "run only the families whose name starts with this (e.g. plateau for thm3)");
   cmd->add_option("--problem", o->problem, "replace the family's problem SPEC");
   cmd->add_option("--oracle", o->oracle, "replace the family's oracle SPEC (e.g. student-t:nu=3)");
-  cmd->add_option("--method", o->method, "replace the method (e.g. signsgd, signum)");
+  cmd->add_option("--method", o->method, "replace the method (e.g. signsgd, signum; mvsm-v1:R=2 for thm3)");
   cmd->add_option("--schedule", o->schedule, "replace the schedule (e.g. theorem2 to drop the d-factor)");
-  cmd->add_option("--compare", o->compare, "methods to run beside, comma-separated (e.g. signsgd,signum)");
-  cmd->add_option("--d", o->d, "d grid (default 16,64,256,1024)");
-  cmd->add_option("--T", o->T, "T grid (default 1024:65536:x4)");
-  cmd->add_option("--replicates", o->replicates, "replicates per point (default 16, at least 4)");
+  cmd->add_option("--compare", o->compare,
+                  "methods to run beside, comma-separated (e.g. signsgd,signum; for thm3/thm5 distributed ones, "
+                  "e.g. signsgd-mv,sto-signsgd:R=1)");
+  cmd->add_option("--d", o->d, "d grid (default: the family's, e.g. 16,64,256,1024 for thm1)");
+  cmd->add_option("--T", o->T, "T grid (default: the family's, e.g. 1024:65536:x4 for thm1)");
+  cmd->add_option("--nodes", o->nodes, "n grid of simulated nodes (default: the family's; 1 for thm1, thm2)");
+  cmd->add_option("--replicates", o->replicates, "replicates per point (default: the family's, at least 4)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--batch", o->batch, "minibatch size (default 1)");
   cmd->add_option("--tolerance", o->tolerance, "tolerance on the exponents (default 0.05)");
