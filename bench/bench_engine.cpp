@@ -32,8 +32,8 @@ void BM_SmmQuadraticGaussian(benchmark::State& state) {
 }
 BENCHMARK(BM_SmmQuadraticGaussian)->Args({10000, 64, 16})->Args({10000, 64, 256})->Args({1000, 8, 1000})->Unit(benchmark::kMillisecond);
 
-// The floor set by random numbers: one Philox4x32-10 call per coordinate-step is what the engine
-// spends on randomness for Gaussian noise.
+// The floor set by random numbers: one Philox4x32-10 call per four coordinate-steps is what the
+// engine spends on randomness for Gaussian noise (four float Box-Muller normals per call).
 void BM_PhiloxOnly(benchmark::State& state) {
   const signrate::RngKey key = signrate::derive_key(1, 0, 0, signrate::Stream::kOracleNoise);
   const auto n = static_cast<std::uint32_t>(state.range(0));
@@ -48,8 +48,8 @@ void BM_PhiloxOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_PhiloxOnly)->Arg(10000);
 
-// Gaussian noise draws as the engine makes them (oracle_noise_tile: one Philox call and one
-// Box-Muller per pair of coordinates, with the portable log and sincos).
+// Gaussian noise draws as the engine makes them (oracle_noise_tile: one Philox call and two
+// single-precision Box-Muller pairs per four coordinates, with the portable logf and sincos).
 void BM_GaussianNoise(benchmark::State& state) {
   const auto n = static_cast<std::uint32_t>(state.range(0));
   std::vector<double> scale(n, 1.0), out(n + 1);

@@ -1,16 +1,21 @@
 // Accuracy of the portable elementary functions in include/signrate/hd_math.hpp against <cmath>
 // (glibc's log and exp are within 1 ulp of the true value, so "within 2 ulp of std::" bounds the
 // portable version's error at about 3 ulp even in the worst case) and exactness of sincos_turns at
-// the quadrant boundaries. Deterministic: every test point comes from a fixed splitmix64 sequence,
+// the quadrant boundaries. The single-precision functions of the Gaussian sampler are checked
+// against the double-precision std:: results rounded to float (correctly rounded floats, except
+// in double-rounding cases far rarer than the tests' points), and the float Box-Muller's range:
+// its largest |z| and the normal tail mass it leaves out. Deterministic: every test point comes from a fixed splitmix64 sequence,
 // so there is no false-alarm rate to state.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "signrate/hd_math.hpp"
+#include "signrate/rng.hpp"
 
 namespace signrate {
 namespace {
@@ -250,6 +255,184 @@ TEST(HdMathSinCosTurns, StaysOnTheUnitCircle) {
     EXPECT_LE(std::fabs(s), 1.0);
     EXPECT_LE(std::fabs(c), 1.0);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single precision (logf, sin_kernel_f / cos_kernel_f, sincos_turns_f) and the float Gaussian.
+
+// Distance in float ulps, as ulp_distance for doubles.
+std::uint32_t ulp_distance_f(float a, float b) {
+  const auto ordered = [](float x) -> std::int64_t {
+    const std::uint32_t bits = hdm::bits_of_f(x);
+    const auto magnitude = static_cast<std::int64_t>(bits & 0x7fffffffu);
+    return (bits >> 31) ? -magnitude : magnitude;
+  };
+  const std::int64_t d = ordered(a) - ordered(b);
+  return static_cast<std::uint32_t>(d < 0 ? -d : d);
+}
+
+constexpr std::uint32_t kMaxUlpF = 1;  // the float functions' stated bound against correct rounding
+
+// Checks hdm::logf on the floats from bit pattern `first` to `last` (inclusive) in steps of
+// `stride`; returns the largest relative error against the exact log (in double).
+double check_logf_range(std::uint32_t first, std::uint32_t last, std::uint32_t stride) {
+  double worst_rel = 0;
+  std::uint32_t failures = 0;
+  for (std::uint64_t b = first; b <= last; b += stride) {
+    const float x = hdm::from_bits_f(static_cast<std::uint32_t>(b));
+    const float got = hdm::logf(x);
+    const double exact = std::log(static_cast<double>(x));
+    if (ulp_distance_f(got, static_cast<float>(exact)) > kMaxUlpF && ++failures <= 5)
+      ADD_FAILURE() << "logf(" << std::hexfloat << x << ") = " << got << ", log rounded to float is "
+                    << static_cast<float>(exact) << std::defaultfloat;
+    if (exact != 0) worst_rel = std::max(worst_rel, std::fabs((got - exact) / exact));
+  }
+  EXPECT_EQ(failures, 0u);
+  return worst_rel;
+}
+
+TEST(HdMathLogf, WithinOneUlpOnEveryFloatOfTheSamplersDomain) {
+  // The radius uniforms of the float Box-Muller lie in [2^-33, 1 - 2^-24]: every float of
+  // [1/2, 1) and of [2^-33, 2^-32), and every 5th float of the 264 M in [2^-33, 1).
+  double rel = check_logf_range(hdm::bits_of_f(0.5f), hdm::bits_of_f(1.0f) - 1, 1);
+  rel = std::max(rel, check_logf_range(hdm::bits_of_f(0x1.0p-33f), hdm::bits_of_f(0x1.0p-32f) - 1, 1));
+  rel = std::max(rel, check_logf_range(hdm::bits_of_f(0x1.0p-33f), hdm::bits_of_f(1.0f) - 1, 5));
+  // The relative error the comments state: < 8.1e-8 (1 ulp of float is up to 1.19e-7).
+  EXPECT_LT(rel, 8.1e-8);
+  EXPECT_EQ(hdm::logf(1.0f), 0.0f);
+}
+
+TEST(HdMathLogf, WithinOneUlpAcrossTheWholeNormalRange) {
+  // Every 7th float of [1, 2), and random mantissas in every binade of the normal range.
+  check_logf_range(hdm::bits_of_f(1.0f), hdm::bits_of_f(2.0f) - 1, 7);
+  SplitMix rng(9);
+  for (int e = -126; e <= 127; ++e)
+    for (int k = 0; k < 2000; ++k) {
+      const auto b = static_cast<std::uint32_t>((e + 127) << 23) | static_cast<std::uint32_t>(rng.next() >> 41);
+      check_logf_range(b, b, 1);
+    }
+  EXPECT_LE(ulp_distance_f(hdm::logf(0x1.fffffep127f), 88.7228390f), kMaxUlpF);
+  EXPECT_LE(ulp_distance_f(hdm::logf(0x1.0p-126f), -87.3365448f), kMaxUlpF);
+}
+
+TEST(HdMathSinCosF, KernelsWithinOneUlpOnZeroToPiOver4) {
+  // Every kernel argument sincos_turns_f can form, phi = float(u) * float(pi / 2^31) for
+  // u = 0 .. 2^29 (step 1 up to 2^21, where float(u) is still exact, then every 61st).
+  const float step = 1.46291807927e-09f;
+  std::uint32_t failures = 0;
+  for (std::uint32_t u = 0; u <= (1u << 29); u += (u < (1u << 21) ? 1u : 61u)) {
+    const float phi = static_cast<float>(u) * step;
+    const long double lphi = phi;
+    const float s = hdm::sin_kernel_f(phi), c = hdm::cos_kernel_f(phi);
+    const float rs = static_cast<float>(std::sin(lphi)), rc = static_cast<float>(std::cos(lphi));
+    if ((ulp_distance_f(s, rs) > kMaxUlpF || ulp_distance_f(c, rc) > kMaxUlpF) && ++failures <= 5)
+      ADD_FAILURE() << "phi " << std::hexfloat << phi << ": sin " << s << " vs " << rs << ", cos " << c
+                    << " vs " << rc << std::defaultfloat;
+  }
+  EXPECT_EQ(failures, 0u);
+  const float quarter = static_cast<float>(1u << 29) * step;  // pi/4 rounded
+  EXPECT_LE(ulp_distance_f(hdm::sin_kernel_f(quarter), static_cast<float>(std::sin(static_cast<long double>(quarter)))), kMaxUlpF);
+}
+
+// sincos_turns_f against the exact angle 2 pi k / 2^32 (long double): the kernel's 1 ulp plus the
+// rounding of phi, at most 1.1e-7 in absolute terms.
+constexpr double kSinCosFTolerance = 1.1e-7;
+
+TEST(HdMathSinCosTurnsF, WithinOnePointOneEMinus7OfTheExactAngle) {
+  SplitMix rng(10);
+  double worst = 0;
+  const auto check = [&](std::uint32_t k) {
+    float s = 0, c = 0;
+    double rs = 0, rc = 0;
+    hdm::sincos_turns_f(k, &s, &c);
+    reference_sincos(k, &rs, &rc);
+    worst = std::max({worst, std::fabs(s - rs), std::fabs(c - rc)});
+  };
+  for (int n = 0; n < 1000000; ++n) check(static_cast<std::uint32_t>(rng.next() >> 32));
+  for (std::uint64_t oct = 0; oct <= 8; ++oct)
+    for (std::int64_t dk = -300; dk <= 300; ++dk) {
+      const std::int64_t k = static_cast<std::int64_t>(oct << 29) + dk;
+      if (k >= 0 && k <= 0xffffffffLL) check(static_cast<std::uint32_t>(k));
+    }
+  EXPECT_LT(worst, kSinCosFTolerance);
+}
+
+TEST(HdMathSinCosTurnsF, ExactAtQuarterTurnsAndUnderRotation) {
+  float s = 0, c = 0;
+  const std::uint32_t quarter[4] = {0u, 1u << 30, 1u << 31, 3u << 30};
+  const float want_s[4] = {0.0f, 1.0f, 0.0f, -1.0f}, want_c[4] = {1.0f, 0.0f, -1.0f, 0.0f};
+  for (int q = 0; q < 4; ++q) {
+    hdm::sincos_turns_f(quarter[q], &s, &c);
+    EXPECT_EQ(s, want_s[q]) << q;
+    EXPECT_EQ(c, want_c[q]) << q;
+  }
+  SplitMix rng(11);
+  for (int n = 0; n < 100000; ++n) {
+    const auto k = static_cast<std::uint32_t>(rng.next() >> 32);
+    float s0, c0, s1, c1;
+    hdm::sincos_turns_f(k, &s0, &c0);
+    hdm::sincos_turns_f(k + (1u << 30), &s1, &c1);
+    ASSERT_EQ(hdm::bits_of_f(s1), hdm::bits_of_f(c0)) << k;
+    ASSERT_EQ(hdm::bits_of_f(c1), hdm::bits_of_f(-s0)) << k;
+    ASSERT_LE(std::fabs(s0), 1.0f);
+    ASSERT_LE(std::fabs(c0), 1.0f);
+  }
+}
+
+// The float Box-Muller radius of a 32-bit word: the cosine draw at angle 0 (cos = 1, sin = 0 exactly).
+double float_radius(std::uint32_t k) {
+  double z0 = 0, z1 = 0;
+  normal_pair_f_from_bits(k, 0u, &z0, &z1);
+  return z0;
+}
+
+TEST(HdMathGaussianFloat, UniformIsOnTheExactGridNearZeroAndBelowOne) {
+  EXPECT_EQ(uniform_open32_f(0u), 0x1.0p-33f);
+  for (std::uint32_t k : {1u, 2u, 12345u, (1u << 23) - 1})  // (k + 1/2) / 2^32 exactly
+    EXPECT_EQ(static_cast<double>(uniform_open32_f(k)), (k + 0.5) * 0x1.0p-32) << k;
+  // The largest words are capped at 1 - 2^-24 (none rounds to 1, which would give z = 0 exactly).
+  for (std::uint32_t k : {0xffffff7fu, 0xffffff80u, 0xfffffff0u, 0xffffffffu})
+    EXPECT_EQ(uniform_open32_f(k), 0x1.fffffep-1f) << k;
+  EXPECT_EQ(uniform_open32_f(0xfffffe00u), 0x1.fffffcp-1f);  // 1 - 2^-23: the grid below the cap
+  EXPECT_GT(float_radius(0xffffffffu), 3e-4);  // sqrt(-2 log(1 - 2^-24)) = 3.45e-4
+}
+
+// The tail: |z| <= radius(k) for every draw, the radius is largest at k = 0, and that radius is
+// sqrt(-2 log 2^-33) = 6.7638 (to float precision), where N(0, 1) leaves out 2 Phi(-6.7638) = 1.34e-11.
+TEST(HdMathGaussianFloat, LargestDrawIsTheRadiusOfTheSmallestUniform) {
+  const double r_max = float_radius(0u);
+  EXPECT_NEAR(r_max, std::sqrt(-2.0 * std::log(0x1.0p-33)), 1e-6);
+  EXPECT_NEAR(r_max, 6.7638, 1e-4);
+  double z0 = 0, z1 = 1;
+  normal_pair_f_from_bits(0u, 0u, &z0, &z1);
+  EXPECT_EQ(z1, 0.0);
+  // Nonincreasing over every word whose uniform is exact (k < 2^23, u < 2^-9); beyond, u >= 2^-9
+  // and the radius is at most sqrt(-2 log 2^-9) = 3.53 < r_max.
+  double previous = r_max;
+  for (std::uint32_t k = 1; k < (1u << 23); ++k) {
+    const double r = float_radius(k);
+    if (r > previous) {
+      ADD_FAILURE() << "radius grows at k = " << k;
+      break;
+    }
+    previous = r;
+  }
+  SplitMix rng(12);
+  for (int n = 0; n < 200000; ++n) {
+    const auto k = static_cast<std::uint32_t>((rng.next() >> 32) | (1u << 23));
+    ASSERT_LT(float_radius(k), 3.54) << k;
+  }
+  // |z| = radius * |cos| or radius * |sin| <= radius: over random angles no draw exceeds r_max.
+  for (int n = 0; n < 200000; ++n) {
+    double a0, a1;
+    normal_pair_f_from_bits(static_cast<std::uint32_t>(n % 4), static_cast<std::uint32_t>(rng.next()), &a0, &a1);
+    ASSERT_LE(std::fabs(a0), r_max);
+    ASSERT_LE(std::fabs(a1), r_max);
+  }
+  // The true normal's mass beyond the cut: 2 Phi(-r_max) = erfc(r_max / sqrt 2).
+  const double mass = std::erfc(r_max / std::sqrt(2.0));
+  EXPECT_GT(mass, 1.3e-11);
+  EXPECT_LT(mass, 1.4e-11);
 }
 
 TEST(HdMathPow2i, ExactPowersOfTwo) {

@@ -1,6 +1,7 @@
 // signrate::philox (a hand-written Philox4x32-10 shaped for the vectorizer) against Random123's
 // own r123::Philox4x32: the published known answers, and bit-identical output on 10^6 random
 // (counter, key) pairs and on the counter patterns the engine uses.
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -106,21 +107,29 @@ TEST(Philox, VectorizedLoopMatchesRandom123) {
   }
 }
 
-// The engine's hot loop (Gaussian noise, batch 1): oracle_noise_tile against Box-Muller applied to
-// r123::Philox4x32's bits, bit for bit.
+// The engine's hot loop (Gaussian noise, batch 1): oracle_noise_tile against the float Box-Muller
+// applied to r123::Philox4x32's bits in the documented layout (oracles/gaussian.hpp: coordinate
+// 64 g + 16 j + m takes normal j of the call at counter 16 g + m), bit for bit, for tiles that
+// start and end inside groups as well as on their edges.
 TEST(Philox, GaussianTileMatchesRandom123) {
   const RngKey key = signrate::derive_key(11, 2, 0, signrate::Stream::kOracleNoise);
-  const std::uint32_t n = 4001;
-  std::vector<double> scale(n, 1.0), out(n + 1);
+  const std::uint32_t d = 4001;
+  std::vector<double> scale(d, 1.0), want(d), out(d);
   const signrate::OracleView view{{signrate::NoiseShape::kGaussian, 0.0, 1.0}, scale.data(), 1};
   for (std::uint32_t t : {1u, 999u}) {
-    signrate::oracle_noise_tile(view, key, t, 0, n, out.data());
-    for (std::uint32_t k = 0; k < n / 2; ++k) {
-      const auto r = reference(key, t, k, 0, 0);
-      double z0, z1;
-      signrate::normal_pair_from_bits(r.v[0], r.v[1], r.v[2], &z0, &z1);
-      ASSERT_EQ(out[2 * k], z0) << "t " << t << " k " << k;
-      ASSERT_EQ(out[2 * k + 1], z1) << "t " << t << " k " << k;
+    for (std::uint32_t g = 0; 64 * g < d; ++g)
+      for (std::uint32_t m = 0; m < 16; ++m) {
+        const auto r = reference(key, t, 16 * g + m, 0, 0);
+        double z[4];
+        signrate::normal_pair_f_from_bits(r.v[0], r.v[1], &z[0], &z[1]);
+        signrate::normal_pair_f_from_bits(r.v[2], r.v[3], &z[2], &z[3]);
+        for (std::uint32_t j = 0; j < 4; ++j)
+          if (64 * g + 16 * j + m < d) want[64 * g + 16 * j + m] = z[j];
+      }
+    for (std::uint32_t block : {d, 256u, 64u, 24u, 8u, 100u, 1u}) {
+      for (std::uint32_t i0 = 0; i0 < d; i0 += block)
+        signrate::oracle_noise_tile(view, key, t, i0, std::min(block, d - i0), out.data() + i0);
+      for (std::uint32_t i = 0; i < d; ++i) ASSERT_EQ(out[i], want[i]) << "t " << t << " block " << block << " i " << i;
     }
   }
 }

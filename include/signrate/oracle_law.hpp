@@ -61,17 +61,32 @@ SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32
 
 // The noise of coordinates i0 .. i0+n-1 at step t into out[0 .. n-1], with the same bits as
 // oracle_noise at each coordinate. For Gaussian noise with batch 1 (the hot path of the theory
-// families) it walks coordinate pairs, so each Philox call and Box-Muller is used twice and the
-// loop vectorizes; out must then have room for n + 1 values when n is odd. i0 must be even.
+// families) it draws whole groups of 64 coordinates (oracles/gaussian.hpp), vectorized; a group
+// the tile covers only in part is drawn whole into a buffer and the covered part copied.
 SIGNRATE_INLINE void oracle_noise_tile(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i0,
                                        std::uint32_t n, double* out) {
   if (o.law.shape == NoiseShape::kGaussian && o.batch == 1) {
-    const std::uint32_t pairs = (n + 1) / 2, k0 = i0 / 2;
-    for (std::uint32_t k = 0; k < pairs; ++k) laws::draw_gaussian_pair(key, t, k0 + k, 0, &out[2 * k], &out[2 * k + 1]);
     // Same operations as oracle_noise: scale_i * (unit * z), and no division for batch 1.
-    const double* __restrict__ scale = o.scale + i0;
-    double* __restrict__ z = out;
-    for (std::uint32_t j = 0; j < n; ++j) z[j] = scale[j] * (o.law.unit * z[j]);
+    constexpr std::uint32_t kG = laws::kGaussianGroup;
+    const double unit = o.law.unit;
+    for (std::uint32_t j = 0; j < n;) {
+      const std::uint32_t g = (i0 + j) / kG, offset = (i0 + j) % kG;
+      const std::uint32_t take = offset + (n - j) >= kG ? kG - offset : n - j;
+      const double* __restrict__ scale = o.scale + i0 + j;
+      double* __restrict__ z = out + j;
+      if (take == kG) {
+        for (std::uint32_t m = 0; m < 16; ++m) {
+          double four[4];
+          laws::draw_gaussian_four(key, t, 16 * g + m, 0, four);
+          for (std::uint32_t q = 0; q < 4; ++q) z[16 * q + m] = scale[16 * q + m] * (unit * four[q]);
+        }
+      } else {
+        double group[kG];
+        laws::draw_gaussian_group(key, t, g, 0, group);
+        for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * (unit * group[offset + c]);
+      }
+      j += take;
+    }
     return;
   }
   for (std::uint32_t j = 0; j < n; ++j) out[j] = oracle_noise(o, key, t, i0 + j);

@@ -116,4 +116,29 @@ SIGNRATE_INLINE double normal_from_bits(std::uint32_t r_hi, std::uint32_t r_lo, 
   return z0;
 }
 
+// Uniform in the open interval (0, 1) as a float from 32 bits: (k + 1/2) / 2^32 rounded to float
+// (exact for k < 2^23, so the small values that make Box-Muller's tail are on the exact grid,
+// the smallest being 2^-33), and at most 1 - 2^-24, the largest float below 1: the 128 words
+// k >= 2^32 - 128 would round up to 1 otherwise and give a radius, and a normal draw, of exactly 0.
+SIGNRATE_INLINE float uniform_open32_f(std::uint32_t k) {
+  // Capped on the integer: k <= 2^32 - 129 rounds to at most 2^32 - 256 (2^32 - 128 is a tie that
+  // rounds to even, 2^32), so u <= 1 - 2^-24 + 2^-33, which rounds to 1 - 2^-24.
+  const std::uint32_t kc = k < 0xffffff7fu ? k : 0xffffff7fu;
+  return static_cast<float>(kc) * 0x1.0p-32f + 0x1.0p-33f;
+}
+
+// Two independent standard normals by Box-Muller in single precision from two words: a 32-bit
+// radius uniform and a 32-bit angle; the float results are converted (exactly) to double.
+// The largest |z| is the radius at k = 0, sqrt(-2 log 2^-33) = 6.7638: the law is N(0, 1) cut
+// at |z| = 6.7638, beyond which N(0, 1) has mass 1.35e-11. The smallest radius, at u = 1 - 2^-24,
+// is 3.5e-4 (no draw is exactly 0 unless its angle is a quarter turn).
+SIGNRATE_INLINE void normal_pair_f_from_bits(std::uint32_t radius_bits, std::uint32_t angle, double* z0,
+                                             double* z1) {
+  float s, c;
+  hdm::sincos_turns_f(angle, &s, &c);
+  const float radius = hdm::sqrtf(-2.0f * hdm::logf(uniform_open32_f(radius_bits)));
+  *z0 = static_cast<double>(radius * c);
+  *z1 = static_cast<double>(radius * s);
+}
+
 }  // namespace signrate
