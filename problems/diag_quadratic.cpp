@@ -47,7 +47,7 @@ Problem make_diag_quadratic(Params& params, std::uint32_t d) {
   p.constants.L = hmax;
   p.constants.L_inf = l1;
   p.constants.G = std::numeric_limits<double>::infinity();
-  if (negative > 0) p.constants.has_f_star = false;
+  if (negative > 0) p.constants.has_f_star = p.constants.bounded_below = false;
   return p;
 }
 

@@ -71,7 +71,8 @@ nlohmann::json Problem::declared() const {
                       {"3", std::isfinite(constants.L_inf)},
                       {"9", std::isfinite(constants.G)},
                       {"7", true},
-                      {"f_star_finite", constants.has_f_star}};
+                      {"f_star_finite", constants.has_f_star},
+                      {"bounded_below", constants.bounded_below}};
   j["heterogeneous"] = heterogeneous();
   if (heterogeneous()) j["centers"] = node_centers;
   j.update(extra_declared);

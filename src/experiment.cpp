@@ -99,6 +99,12 @@ nlohmann::json Experiment::resolved_spec() const {
           {"byzantine", spec.byzantine}};
 }
 
+void RunResult::allocate(std::uint32_t replicates) {
+  for (auto* v : {&M1, &M2, &final_grad_l1, &final_grad_l2, &final_gap, &final_x_mean}) v->assign(replicates, 0.0);
+  for (auto* v : {&clipped, &zeros_up, &ties_down}) v->assign(replicates, 0);
+  traces.assign(replicates, Trace{});
+}
+
 MeanStderr mean_stderr(const std::vector<double>& values) {
   const double n = static_cast<double>(values.size());
   double sum = 0;
@@ -188,14 +194,16 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
                   {"M2", stat_json(r.M2)},
                   {"final_grad_l1", stat_json(r.final_grad_l1)},
                   {"final_grad_l2", stat_json(r.final_grad_l2)},
-                  {"final_gap", stat_json(r.final_gap)}};
+                  {"final_gap", stat_json(r.final_gap)},
+                  {"final_x_mean", stat_json(r.final_x_mean)}};
   const auto list = [](const std::vector<double>& v) {
     nlohmann::json a = nlohmann::json::array();
     for (double x : v) a.push_back(number_or_null(x));
     return a;
   };
   j["per_replicate"] = {{"M1", list(r.M1)}, {"M2", list(r.M2)}, {"final_grad_l1", list(r.final_grad_l1)},
-                        {"final_grad_l2", list(r.final_grad_l2)}, {"final_gap", list(r.final_gap)}};
+                        {"final_grad_l2", list(r.final_grad_l2)}, {"final_gap", list(r.final_gap)},
+                        {"final_x_mean", list(r.final_x_mean)}};
   nlohmann::json cps = nlohmann::json::array();
   for (std::size_t k = 0; k < e.checkpoints.size(); ++k) {
     nlohmann::json row = {{"t", e.checkpoints[k]}};

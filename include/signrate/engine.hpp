@@ -63,6 +63,7 @@ std::vector<std::uint32_t> log_checkpoints(std::uint32_t T, std::uint32_t per_de
 struct RunResult {
   std::vector<double> M1, M2;  // (1/T) sum_t ||grad f(x_t)||_1 (resp. _2)
   std::vector<double> final_grad_l1, final_grad_l2, final_gap;  // at x_{T+1}
+  std::vector<double> final_x_mean;  // (1/d) sum_i x_{T+1,i}: where the run settled
   struct Trace {
     std::vector<double> M1, M2, grad_l1, grad_l2, gap;  // at each checkpoint t: M1(t), ||grad f(x_t)||, f(x_t)-f*
   };
@@ -72,6 +73,8 @@ struct RunResult {
   // ties sent down as 0.
   std::vector<std::uint64_t> clipped, zeros_up, ties_down;
   double elapsed_seconds = 0.0;
+  // Sizes every per-replicate vector for `replicates` (zeros); every engine starts from this.
+  void allocate(std::uint32_t replicates);
 };
 
 // Runs the experiment on the CPU: the single-node engine, or run_distributed for a distributed method.

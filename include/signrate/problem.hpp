@@ -57,7 +57,8 @@ class DenseProblem {
 
 // Declared constants; +inf where a constant does not exist (not globally smooth, unbounded).
 struct ProblemConstants {
-  bool has_f_star = true;
+  bool has_f_star = true;       // f* known (declared below)
+  bool bounded_below = true;    // f* > -inf, known or not (every theorem needs it)
   double f_star = 0.0;
   double L = 0.0;               // Assumption 2
   double L_inf = 0.0;           // Assumption 3

@@ -149,6 +149,9 @@ void TraceRecorder::finish(const std::vector<double>& x) {
   out_.final_grad_l1[replicate_] = n.l1;
   out_.final_grad_l2[replicate_] = n.l2;
   out_.final_gap[replicate_] = e_.problem.gap(x.data());
+  double x_sum = 0.0;
+  for (double xi : x) x_sum += xi;
+  out_.final_x_mean[replicate_] = x_sum / static_cast<double>(x.size());
 }
 
 namespace {
@@ -215,9 +218,7 @@ RunResult run_distributed(const Experiment& e, const EngineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates;
   RunResult out;
-  for (auto* v : {&out.M1, &out.M2, &out.final_grad_l1, &out.final_grad_l2, &out.final_gap}) v->assign(R, 0.0);
-  for (auto* v : {&out.clipped, &out.zeros_up, &out.ties_down}) v->assign(R, 0);
-  out.traces.resize(R);
+  out.allocate(R);
   cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) { run_replicate(e, r, out); });
   out.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

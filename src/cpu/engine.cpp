@@ -168,6 +168,9 @@ void run_replicate_k(const Experiment& e, std::uint32_t block, std::uint32_t r, 
   out.final_grad_l1[r] = final_norms.l1;
   out.final_grad_l2[r] = final_norms.l2;
   out.final_gap[r] = problem.value(x.data()) - f_star;
+  double x_sum = 0.0;
+  for (double xi : x) x_sum += xi;
+  out.final_x_mean[r] = x_sum / d;
 }
 
 void run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, RunResult& out) {
@@ -183,8 +186,7 @@ RunResult run_cpu(const Experiment& e, const EngineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates;
   RunResult out;
-  for (auto* v : {&out.M1, &out.M2, &out.final_grad_l1, &out.final_grad_l2, &out.final_gap}) v->assign(R, 0.0);
-  out.traces.resize(R);
+  out.allocate(R);
   cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) { run_replicate(e, options.block, r, out); });
   out.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
