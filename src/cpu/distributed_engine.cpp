@@ -27,7 +27,7 @@ NodeWorker::NodeWorker(const Experiment& e, std::uint32_t replicate, std::uint32
       noise_key_(derive_key(e.spec.seed, replicate, node, Stream::kOracleNoise)),
       sign_key_(derive_key(e.spec.seed, replicate, node, Stream::kUnbiasedSign)),
       m_(e.problem.dim(), 0.0),
-      noise_(e.problem.dim() + 1) {}  // + 1: oracle_noise_tile writes pairs
+      noise_(e.problem.dim()) {}
 
 void NodeWorker::step(std::uint32_t t, const double* g_true, std::int8_t* sign_out, float* value_out) {
   const DistCoeffs c = e_.dist.coeffs_at(t);

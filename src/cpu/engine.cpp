@@ -90,7 +90,7 @@ void run_replicate_k(const Experiment& e, std::uint32_t block, std::uint32_t r, 
   const RngKey key = derive_key(e.spec.seed, r, 0, Stream::kOracleNoise);
   const double f_star = problem.constants.has_f_star ? problem.constants.f_star : std::nan("");
 
-  std::vector<double> x(problem.x0), m(d, 0.0), s(d, 0.0), noise(block + 1), grad(block);  // + 1: oracle_noise_tile
+  std::vector<double> x(problem.x0), m(d, 0.0), s(d, 0.0), noise(block), grad(block);
   if (extrapolate) s = x;  // x_0 := x_1, so the first query point is x_1
   std::vector<double> g_true(separable ? 0 : d), g_query(separable || !extrapolate ? 0 : d), y;
   if (!separable && extrapolate) y.resize(d);
