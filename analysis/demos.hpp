@@ -26,12 +26,6 @@ double expected_vote_sign(const std::vector<double>& mu);
 // move it, since E S_R(v) = v/R is linear): the x where E sign(sum_j S_R(x - c_j)) = 0, by bisection.
 double v1_limit_point(const std::vector<double>& centers, double R);
 
-// The final iterate x_{T+1} of one replicate of a distributed run: the engine's three parts
-// (signrate/distributed.hpp) replayed in the engine's order, so the bits are the engine's. A run's
-// JSON holds gradient norms only; on hetero-quadratic these say how far x is from the mean of the
-// centres but not on which side, and the demos say where x settles. SpecError for a single-node run.
-std::vector<double> final_iterate(const Experiment& e, std::uint32_t replicate);
-
 // Runs demo `name` (SpecError listing the names otherwise) and writes its report to html_path.
 DemoResult run_demo(const std::string& name, const std::string& html_path, const EngineOptions& engine,
                     std::uint64_t seed, const std::string& gnuplot = "gnuplot");

@@ -151,8 +151,13 @@ std::vector<Section> sections_of(const nlohmann::json& input, const ReportOption
     s.sweep = group;
     if (!o.theorem.empty()) {
       const Theorem& thm = find_theorem(o.theorem);
-      for (const auto& [axis, value] : {std::pair{"T", thm.exponent_T}, {"d", thm.exponent_d}, {"n", thm.exponent_n}})
-        if (!std::isnan(value)) s.predicted[axis] = value;
+      // A single-term rate predicts each exponent; a sum or max of terms predicts none (verify checks it).
+      if (thm.rate.single()) {
+        const RateTerm& k = thm.rate.terms.front();
+        s.predicted["T"] = k.T;
+        s.predicted["d"] = k.d;
+        if (k.n != 0) s.predicted["n"] = k.n;
+      }
       s.predicted_measure = thm.measure;
     }
     out.push_back(s);

@@ -4,6 +4,7 @@
 // bound derived in THEORY.md, computed from a problem's and an oracle's declared constants.
 #include <cmath>
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,24 @@ struct BoundInputs {
 };
 BoundInputs bound_inputs(const Experiment& e);
 
+// A rate as a function: the terms d^p T^q n^r (coefficient 1; the theorem's O() hides the
+// constant) combined by a sum or a max. A single term is C d^p T^q n^r as before. The theorem
+// claims measure <= C * rate(d, T, n): verify fits log(measure / rate) and checks that it does not
+// grow along the grid (THEORY.md, "How a rate is verified", step 4).
+struct RateTerm {
+  double d = 0, T = 0, n = 0;  // exponents
+};
+struct Rate {
+  enum class Combine { kSum, kMax };
+  Combine combine = Combine::kSum;
+  std::vector<RateTerm> terms;
+  bool empty() const { return terms.empty(); }
+  bool single() const { return terms.size() == 1; }
+  double operator()(double d, double T, double n) const;
+  std::string describe() const;  // "d^0.5 T^-0.5 + d n^-0.5"
+};
+Rate single_term_rate(double exponent_T, double exponent_d, double exponent_n);  // NaN counts as 0
+
 // A canonical family on which `verify` checks a theorem: base specs and the default grid.
 struct Family {
   std::string name;
@@ -26,9 +45,6 @@ struct Family {
   std::vector<std::uint32_t> d, T;
   std::uint32_t replicates = 16;
   std::vector<std::uint32_t> n = {1};  // simulated nodes
-  // The exponents this family checks; NaN takes the theorem's (exponent_T, exponent_d, exponent_n).
-  // Only the axes the family's grid varies are fitted and checked.
-  double exponent_T = NAN, exponent_d = NAN, exponent_n = NAN;
   // What the simulation shows on this family at the default grid, printed under its verdicts.
   std::string note;
 };
@@ -39,7 +55,7 @@ struct Theorem {
   std::string measure;      // "M1" or "M2"
   std::string schedule;     // the schedule the theorem analyses
   std::vector<std::string> assumptions;  // paper numbering, e.g. {"2", "4"}
-  double exponent_T = NAN, exponent_d = NAN, exponent_n = NAN;  // NaN: the rate says nothing
+  Rate rate;  // empty: the theorem has no rate here (Theorem 4)
   std::vector<Family> families;
   // Non-empty: the theorem is registered but cannot be checked; verify refuses with this reason.
   std::string unavailable;

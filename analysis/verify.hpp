@@ -2,6 +2,7 @@
 // Rate verification (THEORY.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
 // family, fit M = C d^p T^q (n^r) on the upper half of T with bootstrap CIs, and give the three verdicts.
 // This is also the C++ API for users' own regression tests: signrate::analysis::verify(...).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,9 @@ struct VerifyOptions {
   std::uint32_t replicates = 0;
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
-  double tolerance = 0.05;  // on the exponents, for "rate holds" and "tight"
+  double tolerance = 0.05;  // on the slopes of log(M / rate), for "rate holds" and "tight"
+  // Replaces the theorem's rate (e.g. to check that a wrong rate fails); nullopt keeps it.
+  std::optional<Rate> rate;
   bool allow_violations = false;
   std::uint32_t bootstrap = 1000;
   double level = 0.95;
@@ -43,8 +46,10 @@ struct VerifyOptions {
 };
 
 struct Verdicts {
-  bool rate_holds = false;   // each exponent's CI lower end <= predicted + tolerance
-  bool tight = false;        // each exponent's CI, widened by the tolerance, contains the prediction
+  // From the fit of log(M / rate(d, T, n)) on the varying regressors (for a single term C d^p T^q
+  // its slopes are the fitted exponents minus p, q):
+  bool rate_holds = false;   // each slope's CI lower end <= 0 + tolerance (M / rate does not grow)
+  bool tight = false;        // each slope's CI, widened by the tolerance, contains 0
   bool bound_holds = false;  // at every point, mean + z * stderr <= the explicit bound
   bool has_bound = true;     // false: the theorem has no explicit bound here (bound_holds is n/a)
 };
@@ -53,8 +58,11 @@ struct FamilyReport {
   Family family;                         // as run (with the overrides)
   std::vector<std::string> violations;   // assumptions the family breaks (allowed by the user)
   nlohmann::json sweep;
-  FitResult fit;
-  double predicted_T = NAN, predicted_d = NAN, predicted_n = NAN;  // NaN: not checked
+  FitResult fit;        // M = C d^p T^q n^r: the raw exponents
+  Rate rate;            // the rate checked (the theorem's, or VerifyOptions::rate)
+  FitResult ratio_fit;  // log(M / rate) on the same regressors: the slopes the verdicts use
+  // A single-term rate's exponents on the varying axes; NaN: not varied, or a sum/max of terms.
+  double predicted_T = NAN, predicted_d = NAN, predicted_n = NAN;
   Verdicts verdicts;
   double worst_bound_ratio = 0;  // max over points of (mean + z stderr) / bound
 };

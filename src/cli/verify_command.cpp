@@ -78,7 +78,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--replicates", o->replicates, "replicates per point (default: the family's, at least 4)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--batch", o->batch, "minibatch size (default 1)");
-  cmd->add_option("--tolerance", o->tolerance, "tolerance on the exponents (default 0.05)");
+  cmd->add_option("--tolerance", o->tolerance, "tolerance on the slopes of log(M / rate): on the exponents for a one-term rate (default 0.05)");
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000)");
   cmd->add_flag("--allow-violations", o->allow_violations, "run even where the theorem's assumptions fail");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
