@@ -14,6 +14,7 @@ packages=(
   libbenchmark-dev         # Google Benchmark
   gnuplot-nox              # report figures (SVG and PNG)
   chromium                 # the report's browser test (headless)
+  openmpi-bin libopenmpi-dev  # signrate-mpi, one MPI rank per node (docs/mpi.md)
 )
 
 missing=()

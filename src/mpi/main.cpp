@@ -1,0 +1,290 @@
+// signrate-mpi: `signrate run` for the distributed methods with one MPI rank per node
+// (docs/mpi.md). Usage: mpirun -np N signrate-mpi <the options of signrate run> [--timeout-s S].
+// Rank 0 is node 0 and the server, and writes the same JSON as `signrate run` plus an "mpi" block.
+#include <mpi.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <limits>
+#include <memory>
+
+#include "link.hpp"
+#include "mpi_run.hpp"
+#include "signrate/error.hpp"
+#include "signrate/run_spec.hpp"
+#include "signrate/version.hpp"
+#include "src/cli/catalogue.hpp"
+#include "src/cli/common.hpp"
+#include "wire.hpp"
+
+namespace {
+
+using namespace signrate;
+
+// What each rank tells rank 0 at start, and rank 0 tells every rank back (all ranks' entries).
+enum Status : std::uint32_t { kOk = 0, kBadOptions = 1, kHelp = 2 };
+struct Hello {
+  std::uint32_t status = kOk;
+  std::uint32_t reserved = 0;
+  std::uint64_t spec_hash = 0;
+};
+static_assert(sizeof(Hello) == 16);
+
+struct Options {
+  cli::SpecFlags spec;
+  std::string out, csv;
+  double timeout_s = 60.0;
+};
+
+// The end of a rank killed by the MPI runtime (another rank died): one line saying so. Only
+// async-signal-safe calls: the text is assembled by hand.
+int g_rank = 0;
+void on_terminate(int sig) {
+  if (mpi::g_leaving) ::_exit(128 + sig);
+  char line[160];
+  std::size_t k = 0;
+  const auto put = [&](const char* s) {
+    while (*s && k + 1 < sizeof line) line[k++] = *s++;
+  };
+  const auto put_uint = [&](std::uint64_t v) {
+    char digits[24];
+    int m = 0;
+    do digits[m++] = static_cast<char>('0' + v % 10), v /= 10;
+    while (v);
+    while (m && k + 1 < sizeof line) line[k++] = digits[--m];
+  };
+  put("signrate-mpi: rank ");
+  put_uint(static_cast<std::uint64_t>(g_rank));
+  put(": ended by signal ");
+  put_uint(static_cast<std::uint64_t>(sig));
+  put(" at step ");
+  put_uint(mpi::g_current_step);
+  put(" (the MPI runtime ends every rank when one dies)\n");
+  [[maybe_unused]] const auto w = ::write(2, line, k);
+  ::_exit(128 + sig);
+}
+
+// "signrate-mpi: rank K: <text>" as one write, so that the ranks' lines do not interleave.
+void say_line(int rank, const std::string& text) {
+  const std::string line = "signrate-mpi: rank " + std::to_string(rank) + ": " + text + "\n";
+  [[maybe_unused]] const auto w = ::write(2, line.data(), line.size());
+}
+
+// Every rank has printed its line before any leaves: the first rank to exit with a non-zero code
+// makes mpirun kill the others, which would cut their messages off.
+int leave_together(mpi::Link& link, int code) {
+  mpi::g_leaving = 1;
+  std::vector<MPI_Request> requests(1);
+  MPI_Ibarrier(MPI_COMM_WORLD, &requests[0]);
+  link.wait(requests, std::vector<int>{0}, link.server_timeout(), "before leaving");
+  return code;
+}
+
+// A one-line summary of the resolved spec, printed by each rank when the ranks disagree.
+std::string spec_line(const Experiment& e) {
+  const nlohmann::json j = e.resolved_spec();
+  std::string s;
+  for (const char* part : {"problem", "oracle", "method", "schedule"})
+    s += std::string(part) + "=" + spec_text(j[part]) + " ";
+  for (const char* key :
+       {"d", "T", "replicates", "seed", "batch", "checkpoints_per_decade", "nodes", "byzantine"})
+    s += std::string(key) + "=" + j[key].dump() + " ";
+  s.pop_back();
+  return s;
+}
+
+// The run this rank's options describe, refused with a SpecError when signrate-mpi cannot run it.
+Experiment prepare(const Options& o, int ranks) {
+  nlohmann::json j = cli::gather_spec(o.spec, false);
+  if (j.contains("nodes")) {
+    const std::uint64_t nodes = parse_count("nodes", j["nodes"], 1, 1u << 20);
+    if (nodes != static_cast<std::uint64_t>(ranks))
+      throw SpecError("nodes=" + std::to_string(nodes) + " but mpirun started " + std::to_string(ranks) +
+                      " ranks; signrate-mpi runs one node per rank (leave --nodes out, or start " +
+                      std::to_string(nodes) + " ranks)");
+  }
+  j["nodes"] = static_cast<std::uint64_t>(ranks);
+  const Experiment e = make_experiment(run_spec_from_json(j));
+  if (!e.distributed) {
+    std::string names;
+    for (const auto& c : distributed_method_registry()) names += (names.empty() ? "" : ", ") + c.name;
+    throw SpecError("method " + e.spec.method.name +
+                    " is single-node; signrate-mpi runs the distributed methods: " + names);
+  }
+  const std::uint64_t d = e.spec.d, R = e.spec.replicates;
+  const std::uint64_t payload = sends_signs(e.dist.base.kind) ? R * mpi::words_for(d) * 8 : R * d * 4;
+  if (mpi::kHeaderBytes + payload > static_cast<std::uint64_t>(std::numeric_limits<int>::max()) ||
+      R * d > std::numeric_limits<std::uint32_t>::max())
+    throw SpecError("replicates x d = " + std::to_string(R * d) + " makes a step's message " +
+                    std::to_string(mpi::kHeaderBytes + payload) +
+                    " bytes, over MPI's 2^31 - 1 per message; run fewer replicates per job");
+  return e;
+}
+
+// Every rank's Hello, exchanged through rank 0 with bounded waits.
+std::vector<Hello> exchange_hellos(mpi::Link& link, const Hello& mine) {
+  const int n = link.size();
+  std::vector<Hello> all(n);
+  std::vector<MPI_Request> requests;
+  std::vector<int> peers;
+  if (link.rank() == 0) {
+    all[0] = mine;
+    for (int j = 1; j < n; ++j) {
+      requests.emplace_back();
+      peers.push_back(j);
+      MPI_Irecv(&all[j], sizeof(Hello), MPI_BYTE, j, mpi::kTagHello, MPI_COMM_WORLD, &requests.back());
+    }
+    link.wait(requests, peers, link.timeout(), "at start");
+    requests.clear();
+    peers.clear();
+    for (int j = 1; j < n; ++j) {
+      requests.emplace_back();
+      peers.push_back(j);
+      MPI_Isend(all.data(), static_cast<int>(n * sizeof(Hello)), MPI_BYTE, j, mpi::kTagVerdict,
+                MPI_COMM_WORLD, &requests.back());
+    }
+    link.wait(requests, peers, link.timeout(), "at start");
+  } else {
+    requests.resize(2);
+    peers = {0, 0};
+    MPI_Isend(&mine, sizeof(Hello), MPI_BYTE, 0, mpi::kTagHello, MPI_COMM_WORLD, &requests[0]);
+    MPI_Irecv(all.data(), static_cast<int>(n * sizeof(Hello)), MPI_BYTE, 0, mpi::kTagVerdict, MPI_COMM_WORLD,
+              &requests[1]);
+    link.wait(requests, peers, link.server_timeout(), "at start");
+  }
+  return all;
+}
+
+std::string hex(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+int run_main(int argc, char** argv, int rank, int ranks) {
+  auto o = std::make_shared<Options>();
+  CLI::App app{
+      "signrate-mpi: signrate run for the distributed methods, one MPI rank per node\n"
+      "  mpirun -np N signrate-mpi [options of signrate run] [--timeout-s S]"};
+  app.set_version_flag("--version", kVersion);
+  cli::add_spec_flags(&app, o->spec, false);
+  app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
+  app.get_option("--threads")->description("threads per rank over its replicates (default 1; never changes the numbers)");
+  app.add_option("--out", o->out, "rank 0 writes the JSON here (atomically) instead of standard output");
+  app.add_option("--csv", o->csv, "rank 0 also writes the checkpoint table as CSV here");
+  app.add_option("--timeout-s", o->timeout_s,
+                 "longest wait for any message before the run is ended (default 60)")
+      ->check(CLI::Range(0.001, 1e6));
+  app.footer(cli::catalogue());
+  cli::set_command_line(argc, argv);
+
+  Hello mine;
+  std::unique_ptr<Experiment> experiment;
+  std::string help;
+  try {
+    app.parse(argc, argv);
+    if (app.count("--threads") == 0) o->spec.threads = "1";  // one thread per rank unless asked
+    experiment = std::make_unique<Experiment>(prepare(*o, ranks));
+    mine.spec_hash = mpi::fnv1a(std::string(kVersion) + " " + experiment->resolved_spec().dump());
+  } catch (const CLI::CallForHelp&) {
+    help = app.help();
+    mine.status = kHelp;
+  } catch (const CLI::Success& e) {  // --version
+    if (rank == 0) app.exit(e);
+    mine.status = kHelp;
+  } catch (const CLI::ParseError& e) {
+    say_line(rank, std::string("error: ") + e.what() + " (see signrate-mpi --help)");
+    mine.status = kBadOptions;
+  } catch (const std::exception& e) {
+    say_line(rank, std::string("error: ") + e.what());
+    mine.status = kBadOptions;
+  }
+
+  mpi::Link link(MPI_COMM_WORLD, o->timeout_s);
+  const std::vector<Hello> all = exchange_hellos(link, mine);
+  std::vector<int> bad, help_ranks, other_spec;
+  for (int j = 0; j < ranks; ++j) {
+    if (all[j].status == kBadOptions) bad.push_back(j);
+    if (all[j].status == kHelp) help_ranks.push_back(j);
+  }
+  if (static_cast<int>(help_ranks.size()) == ranks) {
+    if (rank == 0 && !help.empty()) std::cout << help;
+    return 0;
+  }
+  if (!bad.empty()) {
+    if (mine.status != kBadOptions)
+      link.say("stopping: the options of " + mpi::rank_list(bad) +
+               " are not valid (the error is printed above)");
+    return leave_together(link, 2);
+  }
+  if (!help_ranks.empty()) {
+    link.say("stopping: " + mpi::rank_list(help_ranks) +
+             " asked for --help or --version, the others for a run");
+    return leave_together(link, 2);
+  }
+  for (int j = 0; j < ranks; ++j)
+    if (all[j].spec_hash != all[0].spec_hash) other_spec.push_back(j);
+  if (!other_spec.empty()) {
+    std::string hashes;
+    for (int j = 0; j < ranks; ++j)
+      hashes += (j ? " " : "") + std::to_string(j) + ":" + hex(all[j].spec_hash).substr(0, 8);
+    link.say("the ranks were given different runs (resolved spec hash by rank: " + hashes +
+             "); every rank needs the same options and signrate version. This rank's: " + spec_line(*experiment));
+    return leave_together(link, 2);
+  }
+
+  const Experiment& e = *experiment;
+  const EngineOptions engine = cli::engine_options(o->spec.threads, o->spec.block);
+  const std::string command =
+      "mpirun -np " + std::to_string(ranks) + " signrate-mpi" + cli::command_line().substr(8);
+  nlohmann::json j;
+  const auto write_outputs = [&](const mpi::MpiRun& run) {
+    j = run_json(e, run.result, engine);
+    j["command"] = command;
+    j["engine"]["backend"] = "mpi";
+    j["mpi"] = mpi::mpi_json(e, run, link);
+    if (!o->csv.empty()) write_file_atomic(o->csv, checkpoints_csv(e, run.result));
+    cli::emit_json(j, o->out);
+  };
+  try {
+    const mpi::MpiRun run = mpi::run_mpi(e, engine, link, mpi::FaultHook::from_environment(), write_outputs);
+    if (rank == 0 && !o->out.empty()) {
+      const auto& m = j["metrics"];
+      std::cout << "M1 = " << m["M1"]["mean"].get<double>() << " +- " << m["M1"]["stderr"].dump()
+                << ", M2 = " << m["M2"]["mean"].get<double>() << " +- " << m["M2"]["stderr"].dump() << " ("
+                << e.spec.replicates << " replicates, " << ranks << " ranks, " << run.result.elapsed_seconds
+                << " s); wrote " << o->out << "\n";
+    }
+  } catch (const mpi::RunStopped&) {
+    return leave_together(link, 1);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  g_rank = rank;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_terminate;
+  sigaction(SIGTERM, &sa, nullptr);
+  int code = 0;
+  try {
+    code = run_main(argc, argv, rank, ranks);
+  } catch (const std::exception& e) {  // a bug: no rank should get here
+    say_line(rank, std::string("internal error: ") + e.what());
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  MPI_Finalize();
+  return code;
+}
