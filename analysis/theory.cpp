@@ -63,25 +63,22 @@ double Rate::operator()(double d, double T, double n) const {
 }
 
 std::string Rate::describe() const {
-  const auto power = [](const char* name, double e) -> std::string {
-    if (e == 0) return "";
-    std::string s = name;
-    if (e != 1) {
-      std::ostringstream o;
-      o << e;
-      s += "^" + o.str();
+  // Built in one stream (GCC 12 reports a false -Wrestrict on short string assignments here).
+  std::ostringstream out;
+  if (combine == Combine::kMax && terms.size() > 1) out << "max{";
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    if (k) out << (combine == Combine::kSum ? " + " : ", ");
+    bool any = false;
+    for (const auto& [name, e] : {std::pair<const char*, double>{"d", terms[k].d}, {"T", terms[k].T}, {"n", terms[k].n}}) {
+      if (e == 0) continue;
+      out << (any ? " " : "") << name;
+      if (e != 1) out << '^' << e;
+      any = true;
     }
-    return s;
-  };
-  std::string out;
-  for (const RateTerm& k : terms) {
-    std::string t;
-    for (const std::string& p : {power("d", k.d), power("T", k.T), power("n", k.n)})
-      if (!p.empty()) t += (t.empty() ? "" : " ") + p;
-    if (t.empty()) t = "1";
-    out += (out.empty() ? "" : combine == Combine::kSum ? " + " : ", ") + t;
+    if (!any) out << '1';
   }
-  return combine == Combine::kMax && terms.size() > 1 ? "max{" + out + "}" : out;
+  if (combine == Combine::kMax && terms.size() > 1) out << '}';
+  return out.str();
 }
 
 Rate single_term_rate(double exponent_T, double exponent_d, double exponent_n) {
