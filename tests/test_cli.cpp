@@ -1,5 +1,6 @@
 // The command line as a user meets it: outputs, --spec round trip, --help, and bad input
 // (a one-line error naming the value, exit code 2, no output file written or touched).
+#include "cli_process.hpp"
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,36 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code;
-  std::string output;  // stdout and stderr
-};
-
-Outcome cli(const std::string& args) {
-  const std::string cmd = std::string(SIGNRATE_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("signrate_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
-
-nlohmann::json read_json(const std::string& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
+using namespace testing_cli;
+class Cli : public TempDirTest {};
 
 TEST_F(Cli, RunWritesTheDocumentedJsonAndCsv) {
   const Outcome o = cli("run --problem quadratic --oracle gaussian:sigma=1 --method smm --schedule theorem1 "

@@ -2,6 +2,7 @@
 // settle on heterogeneous nodes, MVSM v1's biased limit point and v2's unbiased one, and the
 // verifications of Theorems 3 and 5 at small sizes with their measured outcomes. (The exact tests
 // of single steps, of the binomial law of one vote and of reproducibility are in test_distributed.cpp.)
+#include "cli_process.hpp"
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -420,36 +421,8 @@ TEST(TheoryDistributed, FitHasNAsARegressor) {
 
 // ---- the command line: sweep --nodes, fit in n, verify thm4 and thm5
 
-struct Outcome {
-  int code;
-  std::string output;
-};
-
-Outcome cli(const std::string& args) {
-  const std::string cmd = std::string(SIGNRATE_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
-
-class DistributedCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("signrate_dcli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
-
-nlohmann::json read_json(const std::string& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
+using namespace testing_cli;
+class DistributedCli : public TempDirTest {};
 
 TEST_F(DistributedCli, SweepOverNodesThenFitInN) {
   const Outcome s = cli("sweep --problem quadratic:a=0.5 --oracle uniform:sigma=0.5 --method mvsm-v1:R=1 "
