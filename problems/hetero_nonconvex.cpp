@@ -2,7 +2,6 @@
 // sum of nonconvex-separable, shifted per node). Each f_j has L_i = 2c/d, L_inf = 2c and
 // |d_i f_j| <= (c/d) 3 sqrt(3)/8 (Assumption 9's G); f = (1/n) sum_j f_j is nonconvex and its
 // minimum is not known in closed form unless all centres agree (then f* = 0 at the centre).
-#include <cmath>
 
 #include "signrate/problem.hpp"
 
@@ -22,19 +21,11 @@ Problem make_hetero_nonconvex(Params& params, std::uint32_t d, std::uint32_t nod
   std::vector<double> centers = node_centers(params, nodes);
   const double c = params.real("c", positive());
   const double x1 = params.real("x1", any_real());
-  const double ci = c / d;
-  Problem p;
-  p.separable_kind = SeparableKind::kGemanMcClure;
-  p.coef.assign(d, ci);
+  Problem p = geman_mcclure_sum(c, d);  // each f_j is a shifted nonconvex-separable: same constants
   p.x0.assign(d, x1);
   bool same = true;
   for (double v : centers) same = same && v == centers[0];
-  p.constants.has_f_star = same;
-  p.constants.f_star = 0.0;
-  p.constants.L = 2 * ci;
-  p.constants.L_inf = 2 * c;
-  p.constants.L_vec.assign(d, 2 * ci);
-  p.constants.G = ci * 3.0 * std::sqrt(3.0) / 8.0;
+  p.constants.has_f_star = same;  // f >= 0 stays bounded_below either way
   make_heterogeneous(p, std::move(centers));
   return p;
 }

@@ -15,18 +15,23 @@ ComponentInfo nonconvex_separable_info() {
            {"a", "1", "> 0", "starting value of every coordinate"}}};
 }
 
-Problem make_nonconvex_separable(Params& params, std::uint32_t d) {
-  const double c = params.real("c", positive());
-  const double a = params.real("a", positive());
+Problem geman_mcclure_sum(double c, std::uint32_t d) {
   const double ci = c / d;
   Problem p;
   p.separable_kind = SeparableKind::kGemanMcClure;
   p.coef.assign(d, ci);
-  p.x0.assign(d, a);
   p.constants.L = 2 * ci;
   p.constants.L_inf = 2 * c;
   p.constants.L_vec.assign(d, 2 * ci);
   p.constants.G = ci * 3.0 * std::sqrt(3.0) / 8.0;
+  return p;
+}
+
+Problem make_nonconvex_separable(Params& params, std::uint32_t d) {
+  const double c = params.real("c", positive());
+  const double a = params.real("a", positive());
+  Problem p = geman_mcclure_sum(c, d);
+  p.x0.assign(d, a);
   return p;
 }
 

@@ -110,6 +110,8 @@ ComponentInfo nonconvex_separable_info();
 Problem make_nonconvex_separable(Params& params, std::uint32_t d);
 ComponentInfo rosenbrock_info();
 Problem make_rosenbrock(Params& params, std::uint32_t d);
+// f = (c/d) sum_i x_i^2/(1+x_i^2) with its declared constants (no x_1): the nonconvex families' core.
+Problem geman_mcclure_sum(double c, std::uint32_t d);
 ComponentInfo hetero_quadratic_info();
 Problem make_hetero_quadratic(Params& params, std::uint32_t d, std::uint32_t nodes);
 ComponentInfo hetero_nonconvex_info();

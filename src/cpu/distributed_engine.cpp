@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "lane_sums.hpp"
 #include "replicate_pool.hpp"
 #include "signrate/distributed.hpp"
 #include "signrate/engine.hpp"
@@ -96,23 +97,6 @@ void apply_down(double eta, const float* down, std::uint32_t d, double* x) {
   for (std::uint32_t i = 0; i < d; ++i) x[i] -= eta * static_cast<double>(down[i]);
 }
 
-namespace {
-constexpr std::uint32_t kLanes = 8;
-struct Norms {
-  double l1, l2;
-};
-// ||g||_1 and ||g||_2 summed in lanes i mod 8 combined in a fixed tree (as the single-node engine).
-Norms lane_norms(const std::vector<double>& g) {
-  double a1[kLanes] = {}, a2[kLanes] = {};
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    a1[i % kLanes] += std::fabs(g[i]);
-    a2[i % kLanes] += g[i] * g[i];
-  }
-  const auto tree = [](const double* v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); };
-  return {tree(a1), std::sqrt(tree(a2))};
-}
-}  // namespace
-
 TraceRecorder::TraceRecorder(const Experiment& e, std::uint32_t replicate, RunResult& out)
     : e_(e), replicate_(replicate), out_(out), g_(e.problem.dim()) {}
 
@@ -122,7 +106,7 @@ void TraceRecorder::record(std::uint32_t t, const std::vector<double>& x) {
 }
 
 void TraceRecorder::record(std::uint32_t t, const std::vector<double>& x, const std::vector<double>& grad_f) {
-  const Norms n = lane_norms(grad_f);
+  const cpu::Norms n = cpu::lane_norms(grad_f);
   if (!std::isfinite(n.l1) || !std::isfinite(n.l2))
     throw RunError("the run diverged: ||grad f(x_t)|| is not finite at replicate " + std::to_string(replicate_) +
                    ", step t=" + std::to_string(t) + " (lower eta, or check the schedule)");
@@ -140,7 +124,7 @@ void TraceRecorder::record(std::uint32_t t, const std::vector<double>& x, const 
 
 void TraceRecorder::finish(const std::vector<double>& x) {
   e_.problem.gradient(x.data(), g_.data());
-  const Norms n = lane_norms(g_);
+  const cpu::Norms n = cpu::lane_norms(g_);
   if (!std::isfinite(n.l1))
     throw RunError("the run diverged: the final iterate of replicate " + std::to_string(replicate_) + " is not finite");
   const double T = e_.spec.T;
@@ -149,9 +133,7 @@ void TraceRecorder::finish(const std::vector<double>& x) {
   out_.final_grad_l1[replicate_] = n.l1;
   out_.final_grad_l2[replicate_] = n.l2;
   out_.final_gap[replicate_] = e_.problem.gap(x.data());
-  double x_sum = 0.0;
-  for (double xi : x) x_sum += xi;
-  out_.final_x_mean[replicate_] = x_sum / static_cast<double>(x.size());
+  out_.final_x_mean[replicate_] = cpu::lane_mean(x);
 }
 
 namespace {

@@ -9,31 +9,20 @@
 
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
+#include "lane_sums.hpp"
 #include "replicate_pool.hpp"
 
 namespace signrate {
 
 namespace {
 
-constexpr std::uint32_t kLanes = 8;
-
-struct Lanes {
-  double v[kLanes] = {};
-  double total() const { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
-};
-
-struct Norms {
-  double l1, l2;
-};
+using cpu::kLanes;
+using cpu::Lanes;
+using cpu::Norms;
 
 Norms gradient_norms(const Problem& p, const std::vector<double>& x, std::vector<double>& g) {
   p.gradient(x.data(), g.data());
-  Lanes a1, a2;
-  for (std::uint32_t i = 0; i < g.size(); ++i) {
-    a1.v[i % kLanes] += std::fabs(g[i]);
-    a2.v[i % kLanes] += g[i] * g[i];
-  }
-  return {a1.total(), std::sqrt(a2.total())};
+  return cpu::lane_norms(g);
 }
 
 // Eight lanes of doubles as one value (GCC/Clang vector extension): lane-wise + and * are the
@@ -168,9 +157,7 @@ void run_replicate_k(const Experiment& e, std::uint32_t block, std::uint32_t r, 
   out.final_grad_l1[r] = final_norms.l1;
   out.final_grad_l2[r] = final_norms.l2;
   out.final_gap[r] = problem.value(x.data()) - f_star;
-  double x_sum = 0.0;
-  for (double xi : x) x_sum += xi;
-  out.final_x_mean[r] = x_sum / d;
+  out.final_x_mean[r] = cpu::lane_mean(x);
 }
 
 void run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, RunResult& out) {
