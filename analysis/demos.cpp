@@ -24,7 +24,7 @@ Simulation simulate(const std::string& label, const std::string& problem, const 
   RunSpec s = make_run_spec(problem, oracle, method, schedule, d, T, replicates, seed);
   s.checkpoints_per_decade = 12;
   Simulation sim{label, make_experiment(s), {}};
-  sim.result = run_cpu(sim.experiment, engine);
+  sim.result = run(sim.experiment, engine);
   return sim;
 }
 
@@ -37,7 +37,7 @@ Simulation simulate_nodes(const std::string& label, const std::string& problem, 
   s.nodes = nodes;
   s.byzantine = byzantine;
   Simulation sim{label, make_experiment(s), {}};
-  sim.result = run_cpu(sim.experiment, engine);
+  sim.result = run(sim.experiment, engine);
   return sim;
 }
 

@@ -20,7 +20,7 @@ void run_case(benchmark::State& state, const std::string& method, const std::str
   spec.nodes = n;
   const signrate::Experiment e = signrate::make_experiment(spec);
   const signrate::EngineOptions one_thread{1, 256};
-  for (auto _ : state) benchmark::DoNotOptimize(signrate::run_cpu(e, one_thread).M2[0]);
+  for (auto _ : state) benchmark::DoNotOptimize(signrate::run(e, one_thread).M2[0]);
   const double node_steps = double(d) * n * kT * kReplicates;
   state.counters["node_coord_steps/s"] = benchmark::Counter(node_steps, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["ns/node_coord_step"] = benchmark::Counter(

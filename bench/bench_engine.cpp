@@ -24,7 +24,7 @@ void BM_SmmQuadraticGaussian(benchmark::State& state) {
   spec.T = static_cast<std::uint32_t>(state.range(2));
   const signrate::Experiment e = signrate::make_experiment(spec);
   const signrate::EngineOptions one_thread{1, 256};
-  for (auto _ : state) benchmark::DoNotOptimize(signrate::run_cpu(e, one_thread).M1[0]);
+  for (auto _ : state) benchmark::DoNotOptimize(signrate::run(e, one_thread).M1[0]);
   const double coordinate_steps = double(spec.d) * spec.replicates * spec.T;
   state.counters["coord_steps/s"] = benchmark::Counter(coordinate_steps, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["ns/coord_step"] = benchmark::Counter(coordinate_steps * 1e-9,

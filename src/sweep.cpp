@@ -1,3 +1,4 @@
+#include "signrate/io/run_output.hpp"
 #include "signrate/sweep.hpp"
 
 #include <cmath>
@@ -159,7 +160,7 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
   j["points"] = nlohmann::json::array();
   for (std::size_t k = 0; k < experiments.size(); ++k) {
     const Experiment& e = experiments[k];
-    nlohmann::json r = run_json(e, run_cpu(e, engine), engine);
+    nlohmann::json r = run_json(e, run(e, engine), engine);
     nlohmann::json point = {
         {"d", e.spec.d}, {"T", e.spec.T}, {"n", e.spec.nodes}, {"vary", varied[k]}, {"seed", e.spec.seed}};
     for (const char* key : {"spec", "schedule", "metrics", "per_replicate", "checkpoints", "problem_declared",

@@ -12,6 +12,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <gtest/gtest.h>
 
+#include "signrate/io/run_output.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
 
@@ -27,7 +28,7 @@ Experiment make(const std::string& problem, const std::string& oracle, const std
   return make_experiment(s);
 }
 
-RunResult run(const Experiment& e, unsigned threads = 1) { return run_cpu(e, EngineOptions{threads, 256}); }
+RunResult run_with(const Experiment& e, unsigned threads = 1) { return run(e, EngineOptions{threads, 256}); }
 
 // ---------------------------------------------------------------------------------------------
 // A reference written from the definitions, sharing only the per-coordinate primitives
@@ -95,7 +96,7 @@ TEST_P(DistributedAgainstReference, SameFinalIterateAsTheDefinitions) {
   for (const char* oracle : {"uniform:sigma=0.5", "rademacher:sigma=0.5"}) {
     const Experiment e = make("hetero-nonconvex:centers=0/0.5/2/3,x1=1", oracle, GetParam().method,
                               "constant:eta=0.05,beta=0.3", 12, 40, 2, 4, GetParam().byzantine);
-    const RunResult r = run(e);
+    const RunResult r = run_with(e);
     for (std::uint32_t rep = 0; rep < 2; ++rep) {
       const std::vector<double> x = reference_final_x(e, rep);
       std::vector<double> g(x.size());
@@ -130,7 +131,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(DistributedByHand, SignSgdMvOneStep) {
   const Experiment e = make("hetero-quadratic:centers=0/1/5,x1=2", "rademacher:sigma=0.01", "signsgd-mv",
                             "constant:eta=0.1", 4, 1, 1, 3);
-  const RunResult r = run(e);
+  const RunResult r = run_with(e);
   EXPECT_EQ(r.M1[0], 0.0);
   EXPECT_DOUBLE_EQ(r.final_grad_l1[0], 4 * std::fabs((2.0 - 0.1) - 2.0));
   EXPECT_EQ(r.ties_down[0], 0u);
@@ -142,7 +143,7 @@ TEST(DistributedByHand, SignSgdMvOneStep) {
 TEST(DistributedByHand, ATieSendsZero) {
   const Experiment e = make("hetero-quadratic:centers=0/4,x1=2", "rademacher:sigma=0.01", "signsgd-mv",
                             "constant:eta=0.1", 8, 3, 1, 2);
-  const RunResult r = run(e);
+  const RunResult r = run_with(e);
   EXPECT_EQ(r.final_grad_l1[0], 0.0);
   EXPECT_EQ(r.ties_down[0], 8u * 3u);
 }
@@ -159,7 +160,7 @@ TEST(DistributedByHand, SgdDistOneStep) {
     sum += static_cast<float>((1.0 - e.problem.node_centers[j]) + noise);
   }
   const double x2 = 1.0 - 0.5 * static_cast<double>(static_cast<float>(sum / 3));
-  const RunResult r = run(e);
+  const RunResult r = run_with(e);
   EXPECT_EQ(r.final_grad_l1[0], std::fabs(x2 - 2.0));
 }
 
@@ -274,7 +275,7 @@ TEST(UnbiasedSignDomain, StateAboveRIsAnErrorNamingNodeStepAndCoordinate) {
   const Experiment e = make("hetero-quadratic:centers=0/0.1/5", "gaussian:sigma=0.1", "mvsm-v2:R=2",
                             "constant:eta=0.01,beta=0.5", 4, 10, 1, 3);
   try {
-    run(e);
+    run_with(e);
     FAIL() << "expected a RunError";
   } catch (const RunError& err) {
     const std::string m = err.what();
@@ -286,7 +287,7 @@ TEST(UnbiasedSignDomain, StateAboveRIsAnErrorNamingNodeStepAndCoordinate) {
 TEST(UnbiasedSignDomain, ExplicitClippingRunsAndCountsWhatItClipped) {
   const Experiment e = make("hetero-quadratic:centers=0/0.1/5", "gaussian:sigma=0.1", "mvsm-v2:R=2,clip=1",
                             "constant:eta=0.01,beta=0.5", 4, 10, 2, 3);
-  const RunResult r = run(e);
+  const RunResult r = run_with(e);
   EXPECT_GT(r.clipped[0], 0u);
   const nlohmann::json c = communication_json(e, r);
   EXPECT_EQ(c["clip"], true);
@@ -299,24 +300,24 @@ TEST(UnbiasedSignDomain, RDefaultsToTheDeclaredBoundAndIsNeverExceeded) {
   // hetero-nonconvex declares G = (c/d) 3 sqrt(3)/8; uniform noise is bounded: R = G + bound.
   const Experiment e = make("hetero-nonconvex:c=64,spread=2", "uniform:sigma=1", "mvsm-v1", "theorem3", 64, 200, 2, 5);
   EXPECT_DOUBLE_EQ(e.dist.base.R, 1.0 * 3.0 * std::sqrt(3.0) / 8.0 + e.oracle.noise_bound());
-  const RunResult r = run(e);  // would throw if any |v| > R
+  const RunResult r = run_with(e);  // would throw if any |v| > R
   EXPECT_EQ(r.clipped[0], 0u);
 }
 
 TEST(Communication, BitsAndBytesAreCounted) {
   const Experiment signs = make("hetero-nonconvex:centers=0/1/2/3", "uniform", "mvsm-v1", "theorem3", 100, 5, 2, 4);
-  const nlohmann::json c = communication_json(signs, run(signs));
+  const nlohmann::json c = communication_json(signs, run_with(signs));
   EXPECT_EQ(c["bits_up_per_coordinate"], 1);
   EXPECT_EQ(c["bits_down_per_coordinate"], 1);
   EXPECT_EQ(c["bytes_up_per_node_per_step"], 16);  // ceil(100/64) words of 8 bytes
   EXPECT_EQ(c["total_bytes_per_replicate"], 5 * 4 * (16 + 16));
   EXPECT_EQ(c["total_bytes"], 2 * 5 * 4 * (16 + 16));
   const Experiment floats = make("hetero-nonconvex:centers=0/1/2/3", "uniform", "sgd-dist", "theorem3", 100, 5, 2, 4);
-  const nlohmann::json f = communication_json(floats, run(floats));
+  const nlohmann::json f = communication_json(floats, run_with(floats));
   EXPECT_EQ(f["bits_up_per_coordinate"], 32);
   EXPECT_EQ(f["bytes_up_per_node_per_step"], 400);
   EXPECT_FALSE(f.contains("R"));
-  EXPECT_TRUE(run_json(floats, run(floats), EngineOptions{}).contains("communication"));
+  EXPECT_TRUE(run_json(floats, run_with(floats), EngineOptions{}).contains("communication"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ TEST(Communication, BitsAndBytesAreCounted) {
 TEST(DistributedReproducibility, SameBitsForAnyThreadCount) {
   for (const char* method : {"mvsm-v2", "signsgd-mv", "sgdm-dist"}) {
     const Experiment e = make("hetero-nonconvex:spread=1", "uniform", method, "theorem3", 40, 60, 5, 5, 1);
-    const nlohmann::json a = run_json(e, run(e, 1), EngineOptions{}), b = run_json(e, run(e, 2), EngineOptions{});
+    const nlohmann::json a = run_json(e, run_with(e, 1), EngineOptions{}), b = run_json(e, run_with(e, 2), EngineOptions{});
     EXPECT_EQ(a["per_replicate"].dump(), b["per_replicate"].dump()) << method;
     EXPECT_EQ(a["checkpoints"].dump(), b["checkpoints"].dump()) << method;
     EXPECT_EQ(a["communication"].dump(), b["communication"].dump()) << method;
@@ -337,14 +338,14 @@ TEST(DistributedReproducibility, NodesHaveTheirOwnStreams) {
   // run with n = 3 differs from n = 1 and replicates differ from each other.
   const Experiment one = make("quadratic", "gaussian", "mvsm-v2:R=50", "theorem5", 16, 50, 2, 1);
   const Experiment three = make("quadratic", "gaussian", "mvsm-v2:R=50", "theorem5", 16, 50, 2, 3);
-  const RunResult a = run(one), b = run(three);
+  const RunResult a = run_with(one), b = run_with(three);
   EXPECT_NE(a.M2[0], b.M2[0]);
   EXPECT_NE(b.M2[0], b.M2[1]);
 }
 
 TEST(DistributedRun, DenseHomogeneousProblemsRun) {
   const Experiment e = make("lowrank-quadratic", "gaussian", "signsgd-mv", "theorem3", 32, 100, 2, 3);
-  const RunResult r = run(e);
+  const RunResult r = run_with(e);
   EXPECT_LT(r.final_grad_l2[0], r.traces[0].grad_l2.front());
 }
 

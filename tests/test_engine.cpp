@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "signrate/io/run_output.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
 
@@ -73,7 +74,7 @@ class EngineAgainstReference : public ::testing::TestWithParam<Case> {};
 TEST_P(EngineAgainstReference, SameNumbersAsAPlainLoop) {
   const Case c = GetParam();
   const Experiment e = make_experiment(small_spec(c.problem, c.oracle, c.method, c.schedule, 13, 300, 3));
-  const RunResult r = run_cpu(e, EngineOptions{2, 8});
+  const RunResult r = run(e, EngineOptions{2, 8});
   for (std::uint32_t k = 0; k < 3; ++k) {
     const Reference ref = reference_run(e, k);
     // The engine sums norms in 8 lanes, the reference left to right: they differ by rounding only,
@@ -105,9 +106,9 @@ TEST(Engine, SameBitsForAnyThreadCountAndTileSize) {
     spec.batch = 2;
     const Experiment e = make_experiment(spec);
     const EngineOptions base{1, 256};
-    const std::string expected = numbers(e, run_cpu(e, base), base);
+    const std::string expected = numbers(e, run(e, base), base);
     for (const EngineOptions o : {EngineOptions{2, 8}, EngineOptions{3, 24}, EngineOptions{5, 64}, EngineOptions{0, 96}})
-      EXPECT_EQ(numbers(e, run_cpu(e, o), o), expected) << "threads " << o.threads << " block " << o.block;
+      EXPECT_EQ(numbers(e, run(e, o), o), expected) << "threads " << o.threads << " block " << o.block;
   }
 }
 
@@ -116,16 +117,16 @@ TEST(Engine, SeedAndReplicateChangeTheNumbers) {
   const Experiment a = make_experiment(spec);
   spec.seed += 1;
   const Experiment b = make_experiment(spec);
-  const RunResult ra = run_cpu(a, {}), rb = run_cpu(b, {});
+  const RunResult ra = run(a, {}), rb = run(b, {});
   EXPECT_NE(ra.M1[0], rb.M1[0]);
   EXPECT_NE(ra.M1[0], ra.M1[1]);
 }
 
 TEST(Engine, ReplicatesDoNotDependOnHowManyAreRun) {
   RunSpec spec = small_spec("quadratic", "gaussian", "smm", "theorem1", 16, 100, 2);
-  const RunResult two = run_cpu(make_experiment(spec), {});
+  const RunResult two = run(make_experiment(spec), {});
   spec.replicates = 7;
-  const RunResult seven = run_cpu(make_experiment(spec), {});
+  const RunResult seven = run(make_experiment(spec), {});
   EXPECT_EQ(two.M1[0], seven.M1[0]);
   EXPECT_EQ(two.M2[1], seven.M2[1]);
 }
@@ -135,7 +136,7 @@ TEST(Engine, CheckpointsAreALogGridEndingAtT) {
   EXPECT_EQ(log_checkpoints(1, 8), (std::vector<std::uint32_t>{1}));
   EXPECT_EQ(log_checkpoints(30, 2), (std::vector<std::uint32_t>{1, 3, 10, 30}));
   const Experiment e = make_experiment(small_spec("quadratic", "gaussian", "smm", "theorem1", 4, 64, 2));
-  const RunResult r = run_cpu(e, {});
+  const RunResult r = run(e, {});
   ASSERT_EQ(r.traces[0].M1.size(), e.checkpoints.size());
   EXPECT_DOUBLE_EQ(r.traces[0].M1.back(), r.M1[0]);  // the last checkpoint is M1(T)
   EXPECT_DOUBLE_EQ(r.traces[1].M2.back(), r.M2[1]);
@@ -144,7 +145,7 @@ TEST(Engine, CheckpointsAreALogGridEndingAtT) {
 TEST(Engine, DivergenceIsAnErrorNamingReplicateAndStep) {
   const Experiment e = make_experiment(small_spec("rosenbrock", "gaussian", "sgd", "constant:eta=1", 4, 1000, 3));
   try {
-    run_cpu(e, {});
+    run(e, {});
     FAIL() << "no error";
   } catch (const RunError& err) {
     EXPECT_NE(std::string(err.what()).find("replicate 0"), std::string::npos) << err.what();
@@ -154,14 +155,14 @@ TEST(Engine, DivergenceIsAnErrorNamingReplicateAndStep) {
 
 TEST(Engine, BadEngineOptionsAreRefused) {
   const Experiment e = make_experiment(small_spec("quadratic", "gaussian", "smm", "theorem1", 4, 8, 1));
-  EXPECT_THROW(run_cpu(e, EngineOptions{1, 12}), SpecError);
-  EXPECT_THROW(run_cpu(e, EngineOptions{1, 0}), SpecError);
+  EXPECT_THROW(run(e, EngineOptions{1, 12}), SpecError);
+  EXPECT_THROW(run(e, EngineOptions{1, 0}), SpecError);
 }
 
 TEST(Engine, GapIsMissingWithoutAFiniteOptimum) {
   const Experiment e =
       make_experiment(small_spec("diag-quadratic:negative=1", "gaussian", "smm", "theorem1", 4, 16, 2));
-  const RunResult r = run_cpu(e, {});
+  const RunResult r = run(e, {});
   EXPECT_TRUE(std::isnan(r.final_gap[0]));
   EXPECT_TRUE(run_json(e, r, {})["metrics"]["final_gap"]["mean"].is_null());
   EXPECT_TRUE(run_json(e, r, {})["checkpoints"][0]["gap"].is_null());

@@ -18,7 +18,7 @@ double mean_M1(const std::string& schedule, std::uint32_t d, std::uint32_t T, st
   s.T = T;
   s.replicates = R;
   s.seed = 1;
-  return mean_stderr(run_cpu(make_experiment(s), {}).M1).mean;
+  return mean_stderr(run(make_experiment(s), {}).M1).mean;
 }
 
 // Least-squares slope of log y on log x.
@@ -77,7 +77,7 @@ RunResult settle(const std::string& method) {
   s.T = 20000;
   s.replicates = 4;
   s.seed = 3;
-  return run_cpu(make_experiment(s), {});
+  return run(make_experiment(s), {});
 }
 
 TEST(KnownAnswer, SignSgdSettlesAtTheWrongPointUnderAsymmetricNoise) {

@@ -36,7 +36,7 @@ Experiment experiment(const std::string& problem, const std::string& oracle, con
 
 // Where the run settled: the engine's final iterate's coordinate mean (RunResult::final_x_mean),
 // averaged over replicates.
-double final_position(const Experiment& e) { return mean_stderr(run_cpu(e, {}).final_x_mean).mean; }
+double final_position(const Experiment& e) { return mean_stderr(run(e, {}).final_x_mean).mean; }
 
 TEST(TheoryDistributed, ExpectedSignOfAVoteByHand) {
   EXPECT_DOUBLE_EQ(analysis::expected_vote_sign({0.3}), 0.3);
@@ -80,7 +80,7 @@ TEST(TheoryDistributed, SignVoteSettlesAtTheMedianUnbiasedSignsAtTheMean) {
   EXPECT_NEAR(sto, analysis::v1_limit_point(kCenterList, 5), 0.02);
   EXPECT_NEAR(sto, kMean, 0.05);
   const Experiment clipped = experiment(kCenters, noise, "sto-signsgd:R=3,clip=1", schedule, 8, 20000, 5, 4);
-  const RunResult rc = run_cpu(clipped, {});
+  const RunResult rc = run(clipped, {});
   EXPECT_GT(rc.clipped[0], 0u);  // x starts at 0, 4 away from the last centre
   const double sto_clip = final_position(clipped);
   EXPECT_NEAR(sto_clip, analysis::v1_limit_point(kCenterList, 3), 0.02);
@@ -106,7 +106,7 @@ TEST(TheoryDistributed, V1KeepsAResidualThatShrinksWithNAndV2DoesNot) {
   EXPECT_NEAR(kMean - x5, 0.046, 0.01);
   EXPECT_NEAR(kMean - x20, 0.007, 0.004);
   EXPECT_NEAR(y5, kMean, 0.012);
-  const double m1_5 = mean_stderr(run_cpu(v1_5, {}).M1).mean / 4, m1_20 = mean_stderr(run_cpu(v1_20, {}).M1).mean / 4;
+  const double m1_5 = mean_stderr(run(v1_5, {}).M1).mean / 4, m1_20 = mean_stderr(run(v1_20, {}).M1).mean / 4;
   EXPECT_GT(m1_5, 2 * m1_20) << m1_5 << " " << m1_20;
 }
 
@@ -115,7 +115,7 @@ TEST(TheoryDistributed, V1KeepsAResidualThatShrinksWithNAndV2DoesNot) {
 TEST(TheoryDistributed, V2DrivesM2ToZeroAsTGrows) {
   std::vector<double> m2, last;
   for (std::uint32_t T : {1024u, 4096u, 16384u}) {
-    const RunResult r = run_cpu(experiment(kCenters, "uniform:sigma=0.5", "mvsm-v2:R=5", "theorem5", 4, T, 5, 4), {});
+    const RunResult r = run(experiment(kCenters, "uniform:sigma=0.5", "mvsm-v2:R=5", "theorem5", 4, T, 5, 4), {});
     m2.push_back(mean_stderr(r.M2).mean);
     last.push_back(mean_stderr(r.final_grad_l2).mean);
   }
@@ -389,7 +389,7 @@ TEST(TheoryDistributed, SweepOverNodesRecordsNAndRefusesAFixedListOfCentres) {
   alone.T = 128;
   alone.nodes = 5;
   alone.seed = j["points"][3]["seed"];
-  EXPECT_EQ(j["points"][3]["per_replicate"]["M2"][3].get<double>(), run_cpu(make_experiment(alone), {}).M2[3]);
+  EXPECT_EQ(j["points"][3]["per_replicate"]["M2"][3].get<double>(), run(make_experiment(alone), {}).M2[3]);
   s.base.problem = parse_spec("hetero-quadratic:centers=0/1", "problem");
   try {
     run_sweep(s, {});

@@ -82,7 +82,7 @@ TEST(Sweep, EveryPointCanBeRerunAloneFromItsRecordedSeed) {
   alone.d = p["d"];
   alone.T = p["T"];
   alone.seed = p["seed"];
-  const RunResult r = run_cpu(make_experiment(alone), {});
+  const RunResult r = run(make_experiment(alone), {});
   EXPECT_EQ(p["per_replicate"]["M1"][2].get<double>(), r.M1[2]);
   EXPECT_EQ(point_seed(5, 3), alone.seed);
 }

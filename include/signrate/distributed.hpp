@@ -111,7 +111,4 @@ class TraceRecorder {
   double sum_l1_ = 0.0, sum_l2_ = 0.0;
 };
 
-// The in-process simulation of n nodes: threads over replicates; same numbers for any thread count.
-RunResult run_distributed(const Experiment& e, const EngineOptions& options);
-
 }  // namespace signrate

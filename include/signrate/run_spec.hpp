@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "signrate/engine.hpp"
+#include "signrate/experiment.hpp"
 
 namespace signrate {
 

@@ -6,6 +6,7 @@
 
 #include "catalogue.hpp"
 #include "common.hpp"
+#include "signrate/io/run_output.hpp"
 #include "signrate/error.hpp"
 #include "signrate/run_spec.hpp"
 
@@ -22,7 +23,7 @@ int run(const RunOptions& o) {
   const RunSpec spec = run_spec_from_json(gather_spec(o.spec, false));
   const Experiment experiment = make_experiment(spec);
   const EngineOptions engine = engine_options(o.spec.threads, o.spec.block);
-  const RunResult result = run_cpu(experiment, engine);
+  const RunResult result = run(experiment, engine);
   nlohmann::json j = run_json(experiment, result, engine);
   j["command"] = command_line();
   if (!o.csv.empty()) write_file_atomic(o.csv, checkpoints_csv(experiment, result));

@@ -8,7 +8,7 @@
 #include "lane_sums.hpp"
 #include "replicate_pool.hpp"
 #include "signrate/distributed.hpp"
-#include "signrate/engine.hpp"
+#include "cpu_engine.hpp"
 #include "signrate/error.hpp"
 
 namespace signrate {
@@ -196,7 +196,7 @@ void run_replicate(const Experiment& e, std::uint32_t r, RunResult& out) {
 
 }  // namespace
 
-RunResult run_distributed(const Experiment& e, const EngineOptions& options) {
+RunResult cpu::run_distributed(const Experiment& e, const EngineOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates;
   RunResult out;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "signrate/engine.hpp"
+#include "cpu_engine.hpp"
 #include "signrate/error.hpp"
 #include "lane_sums.hpp"
 #include "replicate_pool.hpp"
@@ -166,7 +166,7 @@ void run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, Ru
 
 }  // namespace
 
-RunResult run_cpu(const Experiment& e, const EngineOptions& options) {
+RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
   if (options.block == 0 || options.block % kLanes != 0)
     throw SpecError("block=" + std::to_string(options.block) + " is not allowed; allowed: a positive multiple of 8");
   if (e.distributed) return run_distributed(e, options);

@@ -14,6 +14,7 @@
 
 #include "link.hpp"
 #include "mpi_run.hpp"
+#include "signrate/io/run_output.hpp"
 #include "signrate/error.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/version.hpp"

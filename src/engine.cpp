@@ -1,0 +1,24 @@
+// The engines' one entry point: the options name the backend, the backend runs the experiment.
+#include "signrate/engine.hpp"
+
+#include "src/cpu/cpu_engine.hpp"
+
+namespace signrate {
+
+std::string backend_name(Backend backend) {
+  switch (backend) {
+    case Backend::kCpu: return "cpu";
+  }
+  return "unknown";
+}
+
+RunResult run(const Experiment& experiment, const EngineOptions& options) {
+  RunResult out;
+  switch (options.backend) {
+    case Backend::kCpu: out = cpu::run_cpu(experiment, options); break;
+  }
+  out.backend = backend_name(options.backend);
+  return out;
+}
+
+}  // namespace signrate
