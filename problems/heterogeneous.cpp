@@ -2,6 +2,7 @@
 // computed from the separable parts (the single-node engine's view of such a problem).
 #include <cmath>
 
+#include "signrate/canonical_sum.hpp"
 #include "signrate/problem.hpp"
 #include "signrate/rng.hpp"
 
@@ -17,13 +18,15 @@ class HeterogeneousSum final : public DenseProblem {
       : kind_(kind), coef_(std::move(coef)), centers_(std::move(centers)) {}
   double value(const double* x) const override {
     const SeparableView v{kind_, coef_.data()};
-    double f = 0.0;
-    for (std::uint32_t i = 0; i < coef_.size(); ++i) {
-      double s = 0.0;
-      for (double c : centers_) s += separable_value(v, x[i] - c, i);
-      f += s / static_cast<double>(centers_.size());
-    }
-    return f;
+    std::vector<double> chunks(sum_chunks(coef_.size()));
+    return canonical_sum(
+        coef_.size(),
+        [&](std::uint64_t i) {
+          double s = 0.0;
+          for (double c : centers_) s += separable_value(v, x[i] - c, static_cast<std::uint32_t>(i));
+          return s / static_cast<double>(centers_.size());
+        },
+        chunks.data());
   }
   void gradient(const double* x, double* g) const override {
     const SeparableView v{kind_, coef_.data()};

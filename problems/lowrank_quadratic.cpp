@@ -7,9 +7,11 @@
 // f* = 0 at x = 0 (A is positive semidefinite).
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <Eigen/Dense>
 
+#include "signrate/canonical_sum.hpp"
 #include "signrate/problem.hpp"
 #include "signrate/rng.hpp"
 
@@ -21,20 +23,37 @@ class LowRankQuadratic final : public DenseProblem {
  public:
   LowRankQuadratic(Eigen::MatrixXd u, double mu, double scale) : u_(std::move(u)), mu_(mu), scale_(scale) {}
 
+  // Every sum over coordinates (||x||^2 and the r products U^T x) is in the canonical order, and
+  // U (U^T x) sums its r terms in order k = 0 .. r-1: the same bits on every backend.
   double value(const double* x) const override {
-    const Eigen::Map<const Eigen::VectorXd> xv(x, u_.rows());
-    const Eigen::VectorXd ux = u_.transpose() * xv;
-    return 0.5 * (mu_ * xv.squaredNorm() + scale_ * ux.squaredNorm());
+    const std::uint64_t d = u_.rows();
+    std::vector<double> chunks(sum_chunks(d));
+    const double xx = canonical_sum(d, [&](std::uint64_t i) { return x[i] * x[i]; }, chunks.data());
+    double uu = 0.0;
+    for (double v : projections(x, chunks)) uu += v * v;
+    return 0.5 * (mu_ * xx + scale_ * uu);
   }
 
   void gradient(const double* x, double* g) const override {
-    const Eigen::Map<const Eigen::VectorXd> xv(x, u_.rows());
-    Eigen::Map<Eigen::VectorXd> gv(g, u_.rows());
-    const Eigen::VectorXd ux = u_.transpose() * xv;
-    gv = mu_ * xv + scale_ * (u_ * ux);
+    const std::uint64_t d = u_.rows();
+    std::vector<double> chunks(sum_chunks(d));
+    const std::vector<double> ux = projections(x, chunks);
+    for (std::uint64_t i = 0; i < d; ++i) {
+      double a = 0.0;
+      for (std::size_t k = 0; k < ux.size(); ++k) a += u_(i, k) * ux[k];
+      g[i] = mu_ * x[i] + scale_ * a;
+    }
   }
 
  private:
+  // U^T x: sum_i U_ik x_i for each column k.
+  std::vector<double> projections(const double* x, std::vector<double>& chunks) const {
+    std::vector<double> ux(u_.cols());
+    for (Eigen::Index k = 0; k < u_.cols(); ++k)
+      ux[k] = canonical_sum(u_.rows(), [&](std::uint64_t i) { return u_(i, k) * x[i]; }, chunks.data());
+    return ux;
+  }
+
   Eigen::MatrixXd u_;
   double mu_, scale_;
 };

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "signrate/canonical_sum.hpp"
 #include "signrate/error.hpp"
 #include "signrate/problem.hpp"
 
@@ -38,9 +39,9 @@ Problem make_problem(const ParsedSpec& spec, std::uint32_t d, std::uint32_t node
 double Problem::value(const double* x) const {
   if (!separable) return dense->value(x);
   const SeparableView v = separable_view();
-  double f = 0.0;
-  for (std::uint32_t i = 0; i < dim(); ++i) f += separable_value(v, x[i], i);
-  return f;
+  std::vector<double> chunks(sum_chunks(dim()));
+  return canonical_sum(dim(), [&](std::uint64_t i) { return separable_value(v, x[i], static_cast<std::uint32_t>(i)); },
+                       chunks.data());
 }
 
 void Problem::gradient(const double* x, double* g) const {

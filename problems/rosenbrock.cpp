@@ -2,7 +2,9 @@
 // from the classic x_1 = (-1.2, 1, -1.2, 1, ...). f* = 0 at x = 1. Its gradient is not globally
 // Lipschitz (quartic growth), so L, L_inf and G are declared infinite: no theorem applies.
 #include <limits>
+#include <vector>
 
+#include "signrate/canonical_sum.hpp"
 #include "signrate/problem.hpp"
 
 namespace signrate::problems {
@@ -14,12 +16,14 @@ class ChainedRosenbrock final : public DenseProblem {
   ChainedRosenbrock(std::uint32_t d, double b) : d_(d), b_(b) {}
 
   double value(const double* x) const override {
-    double f = 0;
-    for (std::uint32_t i = 0; i + 1 < d_; ++i) {
-      const double u = x[i + 1] - x[i] * x[i], v = 1.0 - x[i];
-      f += b_ * u * u + v * v;
-    }
-    return f;
+    std::vector<double> chunks(sum_chunks(d_ - 1));
+    return canonical_sum(
+        d_ - 1,
+        [&](std::uint64_t i) {
+          const double u = x[i + 1] - x[i] * x[i], v = 1.0 - x[i];
+          return b_ * u * u + v * v;
+        },
+        chunks.data());
   }
 
   void gradient(const double* x, double* g) const override {

@@ -98,10 +98,12 @@ nlohmann::json Experiment::resolved_spec() const {
           {"byzantine", spec.byzantine}};
 }
 
-void RunResult::allocate(std::uint32_t replicates) {
+void RunResult::allocate(std::uint32_t replicates, std::size_t checkpoints) {
   for (auto* v : {&M1, &M2, &final_grad_l1, &final_grad_l2, &final_gap, &final_x_mean}) v->assign(replicates, 0.0);
   for (auto* v : {&clipped, &zeros_up, &ties_down}) v->assign(replicates, 0);
-  traces.assign(replicates, Trace{});
+  Trace sized;
+  for (auto* v : {&sized.M1, &sized.M2, &sized.grad_l1, &sized.grad_l2, &sized.gap}) v->assign(checkpoints, 0.0);
+  traces.assign(replicates, sized);
 }
 
 MeanStderr mean_stderr(const std::vector<double>& values) {

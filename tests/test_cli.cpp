@@ -89,7 +89,7 @@ TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
       {"--problem quad", "allowed: quadratic"},
       {"--schedule theorem1:beta_scale=100 --T 4", "(0, 1]"},
       {"--schedule constant:eta=0", "eta=0"},
-      {"--block 12", "multiple of 8"},
+      {"--block 48", "multiple of 32"},
       {"--seed -1", "seed=-1"},
       {"--spec /nonexistent/spec.json", "cannot read"},
   };

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "signrate/io/run_output.hpp"
+#include "signrate/canonical_sum.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
 
@@ -101,9 +102,8 @@ TEST_P(DistributedAgainstReference, SameFinalIterateAsTheDefinitions) {
       const std::vector<double> x = reference_final_x(e, rep);
       std::vector<double> g(x.size());
       e.problem.gradient(x.data(), g.data());
-      double lane[8] = {};
-      for (std::size_t i = 0; i < g.size(); ++i) lane[i % 8] += std::fabs(g[i]);
-      const double l1 = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+      std::vector<double> chunks(sum_chunks(g.size()));
+      const double l1 = canonical_sum(g.size(), [&](std::uint64_t i) { return std::fabs(g[i]); }, chunks.data());
       EXPECT_EQ(r.final_grad_l1[rep], l1) << oracle << " replicate " << rep;
       EXPECT_EQ(r.final_gap.size(), 2u);
     }

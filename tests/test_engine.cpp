@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "signrate/io/run_output.hpp"
+#include "signrate/canonical_sum.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
 
@@ -47,15 +48,15 @@ Reference reference_run(const Experiment& e, std::uint32_t r) {
       for (std::uint32_t i = 0; i < d; ++i) y[i] = extrapolated_point(c.beta, x[i], s[i]);
       e.problem.gradient(y.data(), gq.data());
     }
-    // ||p||_1 feeds back into the trajectory, so it is summed in the engine's documented order
-    // (8 lanes by i mod 8, combined as a fixed tree) to keep the trajectories identical.
-    double lane[8] = {};
+    // ||p||_1 feeds back into the trajectory, so it is summed in the canonical order
+    // (canonical_sum.hpp) to keep the trajectories identical.
+    std::vector<double> p_abs(d), chunks(sum_chunks(d));
     for (std::uint32_t i = 0; i < d; ++i) {
       const double gi = gq[i] + oracle_noise(e.oracle.view(), key, t, i);
-      if (e.method.two_phase()) lane[i % 8] += ef_accumulate(c, gi, m[i]);
+      if (e.method.two_phase()) p_abs[i] = ef_accumulate(c, gi, m[i]);
       else method_step(c, gi, x[i], m[i], s[i]);
     }
-    const double p1 = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    const double p1 = canonical_sum(d, [&](std::uint64_t i) { return p_abs[i]; }, chunks.data());
     if (e.method.two_phase())
       for (std::uint32_t i = 0; i < d; ++i) ef_apply(p1 / d, x[i], m[i]);
   }
@@ -74,10 +75,10 @@ class EngineAgainstReference : public ::testing::TestWithParam<Case> {};
 TEST_P(EngineAgainstReference, SameNumbersAsAPlainLoop) {
   const Case c = GetParam();
   const Experiment e = make_experiment(small_spec(c.problem, c.oracle, c.method, c.schedule, 13, 300, 3));
-  const RunResult r = run(e, EngineOptions{2, 8});
+  const RunResult r = run(e, EngineOptions{2, 32});
   for (std::uint32_t k = 0; k < 3; ++k) {
     const Reference ref = reference_run(e, k);
-    // The engine sums norms in 8 lanes, the reference left to right: they differ by rounding only,
+    // The engine sums norms pairwise in chunks, the reference left to right: they differ by rounding only,
     // at most about d * T * eps relative.
     const double tol = 13 * 300 * 2.3e-16;
     EXPECT_NEAR(r.M1[k], ref.M1, tol * ref.M1) << c.method;
@@ -107,7 +108,7 @@ TEST(Engine, SameBitsForAnyThreadCountAndTileSize) {
     const Experiment e = make_experiment(spec);
     const EngineOptions base{1, 256};
     const std::string expected = numbers(e, run(e, base), base);
-    for (const EngineOptions o : {EngineOptions{2, 8}, EngineOptions{3, 24}, EngineOptions{5, 64}, EngineOptions{0, 96}})
+    for (const EngineOptions o : {EngineOptions{2, 32}, EngineOptions{3, 96}, EngineOptions{5, 64}, EngineOptions{0, 160}})
       EXPECT_EQ(numbers(e, run(e, o), o), expected) << "threads " << o.threads << " block " << o.block;
   }
 }
@@ -155,7 +156,8 @@ TEST(Engine, DivergenceIsAnErrorNamingReplicateAndStep) {
 
 TEST(Engine, BadEngineOptionsAreRefused) {
   const Experiment e = make_experiment(small_spec("quadratic", "gaussian", "smm", "theorem1", 4, 8, 1));
-  EXPECT_THROW(run(e, EngineOptions{1, 12}), SpecError);
+  EXPECT_THROW(run(e, EngineOptions{1, 48}), SpecError);
+  EXPECT_THROW(run(e, EngineOptions{1, 8}), SpecError);
   EXPECT_THROW(run(e, EngineOptions{1, 0}), SpecError);
 }
 

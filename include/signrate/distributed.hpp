@@ -5,8 +5,8 @@
 //   2. the server turns the messages into what it sends down (Server; for the sign methods from
 //      the exact integer vote sum_j s_j),
 //   3. every node applies x_{t+1} = x_t - eta * down (apply_down).
-// The in-process simulation (run_distributed) and the MPI transport (src/mpi/) both call these,
-// so for the same seed they give the same bits.
+// The in-process simulation (src/cpu/distributed_engine.cpp) and the MPI transport (src/mpi/)
+// both call these, and record with the one Recorder, so for the same seed they give the same bits.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -51,13 +51,18 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
 void node_gradient(const Problem& problem, std::uint32_t node, const double* x, double* g);
 
 // One node of one replicate: its state, noise stream (key (seed, replicate, node, kOracleNoise))
-// and S_R stream (kUnbiasedSign).
+// and S_R stream (kUnbiasedSign). Every transport calls it tile by tile (or over all of d at once);
+// the per-coordinate work is node_sign_tile / node_value_tile (distributed_step.hpp).
 class NodeWorker {
  public:
   NodeWorker(const Experiment& e, std::uint32_t replicate, std::uint32_t node);
-  // From g_true = grad f_j(x_t): the node's message at step t into sign[i] (sign methods, each in
-  // {-1, 0, +1}) or value[i] (full-precision references, float32 as sent). A Byzantine node sends
-  // the negation. Throws RunError naming node, step and coordinate when |state| > R without clip.
+  // From g_true[0 .. n) = grad f_j at coordinates i0 .. i0+n-1 of x_t: the node's messages into
+  // sign[0 .. n) (sign methods, each in {-1, 0, +1}) or value[0 .. n) (full-precision references,
+  // float32 as sent). A Byzantine node sends the negation. Throws RunError naming node, step and
+  // coordinate when |state| > R without clip (after the tile).
+  void step_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const double* g_true, std::int8_t* sign,
+                 float* value);
+  // The same over all d coordinates.
   void step(std::uint32_t t, const double* g_true, std::int8_t* sign, float* value);
   std::uint64_t clipped() const { return clipped_; }
 
@@ -74,9 +79,12 @@ class NodeWorker {
 class Server {
  public:
   Server(const Experiment& e, std::uint32_t replicate);
-  // Sign methods: votes[i] = sum_j s_j[i] (exact integers) -> down[i] in {-1, 0, +1}.
+  // Sign methods: votes[j] = sum_nodes s[i0 + j] (exact integers) -> down[j] in {-1, 0, +1}.
+  void sign_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const std::int32_t* votes, std::int8_t* down);
+  // References: sums[j] = sum_nodes value[i0 + j] in node order (doubles) -> down[j] as float32.
+  void value_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const double* sums, float* down);
+  // The same over all d coordinates.
   void sign_down(std::uint32_t t, const std::int32_t* votes, std::int8_t* down);
-  // References: sums[i] = sum_j value_j[i] in node order (doubles) -> down[i] as float32.
   void value_down(std::uint32_t t, const double* sums, float* down);
   std::uint64_t ties() const { return ties_; }
 
@@ -87,28 +95,8 @@ class Server {
   std::uint64_t ties_ = 0;
 };
 
-// x_{t+1} = x_t - eta * down, the step every node applies.
+// x_{t+1} = x_t - eta * down over all d coordinates (apply_down_tile).
 void apply_down(double eta, const std::int8_t* down, std::uint32_t d, double* x);
 void apply_down(double eta, const float* down, std::uint32_t d, double* x);
-
-// Records one replicate's metrics as the single-node engine does: ||grad f(x_t)||_1 and _2 with
-// f = (1/n) sum_j f_j (lanes i mod 8, fixed tree), f(x_t) - f* at the checkpoints, and the final
-// values at x_{T+1}, into out's entries [replicate].
-class TraceRecorder {
- public:
-  TraceRecorder(const Experiment& e, std::uint32_t replicate, RunResult& out);
-  void record(std::uint32_t t, const std::vector<double>& x);  // at x_t, before the update
-  // The same, with grad f(x_t) already computed (bit for bit what problem.gradient gives).
-  void record(std::uint32_t t, const std::vector<double>& x, const std::vector<double>& grad_f);
-  void finish(const std::vector<double>& x);                   // at x_{T+1}
-
- private:
-  const Experiment& e_;
-  std::uint32_t replicate_;
-  RunResult& out_;
-  std::vector<double> g_;
-  std::size_t next_checkpoint_ = 0;
-  double sum_l1_ = 0.0, sum_l2_ = 0.0;
-};
 
 }  // namespace signrate

@@ -8,6 +8,7 @@
 // `mvsm-v1`/`mvsm-v2` beta weighs the NEW gradient and v_1 = g_1 (Algorithm 2); `signum-mv` and
 // `mv-signsgd-sim` keep a Signum-type EMA with m_0 = 0.
 #include <cstdint>
+#include <type_traits>
 
 #include "signrate/hd.hpp"
 #include "signrate/method_step.hpp"
@@ -47,24 +48,43 @@ struct DistCoeffs {
 };
 
 // The node's state update at one coordinate; returns the value the node encodes (g, m or v).
-SIGNRATE_INLINE double node_state_update(const DistCoeffs& c, double g, double& m) {
-  switch (c.kind) {
-    case DistKind::kSignumMv:
-      m = c.mu * m + (1.0 - c.mu) * g;
-      return m;
-    case DistKind::kMvSignSgdSim:
-    case DistKind::kMvStoSignSgdSim:
-      m = (1.0 - c.beta) * m + c.beta * g;
-      return m;
-    case DistKind::kMvsmV1:
-    case DistKind::kMvsmV2: {
-      const double beta = (c.t == 1) ? 1.0 : c.beta;  // v_1 = g_1 (as in method_step_k<kSmm>)
-      m = (1.0 - beta) * m + beta * g;
-      return m;
-    }
-    default:
-      return g;
+template <DistKind K>
+SIGNRATE_INLINE double node_state_update_k(const DistCoeffs& c, double g, double& m) {
+  if constexpr (K == DistKind::kSignumMv) {
+    m = c.mu * m + (1.0 - c.mu) * g;
+    return m;
+  } else if constexpr (K == DistKind::kMvSignSgdSim || K == DistKind::kMvStoSignSgdSim) {
+    m = (1.0 - c.beta) * m + c.beta * g;
+    return m;
+  } else if constexpr (K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2) {
+    const double beta = (c.t == 1) ? 1.0 : c.beta;  // v_1 = g_1 (as in method_step_k<kSmm>)
+    m = (1.0 - beta) * m + beta * g;
+    return m;
+  } else {
+    return g;
   }
+}
+
+// Calls f(std::integral_constant<DistKind, kind>{}), so a node's tile loop has no branch on the kind.
+template <class F>
+SIGNRATE_INLINE void with_dist_kind(DistKind kind, F&& f) {
+  switch (kind) {
+    case DistKind::kSgdDist: f(std::integral_constant<DistKind, DistKind::kSgdDist>{}); break;
+    case DistKind::kSgdmDist: f(std::integral_constant<DistKind, DistKind::kSgdmDist>{}); break;
+    case DistKind::kSignSgdMv: f(std::integral_constant<DistKind, DistKind::kSignSgdMv>{}); break;
+    case DistKind::kSignumMv: f(std::integral_constant<DistKind, DistKind::kSignumMv>{}); break;
+    case DistKind::kStoSignSgd: f(std::integral_constant<DistKind, DistKind::kStoSignSgd>{}); break;
+    case DistKind::kMvSignSgdSim: f(std::integral_constant<DistKind, DistKind::kMvSignSgdSim>{}); break;
+    case DistKind::kMvStoSignSgdSim: f(std::integral_constant<DistKind, DistKind::kMvStoSignSgdSim>{}); break;
+    case DistKind::kMvsmV1: f(std::integral_constant<DistKind, DistKind::kMvsmV1>{}); break;
+    case DistKind::kMvsmV2: f(std::integral_constant<DistKind, DistKind::kMvsmV2>{}); break;
+  }
+}
+
+SIGNRATE_INLINE double node_state_update(const DistCoeffs& c, double g, double& m) {
+  double out = 0.0;
+  with_dist_kind(c.kind, [&](auto kind) { out = node_state_update_k<decltype(kind)::value>(c, g, m); });
+  return out;
 }
 
 // What a node's S_R draw needs: the Philox words for (t, i) under the node's kUnbiasedSign key.
@@ -82,6 +102,91 @@ SIGNRATE_INLINE std::int8_t server_sign(DistKind k, std::int32_t vote, std::uint
     return unbiased_sign_bits(static_cast<double>(vote) / static_cast<double>(n), 1.0, b.v[0], b.v[1]) > 0 ? 1 : -1;
   }
   return static_cast<std::int8_t>((vote > 0) - (vote < 0));
+}
+
+// What a node's tile of messages reports besides the messages: S_R's domain. A state with
+// |v| > R (or NaN) has no valid S_R; with clip it is clipped to [-R, R] and counted, without it
+// the first such coordinate is reported (the host raises the error after the tile).
+struct NodeTileStatus {
+  std::uint64_t clipped = 0;
+  std::uint32_t bad = 0xffffffffu;  // offset in the tile of the first state outside [-R, R]
+  double bad_value = 0.0;
+};
+
+// Node messages of one tile: from g_true (grad f_j at x_t) and the node's noise, the state update
+// and one sign per coordinate (sign or S_R), negated by a Byzantine node. Coordinates i0 + j.
+template <DistKind K>
+SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_key, std::uint32_t t, std::uint32_t i0,
+                                              std::uint32_t n, const double* __restrict__ g_true,
+                                              const double* __restrict__ noise, double* __restrict__ m,
+                                              bool byzantine, std::int8_t* __restrict__ out) {
+  NodeTileStatus st;
+  const double flip = byzantine ? -1.0 : 1.0;
+  for (std::uint32_t j = 0; j < n; ++j) {
+    double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
+    double msg;
+    if constexpr (K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim || K == DistKind::kMvsmV1 ||
+                  K == DistKind::kMvsmV2) {
+      if (!(s >= -c.R && s <= c.R)) {
+        if (!c.clip || s != s) {
+          if (st.bad == 0xffffffffu) st.bad = j, st.bad_value = s;
+          s = 0.0;
+        } else {
+          s = s > 0 ? c.R : -c.R;
+          ++st.clipped;
+        }
+      }
+      msg = node_unbiased_sign(s, c.R, sign_key, t, i0 + j);
+    } else {
+      msg = sign(s);
+    }
+    out[j] = static_cast<std::int8_t>(flip * msg);
+  }
+  return st;
+}
+
+// The full-precision references' messages: g (float32 as sent), negated by a Byzantine node.
+SIGNRATE_INLINE void node_value_tile(std::uint32_t n, const double* __restrict__ g_true,
+                                     const double* __restrict__ noise, bool byzantine, float* __restrict__ out) {
+  for (std::uint32_t j = 0; j < n; ++j) {
+    const double s = g_true[j] + noise[j];
+    out[j] = static_cast<float>(byzantine ? -s : s);
+  }
+}
+
+// The server's reply to a tile of votes; returns the ties sent down as 0.
+SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* __restrict__ votes,
+                                               std::uint32_t nodes, RngKey key, std::uint32_t t, std::uint32_t i0,
+                                               std::uint32_t n, std::int8_t* __restrict__ down) {
+  std::uint64_t ties = 0;
+  for (std::uint32_t j = 0; j < n; ++j) {
+    down[j] = server_sign(k, votes[j], nodes, key, t, i0 + j);
+    ties += down[j] == 0;
+  }
+  return ties;
+}
+
+// The references' reply from the float sums (node order): the mean, or SGDM's buf = mu buf + mean
+// (PyTorch's convention on the mean: buf_1 = mean_1), as float32.
+SIGNRATE_INLINE void server_value_tile(const DistCoeffs& c, std::uint32_t nodes, const double* __restrict__ sums,
+                                       std::uint32_t n, double* __restrict__ buf, float* __restrict__ down) {
+  const double nn = static_cast<double>(nodes);
+  for (std::uint32_t j = 0; j < n; ++j) {
+    const double mean = sums[j] / nn;
+    if (c.kind == DistKind::kSgdmDist) {
+      buf[j] = (c.t == 1 ? 0.0 : c.mu) * buf[j] + mean;
+      down[j] = static_cast<float>(buf[j]);
+    } else {
+      down[j] = static_cast<float>(mean);
+    }
+  }
+}
+
+// x_{t+1} = x_t - eta * down, the step every node applies.
+template <class Down>
+SIGNRATE_INLINE void apply_down_tile(double eta, const Down* __restrict__ down, std::uint32_t n,
+                                     double* __restrict__ x) {
+  for (std::uint32_t j = 0; j < n; ++j) x[j] -= eta * static_cast<double>(down[j]);
 }
 
 }  // namespace signrate

@@ -28,6 +28,9 @@ SIGNRATE_INLINE double from_bits(std::uint64_t b) {
   return x;
 }
 
+// x is neither infinite nor NaN (by its exponent bits, so no compiler flag can fold it away).
+SIGNRATE_INLINE bool is_finite(double x) { return (bits_of(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL; }
+
 // Square root: IEEE 754 requires it correctly rounded, so std::sqrt is the same on every backend.
 SIGNRATE_INLINE double sqrt(double x) { return ::sqrt(x); }
 

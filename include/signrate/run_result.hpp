@@ -1,5 +1,6 @@
 #pragma once
 // A run's per-replicate results, as every engine fills them (RunResult::allocate first).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,8 +22,9 @@ struct RunResult {
   std::vector<std::uint64_t> clipped, zeros_up, ties_down;
   double elapsed_seconds = 0.0;
   std::string backend;  // the backend that ran (backend_name), the JSON's engine.backend
-  // Sizes every per-replicate vector for `replicates` (zeros); every engine starts from this.
-  void allocate(std::uint32_t replicates);
+  // Sizes every per-replicate vector for `replicates` and every trace for `checkpoints` entries
+  // (zeros), once before a run; every engine starts from this.
+  void allocate(std::uint32_t replicates, std::size_t checkpoints);
 };
 
 // Mean and standard error (sample standard deviation / sqrt(n); NaN for n < 2).

@@ -27,7 +27,7 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--byzantine", f.byzantine, "K faulty nodes (nodes 0..K-1) that send flipped messages (default 0)");
   cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
   cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
-  cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 8 (never changes the numbers)");
+  cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 32 (never changes the numbers)");
 }
 
 nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
@@ -78,7 +78,7 @@ const std::string& command_line() { return command_line_storage(); }
 EngineOptions engine_options(const std::string& threads, const std::string& block) {
   EngineOptions e;
   e.threads = static_cast<unsigned>(parse_count("threads", threads, 0, 4096));
-  e.block = static_cast<std::uint32_t>(parse_count("block", block, 8, 1u << 24));
+  e.block = static_cast<std::uint32_t>(parse_count("block", block, 32, 1u << 24));
   return e;
 }
 

@@ -36,7 +36,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--out", o->out, "the report (default demo-NAME.html; the PNG goes beside it)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
-  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 8");
+  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 32");
   cmd->footer("Demonstrations:" + names);
   cmd->callback([o, &exit_code] { exit_code = demo(*o); });
 }

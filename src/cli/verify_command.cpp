@@ -82,7 +82,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000)");
   cmd->add_flag("--allow-violations", o->allow_violations, "run even where the theorem's assumptions fail");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
-  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 8");
+  cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 32");
   cmd->add_option("--out", o->out, "write the report as JSON here (families[].fit.exponents, verdicts, ...)");
   cmd->callback([o, &exit_code] { exit_code = verify(*o); });
 }

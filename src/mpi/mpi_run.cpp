@@ -13,6 +13,7 @@
 #include "exchange.hpp"
 #include "signrate/distributed.hpp"
 #include "signrate/error.hpp"
+#include "signrate/replicate_metrics.hpp"
 #include "src/cpu/replicate_pool.hpp"
 #include "wire.hpp"
 
@@ -46,14 +47,14 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
   for (std::uint32_t r = 0; r < R; ++r) workers.emplace_back(e, r, static_cast<std::uint32_t>(me));
   MpiRun run;
   std::vector<Server> servers;
-  std::vector<TraceRecorder> recorders;
+  std::vector<Recorder> recorders;
   if (server) {
     RunResult& out = run.result;
-    out.allocate(R);
+    out.allocate(R, e.checkpoints.size());
     servers.reserve(R);
-    recorders.reserve(R);
-    for (std::uint32_t r = 0; r < R; ++r) servers.emplace_back(e, r), recorders.emplace_back(e, r, out);
+    for (std::uint32_t r = 0; r < R; ++r) servers.emplace_back(e, r), recorders.push_back(make_recorder(e, r, out));
   }
+  std::vector<std::vector<double>> scratch(server ? R : 0), chunks(server ? R : 0);
   Exchange wire(link, signs, R, d);
   std::vector<std::vector<double>> x(R, e.problem.x0), grad(R, std::vector<double>(d));
   std::vector<std::int8_t> up_signs(signs ? std::uint64_t{R} * d : 0), down_signs(up_signs.size());
@@ -75,7 +76,11 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
     bool failed = false;
     try {
       cpu::for_each_replicate(R, threads, [&](std::uint32_t r) {
-        if (server) recorders[r].record(t, x[r]);
+        if (server) {
+          Recorder& rec = recorders[r];
+          if (!rec.record(t, measure_point(e.problem, x[r].data(), rec.is_checkpoint(t), scratch[r], chunks[r])))
+            throw_diverged(r, t, T);
+        }
         node_gradient(e.problem, static_cast<std::uint32_t>(me), x[r].data(), grad[r].data());
         if (signs) {
           std::int8_t* s = up_signs.data() + std::uint64_t{r} * d;
@@ -153,7 +158,8 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
   bool failed = false;
   if (server) {
     try {
-      for (std::uint32_t r = 0; r < R; ++r) recorders[r].finish(x[r]);
+      for (std::uint32_t r = 0; r < R; ++r)
+        if (!finish_replicate(e, recorders[r], x[r], r, run.result)) throw_diverged(r, T + 1, T);
     } catch (const std::exception& ex) {
       link.say(std::string("error: ") + ex.what());
       failed = true;
