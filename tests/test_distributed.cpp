@@ -33,14 +33,13 @@ RunResult run_with(const Experiment& e, unsigned threads = 1) { return run(e, En
 
 // ---------------------------------------------------------------------------------------------
 // A reference written from the definitions, sharing only the per-coordinate primitives
-// (oracle_noise, the Philox words of S_R, sign): x_{T+1} of replicate r.
+// (oracle_noise, the uniform of S_R, sign): x_{T+1} of replicate r.
 
 std::vector<double> reference_final_x(const Experiment& e, std::uint32_t r) {
   const std::uint32_t d = e.spec.d, n = e.spec.nodes;
   const DistCoeffs base = e.dist.base;
   const auto S = [](double v, double R, RngKey key, std::uint32_t t, std::uint32_t i) {
-    const Bits4 b = philox(key, t, i, 0, 0);
-    return uniform_open52(b.v[0], b.v[1]) < 0.5 + v / (2.0 * R) ? 1.0 : -1.0;  // Definition 1
+    return unbiased_sign_uniform(key, t, i) < 0.5 + v / (2.0 * R) ? 1.0 : -1.0;  // Definition 1
   };
   std::vector<double> x = e.problem.x0, buf(d, 0.0);
   std::vector<std::vector<double>> m(n, std::vector<double>(d, 0.0));

@@ -286,11 +286,13 @@ TEST(TheoryRegression, Theorem5OnItsCanonicalFamily) {
   o.rate = analysis::single_term_rate(-0.2, 0.25, 0.0);
   const analysis::VerifyReport one = analysis::verify(o);
   const auto& g = one.families[0];
-  // At these T the d-exponent's CI, [0.306, 0.342], is above 1/4 + tolerance: this one term fails
-  // too (on the default grid, T <= 65536, its CI reaches 0.298 and it holds).
-  EXPECT_FALSE(g.verdicts.rate_holds) << one.table();
+  // At these T the d-exponent's CI, [0.282, 0.317], reaches 1/4 + tolerance: this one term holds
+  // where the max of both terms does not (it sits at the edge: with the S_R stream before pairs
+  // of coordinates shared a Philox call, the CI was [0.306, 0.342] and it failed).
+  EXPECT_TRUE(g.verdicts.rate_holds) << one.table();
   EXPECT_LE(g.ratio_fit.T->ci_low, 0.05);
-  EXPECT_GT(g.ratio_fit.d->ci_low, 0.05);
+  EXPECT_LE(g.ratio_fit.d->ci_low, 0.05);
+  EXPECT_GT(g.ratio_fit.d->ci_high, 0.05);
   EXPECT_FALSE(g.verdicts.tight);
   EXPECT_EQ(g.fit.d->estimate, f.fit.d->estimate);  // the same runs
   for (const auto& [raw, ratio, p] : {std::tuple{g.fit.T, g.ratio_fit.T, -0.2}, {g.fit.d, g.ratio_fit.d, 0.25}}) {

@@ -46,7 +46,11 @@ SIGNRATE_INLINE double fold_sum(double* s, std::uint64_t n) {
 template <class Value>
 SIGNRATE_INLINE double chunk_sum(std::uint32_t n, Value value) {
   double v[kSumChunk];
-  for (std::uint32_t j = 0; j < kSumChunk; ++j) v[j] = j < n ? value(j) : 0.0;
+  if (n == kSumChunk) {  // the common case, without the padding test (so it vectorizes)
+    for (std::uint32_t j = 0; j < kSumChunk; ++j) v[j] = value(j);
+  } else {
+    for (std::uint32_t j = 0; j < kSumChunk; ++j) v[j] = j < n ? value(j) : 0.0;
+  }
   for (std::uint32_t h = kSumChunk / 2; h > 0; h /= 2)
     for (std::uint32_t j = 0; j < h; ++j) v[j] = v[j] + v[j + h];
   return v[0];

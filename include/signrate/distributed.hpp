@@ -71,7 +71,7 @@ class NodeWorker {
   std::uint32_t replicate_, node_;
   bool byzantine_;
   RngKey noise_key_, sign_key_;
-  std::vector<double> m_, noise_;
+  std::vector<double> m_, noise_, encoded_;  // state; noise and encoded values of one tile
   std::uint64_t clipped_ = 0;
 };
 

@@ -87,20 +87,17 @@ SIGNRATE_INLINE double node_state_update(const DistCoeffs& c, double g, double& 
   return out;
 }
 
-// What a node's S_R draw needs: the Philox words for (t, i) under the node's kUnbiasedSign key.
+// A node's S_R message at (t, i) under its kUnbiasedSign key (unbiased_sign.hpp's draw).
 SIGNRATE_INLINE double node_unbiased_sign(double v, double R, RngKey key, std::uint32_t t, std::uint32_t i) {
-  const Bits4 b = philox(key, t, i, 0, 0);
-  return unbiased_sign_bits(v, R, b.v[0], b.v[1]);
+  return unbiased_sign_at(v, R, key, t, i);
 }
 
 // The server's one bit for a vote (the exact integer sum of the nodes' signs) at (t, i).
 // v1-type: sign(vote), 0 on a tie. v2: S_1(vote / n), drawn under the server's key.
 SIGNRATE_INLINE std::int8_t server_sign(DistKind k, std::int32_t vote, std::uint32_t n, RngKey server_key,
                                         std::uint32_t t, std::uint32_t i) {
-  if (k == DistKind::kMvsmV2) {
-    const Bits4 b = philox(server_key, t, i, 0, 0);
-    return unbiased_sign_bits(static_cast<double>(vote) / static_cast<double>(n), 1.0, b.v[0], b.v[1]) > 0 ? 1 : -1;
-  }
+  if (k == DistKind::kMvsmV2)
+    return unbiased_sign_at(static_cast<double>(vote) / static_cast<double>(n), 1.0, server_key, t, i) > 0 ? 1 : -1;
   return static_cast<std::int8_t>((vote > 0) - (vote < 0));
 }
 
@@ -113,36 +110,66 @@ struct NodeTileStatus {
   double bad_value = 0.0;
 };
 
+// True for the methods whose nodes send S_R of their state (a compile-time uses_unbiased_sign).
+template <DistKind K>
+constexpr bool kSendsUnbiasedSign =
+    K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim || K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2;
+
 // Node messages of one tile: from g_true (grad f_j at x_t) and the node's noise, the state update
 // and one sign per coordinate (sign or S_R), negated by a Byzantine node. Coordinates i0 + j.
+// Branch-free over j (so it vectorizes): S_R's domain is checked by flags, and only a tile with a
+// violation is scanned again for its first offending coordinate.
 template <DistKind K>
 SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_key, std::uint32_t t, std::uint32_t i0,
                                               std::uint32_t n, const double* __restrict__ g_true,
                                               const double* __restrict__ noise, double* __restrict__ m,
-                                              bool byzantine, std::int8_t* __restrict__ out) {
+                                              bool byzantine, std::int8_t* __restrict__ out,
+                                              double* __restrict__ encoded) {
   NodeTileStatus st;
-  const double flip = byzantine ? -1.0 : 1.0;
-  for (std::uint32_t j = 0; j < n; ++j) {
-    double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
-    double msg;
-    if constexpr (K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim || K == DistKind::kMvsmV1 ||
-                  K == DistKind::kMvsmV2) {
-      if (!(s >= -c.R && s <= c.R)) {
-        if (!c.clip || s != s) {
-          if (st.bad == 0xffffffffu) st.bad = j, st.bad_value = s;
-          s = 0.0;
-        } else {
-          s = s > 0 ? c.R : -c.R;
-          ++st.clipped;
+  const std::int32_t flip = byzantine ? -1 : 1;
+  if constexpr (!kSendsUnbiasedSign<K>) {
+    for (std::uint32_t j = 0; j < n; ++j) {
+      const double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
+      out[j] = static_cast<std::int8_t>(flip * ((s > 0.0) - (s < 0.0)));
+    }
+    return st;
+  } else {
+    // 1. The states, clipped where clip=1 asks; flags for S_R's domain (bitwise, not &&, which
+    //    branches: outside [-R, R], NaN included).
+    std::uint64_t outside_count = 0, any_bad = 0;
+    const std::uint64_t no_clip = !c.clip;
+    for (std::uint32_t j = 0; j < n; ++j) {
+      const double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
+      const std::uint64_t outside = static_cast<std::uint64_t>(!(s >= -c.R)) | static_cast<std::uint64_t>(!(s <= c.R));
+      outside_count += outside;
+      any_bad |= outside & (no_clip | static_cast<std::uint64_t>(s != s));
+      encoded[j] = outside ? (s > 0 ? c.R : -c.R) : s;
+    }
+    st.clipped = outside_count;
+    if (any_bad) {  // the first offending coordinate, for the error message
+      for (std::uint32_t j = 0; j < n; ++j) {
+        const double v = K == DistKind::kStoSignSgd ? g_true[j] + noise[j] : m[j];
+        if (!(v >= -c.R && v <= c.R) && (!c.clip || v != v)) {
+          st.bad = j;
+          st.bad_value = v;
+          break;
         }
       }
-      msg = node_unbiased_sign(s, c.R, sign_key, t, i0 + j);
-    } else {
-      msg = sign(s);
+      return st;
     }
-    out[j] = static_cast<std::int8_t>(flip * msg);
+    // 2. S_R, a Philox call per pair of coordinates (unbiased_sign_uniform's layout; i0 is even).
+    const double two_R = 2.0 * c.R;
+    const std::uint32_t pairs = n / 2, base = i0 >> 1;
+    for (std::uint32_t p = 0; p < pairs; ++p) {
+      const Bits4 b = philox(sign_key, t, base + p, 0, 0);
+      const double u0 = uniform_open52(b.v[0], b.v[1]), u1 = uniform_open52(b.v[2], b.v[3]);
+      out[2 * p] = static_cast<std::int8_t>(flip * (u0 < 0.5 + encoded[2 * p] / two_R ? 1 : -1));
+      out[2 * p + 1] = static_cast<std::int8_t>(flip * (u1 < 0.5 + encoded[2 * p + 1] / two_R ? 1 : -1));
+    }
+    if (n % 2)
+      out[n - 1] = static_cast<std::int8_t>(flip * node_unbiased_sign(encoded[n - 1], c.R, sign_key, t, i0 + n - 1));
+    return st;
   }
-  return st;
 }
 
 // The full-precision references' messages: g (float32 as sent), negated by a Byzantine node.
@@ -159,8 +186,20 @@ SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* _
                                                std::uint32_t nodes, RngKey key, std::uint32_t t, std::uint32_t i0,
                                                std::uint32_t n, std::int8_t* __restrict__ down) {
   std::uint64_t ties = 0;
+  if (k == DistKind::kMvsmV2) {  // S_1(vote / n), a Philox call per pair (i0 is even); never 0
+    const double nn = static_cast<double>(nodes);
+    const std::uint32_t pairs = n / 2, base = i0 >> 1;
+    for (std::uint32_t p = 0; p < pairs; ++p) {
+      const Bits4 b = philox(key, t, base + p, 0, 0);
+      const double u0 = uniform_open52(b.v[0], b.v[1]), u1 = uniform_open52(b.v[2], b.v[3]);
+      down[2 * p] = u0 < 0.5 + (static_cast<double>(votes[2 * p]) / nn) / 2.0 ? 1 : -1;
+      down[2 * p + 1] = u1 < 0.5 + (static_cast<double>(votes[2 * p + 1]) / nn) / 2.0 ? 1 : -1;
+    }
+    if (n % 2) down[n - 1] = server_sign(DistKind::kMvsmV2, votes[n - 1], nodes, key, t, i0 + n - 1);
+    return 0;
+  }
   for (std::uint32_t j = 0; j < n; ++j) {
-    down[j] = server_sign(k, votes[j], nodes, key, t, i0 + j);
+    down[j] = static_cast<std::int8_t>((votes[j] > 0) - (votes[j] < 0));
     ties += down[j] == 0;
   }
   return ties;
