@@ -6,7 +6,9 @@
 
 #include "analysis/fit.hpp"
 #include "analysis/page.hpp"
+#include "analysis/theory.hpp"
 #include "signrate/error.hpp"
+#include "signrate/run_summary.hpp"
 
 namespace signrate::analysis {
 
@@ -45,41 +47,6 @@ Simulation simulate_nodes(const std::string& label, const std::string& problem, 
 // (1/d) sum_i x_{T+1,i}), averaged over replicates. On hetero-quadratic every coordinate has the
 // same centres, so the coordinate mean is where each coordinate settles.
 double final_position(const Simulation& sim) { return mean_stderr(sim.result.final_x_mean).mean; }
-
-}  // namespace
-
-// E sign(sum_j s_j) for independent s_j in {-1, +1} with E s_j = mu_j (the exact Poisson-binomial law).
-double expected_vote_sign(const std::vector<double>& mu) {
-  std::vector<double> p(mu.size() * 2 + 1, 0.0);  // p[k + n] = P(sum = k)
-  const int n = static_cast<int>(mu.size());
-  p[n] = 1.0;
-  for (double m : mu) {
-    const double up = (1 + m) / 2, dn = (1 - m) / 2;
-    std::vector<double> q(p.size(), 0.0);
-    for (std::size_t k = 0; k < p.size(); ++k) {
-      if (p[k] == 0) continue;
-      if (k + 1 < q.size()) q[k + 1] += p[k] * up;
-      if (k >= 1) q[k - 1] += p[k] * dn;
-    }
-    p.swap(q);
-  }
-  double e = 0;
-  for (int k = -n; k <= n; ++k) e += p[k + n] * ((k > 0) - (k < 0));
-  return e;
-}
-
-double v1_limit_point(const std::vector<double>& centers, double R) {
-  double lo = *std::min_element(centers.begin(), centers.end()), hi = *std::max_element(centers.begin(), centers.end());
-  std::vector<double> mu(centers.size());
-  for (int it = 0; it < 200 && hi - lo > 1e-14; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    for (std::size_t j = 0; j < centers.size(); ++j) mu[j] = (mid - centers[j]) / R;
-    (expected_vote_sign(mu) > 0 ? hi : lo) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-namespace {
 
 // ||grad f(x_t)||_2 / sqrt(d) at the checkpoints, mean over replicates with 95% error bars (on
 // f = ||x||^2/2 it is the RMS distance of x_t to the optimum).
@@ -248,8 +215,9 @@ DemoResult heterogeneity(Page& page, const EngineOptions& e, std::uint64_t seed)
       simulate_nodes("signSGD-MV", problem, noise, "signsgd-mv", schedule, 8, 20000, 5, 0, 8, seed, e),
       simulate_nodes("MVSM v2", problem, noise, "mvsm-v2:R=5", schedule, 8, 20000, 5, 0, 8, seed, e),
       simulate_nodes("Sto-signSGD", problem, noise, "sto-signsgd:R=5", schedule, 8, 20000, 5, 0, 8, seed, e)};
-  const nlohmann::json declared = sims[0].experiment.problem.declared();
-  const double mean = declared["optimum_coordinate"].get<double>(), median = declared["median_of_centers"].get<double>();
+  const ProblemDeclared declared = problem_declared(sims[0].experiment.problem);
+  const double mean = declared.extra.at("optimum_coordinate"),
+               median = declared.extra.at("median_of_centers");
   Figure f = trajectories(sims, "5 nodes, f_j = ||x - c_j 1||^2/2, c = 0, 0.1, 0.2, 3, 4 (d = 8)");
   f.ylabel = "||grad f(x_t)||_2 / sqrt(d) = RMS distance to the mean";
   const double gap = std::fabs(mean - median);

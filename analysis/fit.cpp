@@ -15,15 +15,15 @@
 // the result depends only on the inputs and the seed.
 #include "analysis/fit.hpp"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "signrate/error.hpp"
 #include "signrate/rng.hpp"
@@ -295,6 +295,71 @@ FitResult fit_power_law(const std::vector<GridPoint>& points, const FitOptions& 
     }
   }
   return result;
+}
+
+std::vector<GridPoint> grid_points(const SweepResult& sweep, const std::string& measure,
+                                   const std::string& t_part) {
+  if (measure != "M1" && measure != "M2")
+    throw SpecError("measure '" + measure + "' is not allowed; allowed: M1, M2");
+  if (t_part != "upper-half" && t_part != "all")
+    throw SpecError("T part '" + t_part + "' is not allowed; allowed: upper-half, all");
+  if (sweep.grid.T.empty()) throw SpecError("the sweep has an empty T grid");
+  std::vector<std::uint32_t> Ts = sweep.grid.T;
+  std::sort(Ts.begin(), Ts.end());
+  const std::uint32_t t_min = t_part == "all" ? Ts.front() : Ts[Ts.size() / 2];
+  std::vector<GridPoint> out;
+  for (const SweepPoint& p : sweep.points) {
+    if (p.T < t_min) continue;
+    const ReplicateValues& v = p.run.per_replicate;
+    out.push_back({static_cast<double>(p.d), static_cast<double>(p.T), static_cast<double>(p.n),
+                   measure == "M1" ? v.M1 : v.M2});
+  }
+  return out;
+}
+
+std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points) {
+  std::vector<std::string> out;
+  const auto varies = [&](double GridPoint::*field) {
+    for (const auto& p : points)
+      if (p.*field != points.front().*field) return true;
+    return false;
+  };
+  if (varies(&GridPoint::d)) out.push_back("d");
+  if (varies(&GridPoint::T)) out.push_back("T");
+  if (varies(&GridPoint::n)) out.push_back("n");
+  return out;
+}
+
+AxisFits fit_axes(const std::vector<GridPoint>& points, FitOptions options) {
+  AxisFits out;
+  out.axes = varying_regressors(points);
+  options.regressors = out.axes;
+  out.joint = fit_power_law(points, options);
+  if (out.axes.size() < 2) return out;
+  const auto value = [](const GridPoint& p, const std::string& axis) {
+    return axis == "d" ? p.d : axis == "T" ? p.T : p.n;
+  };
+  for (const char* fitted : {"T", "d", "n"}) {
+    if (std::find(out.axes.begin(), out.axes.end(), fitted) == out.axes.end()) continue;
+    // The points at each fixed value of the other axes, ordered by those values.
+    std::map<std::vector<double>, std::vector<GridPoint>> by_value;
+    for (const auto& p : points) {
+      std::vector<double> key;
+      for (const auto& a : out.axes)
+        if (a != fitted) key.push_back(value(p, a));
+      by_value[key].push_back(p);
+    }
+    for (const auto& [key, members] : by_value) {
+      if (members.size() < 3) continue;
+      options.regressors = {fitted};
+      SeparateFit s{fitted, {}, fit_power_law(members, options)};
+      std::size_t k = 0;
+      for (const auto& a : out.axes)
+        if (a != fitted) s.at.push_back({a, key[k++]});
+      out.separate.push_back(std::move(s));
+    }
+  }
+  return out;
 }
 
 }  // namespace signrate::analysis

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "signrate/sweep_result.hpp"
+
 namespace signrate::analysis {
 
 // One grid point: its coordinates and the per-replicate values of the measure (M1 or M2).
@@ -44,6 +46,32 @@ struct FitResult {
 // (logs), a level outside (0, 1), or bootstrap < 100.
 inline constexpr std::size_t kMinReplicatesForBootstrap = 4;
 FitResult fit_power_law(const std::vector<GridPoint>& points, const FitOptions& options);
+
+// The grid points of a sweep for one measure ("M1" or "M2"), from the per-replicate values its
+// runs recorded; `t_part` "upper-half" keeps the largest ceil(k/2) of the k T values, "all" keeps
+// every point.
+std::vector<GridPoint> grid_points(const SweepResult& sweep, const std::string& measure,
+                                   const std::string& t_part);
+// The regressors ("d", "T", "n") whose value differs between the points.
+std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points);
+
+// A fit of one regressor alone, at fixed values of the other varying ones.
+struct SeparateFit {
+  std::string axis;  // "T", "d" or "n"
+  std::vector<std::pair<std::string, double>>
+      at;  // the other varying axes and their values, in d, T, n order
+  FitResult fit;
+};
+// The joint fit over every regressor that varies, then separate fits of each varying regressor
+// alone (T, then d, then n) at each fixed value of the others that has 3 points or more (none when
+// fewer than 2 regressors vary). What `signrate fit` prints.
+struct AxisFits {
+  std::vector<std::string> axes;  // the varying regressors (varying_regressors)
+  FitResult joint;
+  std::vector<SeparateFit> separate;
+};
+// options.regressors is ignored: the fits take the varying regressors.
+AxisFits fit_axes(const std::vector<GridPoint>& points, FitOptions options);
 
 // The bootstrap's resampling: the replicate taken as draw j of point k in resample b, uniform on
 // [0, count) without bias. Philox under derive_key(seed, 0, 0, Stream::kBootstrap) at counter

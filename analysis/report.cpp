@@ -8,22 +8,21 @@
 #include "analysis/page.hpp"
 #include "analysis/verify.hpp"
 #include "signrate/error.hpp"
-#include "signrate/sweep.hpp"
+#include "signrate/run_summary.hpp"
 
 namespace signrate::analysis {
 
 namespace {
 
-// One section of the page: a sweep with its fit (and, when known, the theorem's exponents and the
+// One section of the page: a sweep with its fits (and, when known, the theorem's exponents and the
 // verdicts).
 struct Section {
   std::string title;
-  nlohmann::json sweep;
-  std::map<std::string, nlohmann::json> exponents;  // measure -> {"T": {...}, "d": {...}, "n": {...}}
-  std::map<std::string, double> log_c;             // measure -> intercept
-  std::map<std::string, double> predicted;         // axis -> the theorem's exponent (where it has one)
+  SweepResult sweep;
+  std::map<std::string, FitResult> fits;    // measure -> its fit (the exponents and the intercept)
+  std::map<std::string, double> predicted;  // axis -> the theorem's exponent (where it has one)
   std::string predicted_measure;
-  nlohmann::json verdicts;  // null for a plain sweep
+  std::optional<Verdicts> verdicts;     // none for a plain sweep
   std::vector<std::string> violations;  // assumptions the family breaks (run with --allow-violations)
   double worst_bound_ratio = NAN;        // NaN: no explicit bound
   std::string note;                      // what the simulation shows on a verify family
@@ -31,8 +30,12 @@ struct Section {
 
 const char* const kAxes[] = {"T", "d", "n"};
 
-double coordinate(const nlohmann::json& point, const std::string& axis) {
-  return axis == "n" ? point.value("n", 1.0) : point[axis].get<double>();
+double coordinate(const SweepPoint& point, const std::string& axis) {
+  return axis == "n" ? point.n : axis == "T" ? point.T : point.d;
+}
+
+std::optional<Exponent> exponent(const FitResult& f, const std::string& axis) {
+  return axis == "T" ? f.T : axis == "d" ? f.d : f.n;
 }
 
 // The theorem's exponent of `measure` along `axis`, if it has one.
@@ -42,10 +45,10 @@ std::optional<double> predicted_slope(const Section& s, const std::string& measu
 }
 
 // The axes whose value differs between the sweep's points.
-std::vector<std::string> varying_axes(const nlohmann::json& sweep) {
+std::vector<std::string> varying_axes(const SweepResult& sweep) {
   std::vector<std::string> out;
   for (const char* axis : kAxes) {
-    const auto& points = sweep["points"];
+    const auto& points = sweep.points;
     for (const auto& p : points)
       if (coordinate(p, axis) != coordinate(points.front(), axis)) {
         out.push_back(axis);
@@ -55,22 +58,22 @@ std::vector<std::string> varying_axes(const nlohmann::json& sweep) {
   return out;
 }
 
-double mean_of(const nlohmann::json& point, const std::string& measure) {
-  return point["metrics"][measure]["mean"].get<double>();
+const MeanStderr& metric(const SweepPoint& point, const std::string& measure) {
+  return measure == "M1" ? point.run.metrics.M1 : point.run.metrics.M2;
 }
 
-double halfwidth_of(const nlohmann::json& point, const std::string& measure) {
-  const auto& s = point["metrics"][measure]["stderr"];
-  return s.is_number() ? 1.96 * s.get<double>() : 0.0;
+double halfwidth_of(const SweepPoint& point, const std::string& measure) {
+  const double s = metric(point, measure).stderr_;
+  return std::isfinite(s) ? 1.96 * s : 0.0;
 }
 
 // The fitted value C d^p T^q n^r of a section's measure at a point (exponents absent from the fit
 // count as 0).
-double fitted(const Section& s, const std::string& measure, const nlohmann::json& point) {
-  const nlohmann::json& e = s.exponents.at(measure);
-  double y = s.log_c.at(measure);
+double fitted(const Section& s, const std::string& measure, const SweepPoint& point) {
+  const FitResult& f = s.fits.at(measure);
+  double y = f.log_c;
   for (const char* axis : kAxes)
-    if (e.contains(axis)) y += e[axis]["estimate"].get<double>() * std::log(coordinate(point, axis));
+    if (const auto e = exponent(f, axis)) y += e->estimate * std::log(coordinate(point, axis));
   return std::exp(y);
 }
 
@@ -81,8 +84,8 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   std::vector<std::string> others;
   for (const auto& a : varying_axes(s.sweep))
     if (a != axis) others.push_back(a);
-  std::map<std::vector<double>, std::vector<const nlohmann::json*>> curves;
-  for (const auto& p : s.sweep["points"]) {
+  std::map<std::vector<double>, std::vector<const SweepPoint*>> curves;
+  for (const auto& p : s.sweep.points) {
     std::vector<double> key;
     for (const auto& a : others) key.push_back(coordinate(p, a));
     curves[key].push_back(&p);
@@ -95,7 +98,7 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   f.caption = measure + " against " + axis + ", mean over replicates with 95% error bars";
   int color = 1;
   for (auto& [key, pts] : curves) {
-    std::sort(pts.begin(), pts.end(), [&](const nlohmann::json* a, const nlohmann::json* b) {
+    std::sort(pts.begin(), pts.end(), [&](const SweepPoint* a, const SweepPoint* b) {
       return coordinate(*a, axis) < coordinate(*b, axis);
     });
     std::string label;
@@ -103,7 +106,7 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
     Series data{label, {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
     Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
     for (const auto* p : pts) {
-      const double x = coordinate(*p, axis), m = mean_of(*p, measure), h = halfwidth_of(*p, measure);
+      const double x = coordinate(*p, axis), m = metric(*p, measure).mean, h = halfwidth_of(*p, measure);
       data.x.push_back(x);
       data.y.push_back(m);
       data.low.push_back(std::max(m - h, m * 1e-3));
@@ -122,33 +125,34 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   return f;
 }
 
-std::vector<Section> sections_of(const nlohmann::json& input, const ReportOptions& o) {
+std::vector<Section> sections_of(const VerifyReport& report) {
   std::vector<Section> out;
-  if (input.contains("families")) {
-    const Theorem& thm = find_theorem(input["theorem"].get<std::string>());
-    for (const auto& f : input["families"]) {
-      Section s;
-      s.title = f["name"].get<std::string>();
-      s.sweep = f["sweep"];
-      s.exponents[thm.measure] = f["fit"]["exponents"];
-      s.log_c[thm.measure] = f["fit"]["log_c"].get<double>();
-      for (const char* axis : kAxes)
-        if (f["predicted"].contains(axis)) s.predicted[axis] = f["predicted"][axis].get<double>();
-      s.predicted_measure = thm.measure;
-      s.verdicts = f["verdicts"];
-      s.violations = f.value("violations", std::vector<std::string>{});
-      if (f["worst_bound_ratio"].is_number()) s.worst_bound_ratio = f["worst_bound_ratio"].get<double>();
-      s.note = f.value("note", std::string());
-      out.push_back(s);
-    }
-    return out;
+  const Theorem& thm = find_theorem(report.theorem);
+  for (const FamilyReport& f : report.families) {
+    Section s;
+    s.title = f.family.name;
+    s.sweep = f.sweep;
+    s.fits[thm.measure] = f.fit;
+    for (const auto& [axis, value] :
+         {std::pair{"T", f.predicted_T}, {"d", f.predicted_d}, {"n", f.predicted_n}})
+      if (!std::isnan(value)) s.predicted[axis] = value;
+    s.predicted_measure = thm.measure;
+    s.verdicts = f.verdicts;
+    s.violations = f.violations;
+    if (f.verdicts.has_bound) s.worst_bound_ratio = f.worst_bound_ratio;
+    s.note = f.family.note;
+    out.push_back(s);
   }
-  if (!input.contains("points")) throw SpecError("report: the input is neither a sweep JSON nor a verify JSON");
-  for (const nlohmann::json& group : split_by_vary(input)) {
+  return out;
+}
+
+std::vector<Section> sections_of(const SweepResult& sweep, const ReportOptions& o) {
+  std::vector<Section> out;
+  for (const VaryGroup& group : split_by_vary(sweep)) {
     Section s;
     s.title = "sweep";
-    for (const auto& [key, value] : group["vary"].items()) s.title += ", " + key + " = " + format_short(value.get<double>(), 6);
-    s.sweep = group;
+    for (const auto& [key, value] : group.vary) s.title += ", " + key + " = " + format_short(value, 6);
+    s.sweep = group.sweep;
     if (!o.theorem.empty()) {
       const Theorem& thm = find_theorem(o.theorem);
       // A single-term rate predicts each exponent; a sum or max of terms predicts none (verify checks it).
@@ -168,49 +172,47 @@ std::vector<Section> sections_of(const nlohmann::json& input, const ReportOption
 // Fits the measures a section does not have yet (the upper half of T, as `fit` does).
 void complete_fits(Section& s, std::uint32_t bootstrap) {
   for (const char* measure : {"M1", "M2"}) {
-    if (s.exponents.count(measure)) continue;
+    if (s.fits.count(measure)) continue;
     const std::vector<GridPoint> points = grid_points(s.sweep, measure, "upper-half");
     FitOptions fo;
     fo.regressors = varying_regressors(points);
     fo.bootstrap = bootstrap;
     if (fo.regressors.empty() || points.size() < 3) continue;
-    const FitResult f = fit_power_law(points, fo);
-    s.exponents[measure] = exponents_json(f);
-    s.log_c[measure] = f.log_c;
+    s.fits[measure] = fit_power_law(points, fo);
   }
 }
 
-}  // namespace
-
-std::vector<std::string> write_report(const nlohmann::json& input, const std::string& html_path,
-                                      const ReportOptions& o) {
-  std::vector<Section> sections = sections_of(input, o);
+// The page: the header (title, command, version), then each section.
+std::vector<std::string> write_sections(std::vector<Section> sections, const std::string& title,
+                                        const std::string& command, const std::string& version,
+                                        const std::string& html_path, const ReportOptions& o) {
   for (auto& s : sections) complete_fits(s, o.bootstrap);
   Page page;
   page.title = "signrate report";
-  if (input.contains("title")) page.blocks.push_back(paragraph(input["title"].get<std::string>()));
+  if (!title.empty()) page.blocks.push_back(paragraph(title));
   page.blocks.push_back(paragraph("Reproduce with:"));
-  page.blocks.push_back(code(input.contains("command") ? input["command"].get<std::string>()
-                                                       : std::string("(the input records no command)")));
-  page.blocks.push_back(paragraph("Input written by signrate " + input.value("version", std::string("?")) + "."));
+  page.blocks.push_back(code(!command.empty() ? command : std::string("(the input records no command)")));
+  page.blocks.push_back(
+      paragraph("Input written by signrate " + (version.empty() ? std::string("?") : version) + "."));
   for (const Section& s : sections) {
     page.blocks.push_back(heading(s.title));
-    const nlohmann::json& spec = s.sweep["spec"];
+    const ResolvedSpec& spec = s.sweep.spec;
     std::vector<std::string> row;
-    for (const char* part : {"problem", "oracle", "method", "schedule"}) row.push_back(spec_text(spec[part]));
-    row.push_back(spec["replicates"].dump());
+    for (const ResolvedComponent* part : {&spec.problem, &spec.oracle, &spec.method, &spec.schedule})
+      row.push_back(spec_text(*part));
+    row.push_back(std::to_string(spec.replicates));
     std::string nodes;
-    for (const auto& n : s.sweep["grid"].value("n", nlohmann::json::array({1})))
-      nodes += (nodes.empty() ? "" : ", ") + n.dump();
+    for (std::uint32_t n : s.sweep.grid.n) nodes += (nodes.empty() ? "" : ", ") + std::to_string(n);
     row.push_back(nodes);
     page.blocks.push_back(table({{"problem", "oracle", "method", "schedule", "replicates", "nodes n"}, row}));
     std::vector<std::vector<std::string>> fits = {{"measure", "exponent", "predicted", "fitted", "95% CI"}};
-    for (const auto& [measure, e] : s.exponents)
+    for (const auto& [measure, f] : s.fits)
       for (const char* axis : kAxes) {
-        if (!e.contains(axis)) continue;
+        const std::optional<Exponent> e = exponent(f, axis);
+        if (!e) continue;
         const std::optional<double> pred = predicted_slope(s, measure, axis);
-        fits.push_back({measure, axis, pred ? format_short(*pred) : "-", format_short(e[axis]["estimate"].get<double>()),
-                        "[" + format_short(e[axis]["ci"][0].get<double>()) + ", " + format_short(e[axis]["ci"][1].get<double>()) + "]"});
+        fits.push_back({measure, axis, pred ? format_short(*pred) : "-", format_short(e->estimate),
+                        "[" + format_short(e->ci_low) + ", " + format_short(e->ci_high) + "]"});
       }
     page.blocks.push_back(table(fits));
     page.blocks.push_back(paragraph("Fitted on the upper half of the T values: M = C d^p T^q (n^r where n varies), "
@@ -220,10 +222,10 @@ std::vector<std::string> write_report(const nlohmann::json& input, const std::st
       for (const auto& v : s.violations) text += " " + v + ";";
       page.blocks.push_back(paragraph(text));
     }
-    if (!s.verdicts.is_null()) {
-      std::vector<std::string> v;
-      for (const char* key : {"rate_holds", "tight", "bound_holds"})
-        v.push_back(s.verdicts[key].is_boolean() ? (s.verdicts[key].get<bool>() ? "yes" : "NO") : "n/a");
+    if (s.verdicts) {
+      const auto yes = [](bool b) { return std::string(b ? "yes" : "NO"); };
+      std::vector<std::string> v = {yes(s.verdicts->rate_holds), yes(s.verdicts->tight),
+                                    s.verdicts->has_bound ? yes(s.verdicts->bound_holds) : "n/a"};
       v.push_back(std::isnan(s.worst_bound_ratio) ? "-" : format_short(s.worst_bound_ratio));
       page.blocks.push_back(table({{"rate holds", "tight", "bound holds", "largest measured/bound"}, v}));
     }
@@ -231,9 +233,21 @@ std::vector<std::string> write_report(const nlohmann::json& input, const std::st
     const std::vector<std::string> axes = varying_axes(s.sweep);
     for (const char* measure : {"M1", "M2"})
       for (const auto& axis : axes)
-        if (s.exponents.count(measure)) page.blocks.push_back(figure(sweep_figure(s, measure, axis)));
+        if (s.fits.count(measure)) page.blocks.push_back(figure(sweep_figure(s, measure, axis)));
   }
   return write_page(page, html_path, o.gnuplot);
+}
+
+}  // namespace
+
+std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
+                                      const ReportOptions& o) {
+  return write_sections(sections_of(sweep, o), "", sweep.command, sweep.version, html_path, o);
+}
+
+std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
+                                      const ReportOptions& o) {
+  return write_sections(sections_of(report), report.title, report.command, report.version, html_path, o);
 }
 
 }  // namespace signrate::analysis

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "analysis/verify.hpp"
+#include "signrate/sweep_result.hpp"
 
 namespace signrate::analysis {
 
@@ -17,9 +18,13 @@ struct ReportOptions {
 };
 
 // Writes the page to html_path (atomically) and the PNG figures beside it, named
-// <html_path without .html>-<k>.png; returns the PNG paths. The input is a sweep JSON or a
-// verify JSON. Throws SpecError for an input that is neither, RunError when gnuplot fails.
-std::vector<std::string> write_report(const nlohmann::json& input, const std::string& html_path,
+// <html_path without .html>-<k>.png; returns the PNG paths. The input is a sweep (one section per
+// combination of its varied parameters) or a verification (one section per family); a sweep or
+// verify JSON is read by signrate/io/verify_io.hpp's report_input_from_json. Throws RunError
+// when gnuplot fails.
+std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
+                                      const ReportOptions& options);
+std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
                                       const ReportOptions& options);
 
 }  // namespace signrate::analysis

@@ -25,6 +25,22 @@ BoundInputs bound_inputs(const Experiment& e) {
   return in;
 }
 
+BoundInputs bound_inputs(const RunSummary& run) {
+  BoundInputs in;
+  in.delta = run.problem_declared.delta;
+  in.L = run.problem_declared.L;
+  in.L_inf = run.problem_declared.L_inf;
+  in.sigma_l2 = run.oracle_declared.sigma_l2;
+  in.sigma_l1 = run.oracle_declared.sigma_l1;
+  in.eta = run.eta;
+  in.beta = run.beta;
+  in.T = run.spec.T;
+  in.d = run.spec.d;
+  in.n = run.spec.nodes;
+  in.R = run.communication && run.communication->has_R ? run.communication->R : NAN;
+  return in;
+}
+
 std::optional<double> Theorem::bound(const BoundInputs& in) const {
   const double eta = in.eta, beta = in.beta, T = in.T, d = in.d;
   if (id == "thm1") {
@@ -79,6 +95,39 @@ std::string Rate::describe() const {
   }
   if (combine == Combine::kMax && terms.size() > 1) out << '}';
   return out.str();
+}
+
+// E sign(sum_j s_j) for independent s_j in {-1, +1} with E s_j = mu_j: the exact Poisson-binomial
+// law of the sum, built one node at a time.
+double expected_vote_sign(const std::vector<double>& mu) {
+  std::vector<double> p(mu.size() * 2 + 1, 0.0);  // p[k + n] = P(sum = k)
+  const int n = static_cast<int>(mu.size());
+  p[n] = 1.0;
+  for (double m : mu) {
+    const double up = (1 + m) / 2, dn = (1 - m) / 2;
+    std::vector<double> q(p.size(), 0.0);
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      if (p[k] == 0) continue;
+      if (k + 1 < q.size()) q[k + 1] += p[k] * up;
+      if (k >= 1) q[k - 1] += p[k] * dn;
+    }
+    p.swap(q);
+  }
+  double e = 0;
+  for (int k = -n; k <= n; ++k) e += p[k + n] * ((k > 0) - (k < 0));
+  return e;
+}
+
+double v1_limit_point(const std::vector<double>& centers, double R) {
+  double lo = *std::min_element(centers.begin(), centers.end()),
+         hi = *std::max_element(centers.begin(), centers.end());
+  std::vector<double> mu(centers.size());
+  for (int it = 0; it < 200 && hi - lo > 1e-14; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    for (std::size_t j = 0; j < centers.size(); ++j) mu[j] = (mid - centers[j]) / R;
+    (expected_vote_sign(mu) > 0 ? hi : lo) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 Rate single_term_rate(double exponent_T, double exponent_d, double exponent_n) {

@@ -3,12 +3,13 @@
 // assumptions it needs, its measure, its schedule, the exponents it predicts and the explicit
 // bound derived in THEORY.md, computed from a problem's and an oracle's declared constants.
 #include <cmath>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "signrate/engine.hpp"
+#include "signrate/experiment.hpp"
+#include "signrate/run_summary.hpp"
 
 namespace signrate::analysis {
 
@@ -19,6 +20,15 @@ struct BoundInputs {
   double n = 1, R = NAN;
 };
 BoundInputs bound_inputs(const Experiment& e);
+// The same from what a run resolved and recorded (a sweep point's summary).
+BoundInputs bound_inputs(const RunSummary& run);
+
+// The exact law of a majority vote (THEORY.md, MVSM v1): E sign(sum_j s_j) for independent s_j in
+// {-1, +1} with E s_j = mu[j] (a Poisson-binomial sum; a tie counts 0).
+double expected_vote_sign(const std::vector<double>& mu);
+// MVSM v1's limit point on hetero-quadratic with these centres (one coordinate; the noise does not
+// move it, since E S_R(v) = v/R is linear): the x where E sign(sum_j S_R(x - c_j)) = 0, by bisection.
+double v1_limit_point(const std::vector<double>& centers, double R);
 
 // A rate as a function: the terms d^p T^q n^r (coefficient 1; the theorem's O() hides the
 // constant) combined by a sum or a max. A single term is C d^p T^q n^r as before. The theorem

@@ -11,54 +11,6 @@
 
 namespace signrate::analysis {
 
-std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
-                                   const std::string& t_part) {
-  if (measure != "M1" && measure != "M2")
-    throw SpecError("measure '" + measure + "' is not allowed; allowed: M1, M2");
-  if (t_part != "upper-half" && t_part != "all")
-    throw SpecError("T part '" + t_part + "' is not allowed; allowed: upper-half, all");
-  if (!sweep.contains("points") || !sweep.contains("grid"))
-    throw SpecError("not a sweep JSON (it has no \"points\" and \"grid\"): write one with signrate sweep");
-  std::vector<std::uint32_t> Ts = sweep["grid"]["T"].get<std::vector<std::uint32_t>>();
-  std::sort(Ts.begin(), Ts.end());
-  const std::uint32_t t_min = t_part == "all" ? Ts.front() : Ts[Ts.size() / 2];
-  std::vector<GridPoint> out;
-  for (const auto& p : sweep["points"]) {
-    if (p["T"].get<std::uint32_t>() < t_min) continue;
-    GridPoint g;
-    g.d = p["d"].get<double>();
-    g.T = p["T"].get<double>();
-    g.n = p.value("n", 1.0);  // sweeps written before the n axis ran one node
-    for (const auto& v : p["per_replicate"][measure]) g.values.push_back(v.is_number() ? v.get<double>() : NAN);
-    out.push_back(std::move(g));
-  }
-  return out;
-}
-
-std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points) {
-  std::vector<std::string> out;
-  const auto varies = [&](double GridPoint::*field) {
-    for (const auto& p : points)
-      if (p.*field != points.front().*field) return true;
-    return false;
-  };
-  if (varies(&GridPoint::d)) out.push_back("d");
-  if (varies(&GridPoint::T)) out.push_back("T");
-  if (varies(&GridPoint::n)) out.push_back("n");
-  return out;
-}
-
-nlohmann::json exponents_json(const FitResult& fit) {
-  nlohmann::json j = nlohmann::json::object();
-  const auto put = [&](const char* name, const std::optional<Exponent>& e) {
-    if (e) j[name] = {{"estimate", e->estimate}, {"ci", {e->ci_low, e->ci_high}}};
-  };
-  put("T", fit.T);
-  put("d", fit.d);
-  put("n", fit.n);
-  return j;
-}
-
 namespace {
 
 bool near(double predicted, const Exponent& e, double tol) {
@@ -75,32 +27,35 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
   if (!(o.tolerance >= 0) || !std::isfinite(o.tolerance))
     throw SpecError("tolerance=" + format_real(o.tolerance) + " is not allowed; allowed: >= 0");
   VerifyReport report;
+  report.version = kVersion;
   report.theorem = thm.id;
   report.title = thm.title;
   report.measure = thm.measure;
   report.tolerance = o.tolerance;
   report.level = o.level;
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + o.level / 2);
-  // Each family to run, with the method whose explicit bound it is held to (the family's own, also
-  // for the methods compared beside it, as for Theorem 1).
-  std::vector<std::pair<Family, std::string>> families;
+  // Each family to run, with the index of the family whose explicit bound it is held to: its own
+  // (for a family) or the family's it is compared beside (as for Theorem 1, signSGD is held to
+  // SMM's bound), whose run resolved that method's constants at the same grid points.
+  std::vector<std::pair<Family, std::size_t>> families;
   std::string names;
   for (Family fam : thm.families) {
     names += (names.empty() ? "" : "; ") + fam.name;
     if (fam.name.compare(0, o.family.size(), o.family) != 0) continue;
     if (!o.method.empty()) fam.method = o.method;
-    families.push_back({fam, fam.method});
+    const std::size_t own = families.size();
+    families.push_back({fam, own});
     for (const std::string& m : o.compare) {
       Family other = fam;
       other.method = m;
       other.name = fam.name + ", " + m + " beside " + fam.method;
       other.note.clear();  // the note describes the family's own method
-      families.push_back({other, fam.method});
+      families.push_back({other, own});
     }
   }
   if (families.empty())
     throw SpecError("family '" + o.family + "' is not a family of " + thm.id + "; allowed: a start of " + names);
-  for (auto [fam, reference_method] : families) {
+  for (auto [fam, reference] : families) {
     // The note describes the canonical family on its default grid: not a modified one.
     if (!o.problem.empty() || !o.oracle.empty() || !o.method.empty() || !o.schedule.empty() || !o.d.empty() ||
         !o.T.empty() || !o.n.empty())
@@ -168,20 +123,18 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
       r.verdicts.tight &= near(0.0, **e, o.tolerance);
     }
     // "Bound holds": at every grid point (all T, not only the fitted part), mean + z stderr
-    // stays under the explicit bound computed from the declared constants.
+    // stays under the explicit bound computed from the constants the reference run declared there.
     r.verdicts.bound_holds = true;
     r.verdicts.has_bound = false;
-    for (auto& p : r.sweep["points"]) {
-      RunSpec spec = sweep.base;
-      spec.method = parse_spec(reference_method, "method");
-      spec.d = p["d"].get<std::uint32_t>();
-      spec.T = p["T"].get<std::uint32_t>();
-      spec.nodes = p["n"].get<std::uint32_t>();
-      const std::optional<double> b = thm.bound(bound_inputs(make_experiment(spec)));
-      const auto& m = p["metrics"][thm.measure];
-      const double upper = m["mean"].get<double>() + z * (m["stderr"].is_number() ? m["stderr"].get<double>() : 0.0);
+    const SweepResult& held_to =
+        reference < report.families.size() ? report.families[reference].sweep : r.sweep;
+    for (std::size_t k = 0; k < r.sweep.points.size(); ++k) {
+      const std::optional<double> b = thm.bound(bound_inputs(held_to.points[k].run));
+      const RunMetrics& metrics = r.sweep.points[k].run.metrics;
+      const MeanStderr& m = thm.measure == "M1" ? metrics.M1 : metrics.M2;
+      const double upper = m.mean + z * (std::isfinite(m.stderr_) ? m.stderr_ : 0.0);
+      r.bounds.push_back(b);
       if (b) {
-        p["bound"] = *b;
         r.verdicts.has_bound = true;
         r.worst_bound_ratio = std::max(r.worst_bound_ratio, upper / *b);
         r.verdicts.bound_holds &= upper <= *b;
@@ -196,51 +149,6 @@ bool VerifyReport::all_hold() const {
   for (const auto& f : families)
     if (!f.verdicts.rate_holds || !f.verdicts.tight || (f.verdicts.has_bound && !f.verdicts.bound_holds)) return false;
   return true;
-}
-
-nlohmann::json VerifyReport::to_json() const {
-  nlohmann::json j;
-  j["version"] = kVersion;
-  j["theorem"] = theorem;
-  j["title"] = title;
-  j["measure"] = measure;
-  j["tolerance"] = tolerance;
-  j["level"] = level;
-  j["families"] = nlohmann::json::array();
-  for (const auto& f : families) {
-    nlohmann::json fj;
-    fj["name"] = f.family.name;
-    fj["problem"] = f.family.problem;
-    fj["oracle"] = f.family.oracle;
-    fj["method"] = f.family.method;
-    fj["schedule"] = f.family.schedule;
-    fj["violations"] = f.violations;
-    fj["fit"] = {{"exponents", exponents_json(f.fit)},
-                 {"log_c", f.fit.log_c},
-                 {"residuals", f.fit.residuals},
-                 {"rms_residual", f.fit.rms_residual},
-                 {"points", f.fit.points},
-                 {"bootstrap", f.fit.bootstrap},
-                 {"part", "upper-half of T"}};
-    fj["n"] = f.family.n;
-    fj["note"] = f.family.note;
-    fj["rate"] = {{"expression", f.rate.describe()},
-                  {"combine", f.rate.combine == Rate::Combine::kSum ? "sum" : "max"},
-                  {"terms", nlohmann::json::array()}};
-    for (const RateTerm& k : f.rate.terms) fj["rate"]["terms"].push_back({{"d", k.d}, {"T", k.T}, {"n", k.n}});
-    fj["ratio_fit"] = {{"slopes", exponents_json(f.ratio_fit)}, {"rms_residual", f.ratio_fit.rms_residual}};
-    fj["predicted"] = nlohmann::json::object();
-    for (const auto& [axis, value] : {std::pair{"T", f.predicted_T}, {"d", f.predicted_d}, {"n", f.predicted_n}})
-      if (!std::isnan(value)) fj["predicted"][axis] = value;
-    const nlohmann::json none;
-    fj["verdicts"] = {{"rate_holds", f.verdicts.rate_holds},
-                      {"tight", f.verdicts.tight},
-                      {"bound_holds", f.verdicts.has_bound ? nlohmann::json(f.verdicts.bound_holds) : none}};
-    fj["worst_bound_ratio"] = f.verdicts.has_bound ? nlohmann::json(f.worst_bound_ratio) : none;
-    fj["sweep"] = f.sweep;
-    j["families"].push_back(fj);
-  }
-  return j;
 }
 
 std::string VerifyReport::table() const {

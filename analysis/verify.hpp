@@ -6,22 +6,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "analysis/fit.hpp"
 #include "analysis/theory.hpp"
 #include "signrate/sweep.hpp"
 
 namespace signrate::analysis {
-
-// The grid points of a sweep JSON for one measure ("M1" or "M2"); `t_part` "upper-half" keeps
-// the largest ceil(k/2) of the k T values, "all" keeps every point.
-std::vector<GridPoint> grid_points(const nlohmann::json& sweep, const std::string& measure,
-                                   const std::string& t_part);
-// The regressors ("d", "T", "n") whose value differs between the points.
-std::vector<std::string> varying_regressors(const std::vector<GridPoint>& points);
-// {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}, "n": {...}} for the exponents a fit has.
-nlohmann::json exponents_json(const FitResult& fit);
 
 struct VerifyOptions {
   std::string theorem = "thm1";
@@ -57,7 +46,10 @@ struct Verdicts {
 struct FamilyReport {
   Family family;                         // as run (with the overrides)
   std::vector<std::string> violations;   // assumptions the family breaks (allowed by the user)
-  nlohmann::json sweep;
+  SweepResult sweep;
+  // Per sweep point: the theorem's explicit bound there, from the constants the run of the family's
+  // own method resolved (for a compared method, the family's it is compared beside); nullopt: none.
+  std::vector<std::optional<double>> bounds;
   FitResult fit;        // M = C d^p T^q n^r: the raw exponents
   Rate rate;            // the rate checked (the theorem's, or VerifyOptions::rate)
   FitResult ratio_fit;  // log(M / rate) on the same regressors: the slopes the verdicts use
@@ -68,13 +60,13 @@ struct FamilyReport {
 };
 
 struct VerifyReport {
+  std::string version;  // of the library that verified
   std::string theorem, title, measure;
   double tolerance = 0, level = 0;
   std::vector<FamilyReport> families;
+  std::string command;  // the command line that ran it (the CLI's); empty: none recorded
   bool all_hold() const;
-  nlohmann::json to_json() const;  // "families": [{fit: {exponents}, predicted, verdicts, ...}]
-                                   // (verdicts.bound_holds and worst_bound_ratio null without a bound)
-  std::string table() const;       // what `signrate verify` prints
+  std::string table() const;  // what `signrate verify` prints (its JSON: signrate/io/verify_io.hpp)
 };
 
 // Throws SpecError when an option is bad, when the theorem cannot be checked (Theorem 4: the

@@ -1,4 +1,3 @@
-#include "signrate/io/run_output.hpp"
 #include "signrate/sweep.hpp"
 
 #include <cmath>
@@ -71,22 +70,17 @@ VariedParameter parse_varied(const std::string& text) {
   return v;
 }
 
-std::vector<nlohmann::json> split_by_vary(const nlohmann::json& sweep) {
-  if (!sweep.contains("points")) throw SpecError("not a sweep JSON (it has no \"points\"): write one with signrate sweep");
-  std::vector<nlohmann::json> out;
-  std::vector<nlohmann::json> keys;
-  for (const auto& p : sweep["points"]) {
-    const nlohmann::json v = p.value("vary", nlohmann::json::object());
+std::vector<VaryGroup> split_by_vary(const SweepResult& sweep) {
+  std::vector<VaryGroup> out;
+  for (const SweepPoint& p : sweep.points) {
     std::size_t k = 0;
-    while (k < keys.size() && keys[k] != v) ++k;
-    if (k == keys.size()) {
-      keys.push_back(v);
-      nlohmann::json sub = sweep;
-      sub["points"] = nlohmann::json::array();
-      sub["vary"] = v;
-      out.push_back(sub);
+    while (k < out.size() && out[k].vary != p.vary) ++k;
+    if (k == out.size()) {
+      VaryGroup g{p.vary, sweep};
+      g.sweep.points.clear();
+      out.push_back(std::move(g));
     }
-    out[k]["points"].push_back(p);
+    out[k].sweep.points.push_back(p);
   }
   return out;
 }
@@ -96,17 +90,17 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k) {
   return (static_cast<std::uint64_t>(key.k1) << 32) | key.k0;
 }
 
-nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
-                         const std::function<void(std::size_t, std::size_t)>& progress) {
+SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
+                      const std::function<void(std::size_t, std::size_t)>& progress) {
   // Validate every point before running any, so bad input fails at once.
   const std::vector<std::uint32_t> ns = sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n;
   std::vector<Experiment> experiments;
-  std::vector<nlohmann::json> varied;
+  std::vector<VariedValues> varied;
   // Every combination of the varied parameters (odometer order, the last parameter fastest).
   std::vector<std::size_t> at(sweep.vary.size(), 0);
   for (bool more = true; more;) {
     RunSpec combo = sweep.base;
-    nlohmann::json values = nlohmann::json::object();
+    VariedValues values;
     for (std::size_t v = 0; v < sweep.vary.size(); ++v) {
       const VariedParameter& p = sweep.vary[v];
       ParsedSpec& part = p.component == "problem" ? combo.problem
@@ -145,31 +139,23 @@ nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
       at[v] = 0;
     }
   }
-  nlohmann::json j;
-  j["version"] = kVersion;
-  j["kind"] = "sweep";
-  j["seed"] = sweep.base.seed;
-  nlohmann::json base = experiments.front().resolved_spec();
-  base.erase("d");
-  base.erase("T");
-  base.erase("nodes");
-  base["seed"] = sweep.base.seed;
-  j["spec"] = base;
-  j["grid"] = {{"d", sweep.d}, {"T", sweep.T}, {"n", ns}};
-  for (const auto& p : sweep.vary) j["grid"]["vary"][p.component + "." + p.key] = p.values;
-  j["points"] = nlohmann::json::array();
+  SweepResult out;
+  out.version = kVersion;
+  out.seed = sweep.base.seed;
+  out.spec = resolved_spec(experiments.front());
+  out.spec.d = out.spec.T = out.spec.nodes = 0;
+  out.spec.seed = sweep.base.seed;
+  out.grid.d = sweep.d;
+  out.grid.T = sweep.T;
+  out.grid.n = ns;
+  for (const auto& p : sweep.vary) out.grid.vary[p.component + "." + p.key] = p.values;
   for (std::size_t k = 0; k < experiments.size(); ++k) {
     const Experiment& e = experiments[k];
-    nlohmann::json r = run_json(e, run(e, engine), engine);
-    nlohmann::json point = {
-        {"d", e.spec.d}, {"T", e.spec.T}, {"n", e.spec.nodes}, {"vary", varied[k]}, {"seed", e.spec.seed}};
-    for (const char* key : {"spec", "schedule", "metrics", "per_replicate", "checkpoints", "problem_declared",
-                            "oracle_declared", "communication"})
-      if (r.contains(key)) point[key] = r[key];
-    j["points"].push_back(point);
+    out.points.push_back(
+        {e.spec.d, e.spec.T, e.spec.nodes, varied[k], e.spec.seed, summarize(e, run(e, engine))});
     if (progress) progress(k + 1, experiments.size());
   }
-  return j;
+  return out;
 }
 
 }  // namespace signrate

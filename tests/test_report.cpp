@@ -1,13 +1,14 @@
 // The HTML report: its content, its figures, and its refusals (the browser check is
 // tests/check_report_in_browser.sh, run by CTest as ReportRendersInChromium).
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "analysis/report.hpp"
 #include "analysis/verify.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/verify_io.hpp"
 
 namespace signrate {
 namespace {
@@ -30,18 +31,20 @@ class Report : public ::testing::Test {
     o.T = {64, 256, 1024};
     o.replicates = 4;
     o.bootstrap = 100;
-    verify_json_ = analysis::verify(o).to_json();
-    verify_json_["command"] = "signrate verify thm1 --d 16,64 --T 64:1024:x4 --replicates 4";
+    // Through the JSON and back, as `signrate report` reads a verify JSON.
+    nlohmann::json j = verify_json(analysis::verify(o));
+    j["command"] = "signrate verify thm1 --d 16,64 --T 64:1024:x4 --replicates 4";
+    verification_ = verify_from_json(j);
   }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
-  nlohmann::json verify_json_;
+  analysis::VerifyReport verification_;
 };
 
 TEST_F(Report, HoldsFiguresTablesVerdictsAndTheCommand) {
   analysis::ReportOptions ro;
   ro.bootstrap = 100;
-  const auto pngs = analysis::write_report(verify_json_, (dir_ / "r.html").string(), ro);
+  const auto pngs = analysis::write_report(verification_, (dir_ / "r.html").string(), ro);
   const std::string html = slurp(dir_ / "r.html");
   std::size_t svgs = 0;
   for (auto k = html.find("<svg"); k != std::string::npos; k = html.find("<svg", k + 1)) ++svgs;
@@ -59,13 +62,13 @@ TEST_F(Report, WithoutGnuplotItFailsAndWritesNothing) {
   analysis::ReportOptions ro;
   ro.gnuplot = "/nonexistent/gnuplot";
   ro.bootstrap = 100;
-  EXPECT_THROW(analysis::write_report(verify_json_, (dir_ / "r.html").string(), ro), RunError);
+  EXPECT_THROW(analysis::write_report(verification_, (dir_ / "r.html").string(), ro), RunError);
   EXPECT_FALSE(fs::exists(dir_ / "r.html"));
   EXPECT_FALSE(fs::exists(dir_ / "r-0.png"));
 }
 
 TEST_F(Report, RefusesAnInputThatIsNeitherASweepNorAVerification) {
-  EXPECT_THROW(analysis::write_report(nlohmann::json{{"metrics", 1}}, (dir_ / "r.html").string(), {}), SpecError);
+  EXPECT_THROW(report_input_from_json(nlohmann::json{{"metrics", 1}}), SpecError);
   EXPECT_FALSE(fs::exists(dir_ / "r.html"));
 }
 
@@ -80,7 +83,7 @@ TEST_F(Report, SaysWhenTheTheoremsAssumptionsAreViolated) {
   o.bootstrap = 100;
   analysis::ReportOptions ro;
   ro.bootstrap = 100;
-  analysis::write_report(analysis::verify(o).to_json(), (dir_ / "v.html").string(), ro);
+  analysis::write_report(analysis::verify(o), (dir_ / "v.html").string(), ro);
   const std::string html = slurp(dir_ / "v.html");
   EXPECT_NE(html.find("ASSUMPTIONS VIOLATED"), std::string::npos);
   EXPECT_NE(html.find("Assumption 4"), std::string::npos);

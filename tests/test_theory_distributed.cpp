@@ -2,18 +2,22 @@
 // settle on heterogeneous nodes, MVSM v1's biased limit point and v2's unbiased one, and the
 // verifications of Theorems 3 and 5 at small sizes with their measured outcomes. (The exact tests
 // of single steps, of the binomial law of one vote and of reproducibility are in test_distributed.cpp.)
-#include "cli_process.hpp"
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <tuple>
 
-#include <gtest/gtest.h>
-
 #include "analysis/demos.hpp"
+#include "analysis/theory.hpp"
 #include "analysis/verify.hpp"
+#include "cli_process.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/fit_io.hpp"
+#include "signrate/io/sweep_io.hpp"
+#include "signrate/io/verify_io.hpp"
 #include "signrate/sweep.hpp"
 
 namespace signrate {
@@ -275,7 +279,7 @@ TEST(TheoryRegression, Theorem5OnItsCanonicalFamily) {
   EXPECT_FALSE(f.verdicts.tight);
   EXPECT_FALSE(r.all_hold());
   EXPECT_NE(r.table().find("M / rate, rate = max{d^0.25 T^-0.25, d^0.1 T^-0.2}"), std::string::npos) << r.table();
-  const nlohmann::json j = r.to_json();
+  const nlohmann::json j = verify_json(r);
   EXPECT_TRUE(j["families"][0]["predicted"].empty());  // a max of terms predicts no single exponent
   EXPECT_EQ(j["families"][0]["rate"]["combine"], "max");
   EXPECT_EQ(j["families"][0]["rate"]["terms"].size(), 2u);
@@ -300,7 +304,7 @@ TEST(TheoryRegression, Theorem5OnItsCanonicalFamily) {
     EXPECT_NEAR(ratio->ci_low, raw->ci_low - p, 1e-9);
     EXPECT_NEAR(ratio->ci_high, raw->ci_high - p, 1e-9);
   }
-  EXPECT_EQ(one.to_json()["families"][0]["predicted"]["n"], 0.0);
+  EXPECT_EQ(verify_json(one)["families"][0]["predicted"]["n"], 0.0);
   EXPECT_EQ(one.table().find("M / rate, rate ="), std::string::npos);  // one term: the exponent rows say it
 }
 
@@ -329,8 +333,8 @@ TEST(TheoryRegression, Theorem3ShowsTheGeometricMeanOfItsTwoTerms) {
   EXPECT_FALSE(f.verdicts.has_bound);
   EXPECT_NE(t.table().find("bound holds: n/a"), std::string::npos);
   EXPECT_NE(t.table().find("rate = d^0.5 T^-0.5 + d n^-0.5"), std::string::npos) << t.table();
-  EXPECT_TRUE(t.to_json()["families"][0]["verdicts"]["bound_holds"].is_null());
-  EXPECT_EQ(t.to_json()["families"][0]["rate"]["combine"], "sum");
+  EXPECT_TRUE(verify_json(t)["families"][0]["verdicts"]["bound_holds"].is_null());
+  EXPECT_EQ(verify_json(t)["families"][0]["rate"]["combine"], "sum");
   // Wrong rates fail the same verdict on the same runs.
   o.rate = analysis::single_term_rate(-0.5, 0.5, NAN);  // the T-term alone
   const analysis::VerifyReport alone = analysis::verify(o);
@@ -352,7 +356,7 @@ TEST(TheoryRegression, Theorem3ShowsTheGeometricMeanOfItsTwoTerms) {
   EXPECT_GT(p.families[0].ratio_fit.n->ci_low, 0.2);
   EXPECT_LT(p.families[0].ratio_fit.d->ci_high, -0.1);
   EXPECT_FALSE(p.families[0].verdicts.rate_holds);
-  EXPECT_TRUE(p.to_json()["families"][0]["predicted"].empty());
+  EXPECT_TRUE(verify_json(p)["families"][0]["predicted"].empty());
 }
 
 // Methods beside MVSM v2 on the same family get their own fits and verdicts, and are held to v2's bound.
@@ -378,8 +382,14 @@ TEST(TheoryDistributed, SweepOverNodesRecordsNAndRefusesAFixedListOfCentres) {
   s.d = {4};
   s.T = {64, 128};
   s.n = {2, 5};
-  const nlohmann::json j = run_sweep(s, {});
-  ASSERT_EQ(j["points"].size(), 4u);
+  const SweepResult sweep = run_sweep(s, {});
+  ASSERT_EQ(sweep.points.size(), 4u);
+  EXPECT_EQ(sweep.grid.n, (std::vector<std::uint32_t>{2, 5}));
+  EXPECT_EQ(sweep.points[3].n, 5u);
+  EXPECT_EQ(sweep.points[3].run.spec.nodes, 5u);
+  ASSERT_TRUE(sweep.points[3].run.communication.has_value());
+  EXPECT_EQ(sweep.points[3].run.communication->nodes, 5u);
+  const nlohmann::json j = sweep_json(sweep);
   EXPECT_EQ(j["grid"]["n"], (std::vector<std::uint32_t>{2, 5}));
   EXPECT_EQ(j["points"][3]["n"], 5);
   EXPECT_EQ(j["points"][3]["spec"]["nodes"], 5);
@@ -390,8 +400,8 @@ TEST(TheoryDistributed, SweepOverNodesRecordsNAndRefusesAFixedListOfCentres) {
   alone.d = 4;
   alone.T = 128;
   alone.nodes = 5;
-  alone.seed = j["points"][3]["seed"];
-  EXPECT_EQ(j["points"][3]["per_replicate"]["M2"][3].get<double>(), run(make_experiment(alone), {}).M2[3]);
+  alone.seed = sweep.points[3].seed;
+  EXPECT_EQ(sweep.points[3].run.per_replicate.M2[3], run(make_experiment(alone), {}).M2[3]);
   s.base.problem = parse_spec("hetero-quadratic:centers=0/1", "problem");
   try {
     run_sweep(s, {});
@@ -418,7 +428,7 @@ TEST(TheoryDistributed, FitHasNAsARegressor) {
   EXPECT_NEAR(f.n->estimate, -0.5, 1e-9);
   EXPECT_NEAR(f.d->estimate, 0.5, 1e-9);
   EXPECT_NEAR(f.T->estimate, -0.25, 1e-9);
-  EXPECT_NEAR(analysis::exponents_json(f)["n"]["estimate"].get<double>(), -0.5, 1e-9);
+  EXPECT_NEAR(exponents_json(f)["n"]["estimate"].get<double>(), -0.5, 1e-9);
 }
 
 // ---- the command line: sweep --nodes, fit in n, verify thm4 and thm5

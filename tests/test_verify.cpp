@@ -1,12 +1,13 @@
 // Rate verification: grids, sweeps, the theorem registry's bounds and assumption checks, and the
 // project's own regression tests on Theorems 1 and 2 (they must fail if a method, oracle or
 // schedule changes its law).
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "analysis/verify.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/verify_io.hpp"
 #include "signrate/sweep.hpp"
 
 namespace signrate {
@@ -42,17 +43,17 @@ TEST(Sweep, VariedParametersRunEveryCombination) {
   s.d = {8};
   s.T = {16, 32};
   s.vary = {parse_varied("oracle.sigma=0.5,2"), parse_varied("schedule.eta_scale=1,3")};
-  const nlohmann::json j = run_sweep(s, {});
-  ASSERT_EQ(j["points"].size(), 8u);  // 2 x 2 combinations x 2 T
-  const auto& p = j["points"][5];     // sigma = 2 (second), eta_scale = 1 (first), T = 32
-  EXPECT_EQ(p["vary"]["oracle.sigma"], 2.0);
-  EXPECT_EQ(p["vary"]["schedule.eta_scale"], 1.0);
-  EXPECT_EQ(p["spec"]["oracle"]["sigma"], 2.0);
-  EXPECT_EQ(p["T"], 32);
-  const std::vector<nlohmann::json> groups = split_by_vary(j);
+  const SweepResult j = run_sweep(s, {});
+  ASSERT_EQ(j.points.size(), 8u);  // 2 x 2 combinations x 2 T
+  const auto& p = j.points[5];     // sigma = 2 (second), eta_scale = 1 (first), T = 32
+  EXPECT_EQ(p.vary.at("oracle.sigma"), 2.0);
+  EXPECT_EQ(p.vary.at("schedule.eta_scale"), 1.0);
+  EXPECT_EQ(std::get<double>(p.run.spec.oracle.params.at("sigma")), 2.0);
+  EXPECT_EQ(p.T, 32u);
+  const std::vector<VaryGroup> groups = split_by_vary(j);
   ASSERT_EQ(groups.size(), 4u);
-  for (const auto& g : groups) EXPECT_EQ(g["points"].size(), 2u);
-  EXPECT_EQ(groups[3]["vary"]["schedule.eta_scale"], 3.0);
+  for (const auto& g : groups) EXPECT_EQ(g.sweep.points.size(), 2u);
+  EXPECT_EQ(groups[3].vary.at("schedule.eta_scale"), 3.0);
   s.vary = {parse_varied("oracle.nope=1")};
   EXPECT_THROW(run_sweep(s, {}), SpecError);  // an undeclared key is refused before any run
 }
@@ -74,16 +75,16 @@ TEST(Sweep, EveryPointCanBeRerunAloneFromItsRecordedSeed) {
   s.base.seed = 5;
   s.d = {8, 32};
   s.T = {16, 64};
-  const nlohmann::json j = run_sweep(s, {});
-  ASSERT_EQ(j["points"].size(), 4u);
-  EXPECT_NE(j["points"][0]["seed"], j["points"][1]["seed"]);
-  const auto& p = j["points"][3];
+  const SweepResult j = run_sweep(s, {});
+  ASSERT_EQ(j.points.size(), 4u);
+  EXPECT_NE(j.points[0].seed, j.points[1].seed);
+  const auto& p = j.points[3];
   RunSpec alone = s.base;
-  alone.d = p["d"];
-  alone.T = p["T"];
-  alone.seed = p["seed"];
+  alone.d = p.d;
+  alone.T = p.T;
+  alone.seed = p.seed;
   const RunResult r = run(make_experiment(alone), {});
-  EXPECT_EQ(p["per_replicate"]["M1"][2].get<double>(), r.M1[2]);
+  EXPECT_EQ(p.run.per_replicate.M1[2], r.M1[2]);
   EXPECT_EQ(point_seed(5, 3), alone.seed);
 }
 
@@ -140,7 +141,7 @@ TEST(TheoryRegression, Theorem1HoldsOnItsCanonicalFamily) {
   EXPECT_NEAR(f.fit.T->estimate, -0.25, 0.05);
   EXPECT_NEAR(f.fit.d->estimate, 0.5, 0.05);
   EXPECT_LT(f.worst_bound_ratio, 1.0);
-  const nlohmann::json j = r.to_json();
+  const nlohmann::json j = verify_json(r);
   EXPECT_TRUE(j["families"][0]["verdicts"]["rate_holds"].get<bool>());
   EXPECT_EQ(j["families"][0]["fit"]["exponents"]["T"]["ci"].size(), 2u);
   EXPECT_EQ(j["families"][0]["predicted"]["d"], 0.5);

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "signrate/engine.hpp"
+#include "signrate/experiment.hpp"
+#include "signrate/sweep_result.hpp"
 
 namespace signrate {
 
@@ -35,19 +35,16 @@ struct SweepSpec {
   std::vector<VariedParameter> vary;  // the grid is every combination x n x d x T
 };
 
-// The sweeps of each combination of the varied parameters (the sweep itself when none vary):
-// copies holding only that combination's points, with "vary" set to it.
-std::vector<nlohmann::json> split_by_vary(const nlohmann::json& sweep);
-
 // The seed of grid point k (a Philox hash of the sweep seed and k).
 std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k);
 
-// Runs every point (varied parameters, then n, then d, then T) and returns the sweep JSON: version,
-// seed, base spec, grid {d, T, n}, and "points", each {d, T, n, vary, seed, spec, schedule, metrics,
-// per_replicate, checkpoints, problem_declared, oracle_declared, and communication for a
-// distributed method}. `progress(done, total)` is called after each point. A heterogeneous
-// problem given a list of centres fits one n only; an n grid needs drawn centres (spread=...).
-nlohmann::json run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
-                         const std::function<void(std::size_t, std::size_t)>& progress = {});
+// Runs every point (varied parameters, then n, then d, then T) and returns the sweep: version,
+// seed, base spec, grid {d, T, n, vary}, and the points, each with its coordinates, varied values,
+// seed and run summary (resolved spec, eta and beta, declared constants, metrics, checkpoints, and
+// communication for a distributed method). `progress(done, total)` is called after each point. A
+// heterogeneous problem given a list of centres fits one n only; an n grid needs drawn centres
+// (spread=...). signrate/io/sweep_io.hpp writes the result as the sweep JSON.
+SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
+                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 }  // namespace signrate

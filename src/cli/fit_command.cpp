@@ -1,16 +1,15 @@
 // signrate fit: fitted exponents of M1 (or M2) in d, T and n from a sweep, with bootstrap CIs.
-#include <algorithm>
 #include <iostream>
 #include <memory>
-#include <map>
 #include <sstream>
 
-#include "analysis/verify.hpp"
+#include "analysis/fit.hpp"
 #include "commands.hpp"
 #include "common.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/fit_io.hpp"
+#include "signrate/io/sweep_io.hpp"
 #include "signrate/run_spec.hpp"
-#include "signrate/sweep.hpp"
 #include "signrate/version.hpp"
 
 namespace signrate::cli {
@@ -20,11 +19,6 @@ namespace {
 struct FitCliOptions {
   std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1", out;
 };
-
-nlohmann::json fit_json(const analysis::FitResult& f) {
-  return {{"exponents", analysis::exponents_json(f)}, {"log_c", f.log_c},         {"residuals", f.residuals},
-          {"rms_residual", f.rms_residual},           {"points", f.points}, {"bootstrap", f.bootstrap}};
-}
 
 std::string describe(const analysis::FitResult& f) {
   std::ostringstream out;
@@ -40,56 +34,19 @@ std::string describe(const analysis::FitResult& f) {
   return out.str();
 }
 
-double coordinate(const analysis::GridPoint& p, const std::string& axis) {
-  return axis == "d" ? p.d : axis == "T" ? p.T : p.n;
-}
-
-// The joint fit over every regressor that varies, then separate fits of each varying regressor
-// alone (T, then d, then n) at each fixed value of the others that has 3 points or more, for one
-// combination of the varied parameters.
-nlohmann::json fit_group(const nlohmann::json& group, const FitCliOptions& o, analysis::FitOptions fo) {
-  const std::vector<analysis::GridPoint> points = analysis::grid_points(group, o.measure, o.part);
-  nlohmann::json j;
-  if (!group["vary"].empty()) std::cout << "with " << group["vary"].dump() << "\n";
-  const std::vector<std::string> axes = analysis::varying_regressors(points);
-  fo.regressors = axes;
-  const analysis::FitResult all = analysis::fit_power_law(points, fo);
-  j["exponents"] = analysis::exponents_json(all);
-  j["joint"] = fit_json(all);
-  std::cout << "joint:" << describe(all) << "\n";
-  j["separate"] = nlohmann::json::array();
-  if (axes.size() < 2) return j;
-  for (const char* fitted : {"T", "d", "n"}) {
-    if (std::find(axes.begin(), axes.end(), fitted) == axes.end()) continue;
-    std::map<std::vector<double>, std::vector<analysis::GridPoint>> by_value;  // the other axes' values
-    for (const auto& p : points) {
-      std::vector<double> key;
-      for (const auto& a : axes)
-        if (a != fitted) key.push_back(coordinate(p, a));
-      by_value[key].push_back(p);
-    }
-    for (const auto& [key, members] : by_value) {
-      if (members.size() < 3) continue;
-      fo.regressors = {fitted};
-      const analysis::FitResult f = analysis::fit_power_law(members, fo);
-      nlohmann::json g = fit_json(f);
-      std::cout << "at";
-      std::size_t k = 0;
-      for (const auto& a : axes) {
-        if (a == fitted) continue;
-        g[a] = key[k];
-        std::cout << (k ? ", " : " ") << a << " = " << key[k];
-        ++k;
-      }
-      j["separate"].push_back(g);
-      std::cout << ":" << describe(f) << "\n";
-    }
+// Prints the joint and the separate fits of one combination of the varied parameters.
+void print_fits(const analysis::AxisFits& fits) {
+  std::cout << "joint:" << describe(fits.joint) << "\n";
+  for (const analysis::SeparateFit& s : fits.separate) {
+    std::cout << "at";
+    for (std::size_t k = 0; k < s.at.size(); ++k)
+      std::cout << (k ? ", " : " ") << s.at[k].first << " = " << s.at[k].second;
+    std::cout << ":" << describe(s.fit) << "\n";
   }
-  return j;
 }
 
 int fit(const FitCliOptions& o) {
-  const nlohmann::json sweep = read_json_file(o.sweep_file, "fit");
+  const nlohmann::json input = read_json_file(o.sweep_file, "fit");
   analysis::FitOptions fo;
   fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
   fo.seed = parse_count("seed", o.seed, 0, ~0ULL);
@@ -101,13 +58,17 @@ int fit(const FitCliOptions& o) {
   j["level"] = fo.level;
   std::cout << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T (" << fo.level * 100
             << "% bootstrap CIs over replicates)\n";
-  const std::vector<nlohmann::json> groups = split_by_vary(sweep);
-  for (const nlohmann::json& group : groups) {
-    nlohmann::json g = fit_group(group, o, fo);
+  const std::vector<VaryGroup> groups = split_by_vary(sweep_from_json(input));
+  for (const VaryGroup& group : groups) {
+    if (!group.vary.empty()) std::cout << "with " << varied_json(group.vary).dump() << "\n";
+    const analysis::AxisFits fits =
+        analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo);
+    print_fits(fits);
+    nlohmann::json g = axis_fits_json(fits);
     if (groups.size() == 1) {
       j.update(g);
     } else {
-      g["vary"] = group["vary"];
+      g["vary"] = varied_json(group.vary);
       j["groups"].push_back(g);
     }
   }

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/verify_io.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {
@@ -20,7 +21,9 @@ int report(const ReportCliOptions& o) {
   analysis::ReportOptions ro;
   ro.theorem = o.theorem;
   ro.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
-  const std::vector<std::string> pngs = analysis::write_report(read_json_file(o.input, "report"), o.out, ro);
+  const ReportInput input = report_input_from_json(read_json_file(o.input, "report"));
+  const std::vector<std::string> pngs =
+      std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
   std::cout << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
             << (pngs.size() > 1 ? " ..." : "") << ")\n";
   return 0;

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/sweep_io.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"
 
@@ -29,10 +30,11 @@ int sweep(const SweepOptions& o) {
   s.T = parse_grid(o.spec.T, "T");
   if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
   for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
-  nlohmann::json j = run_sweep(s, engine_options(o.spec.threads, o.spec.block),
-                                     [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
-  j["command"] = command_line();
-  emit_json(j, o.out);
+  SweepResult result =
+      run_sweep(s, engine_options(o.spec.threads, o.spec.block),
+                [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
+  result.command = command_line();
+  emit_json(sweep_json(result), o.out);
   return 0;
 }
 

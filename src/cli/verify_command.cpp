@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/verify_io.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"
 
@@ -44,13 +45,12 @@ int verify(const VerifyCliOptions& o) {
   v.tolerance = parse_real_option("tolerance", o.tolerance, Domain{0.0, 10.0, false, true});
   v.allow_violations = o.allow_violations;
   v.engine = engine_options(o.threads, o.block);
-  const analysis::VerifyReport report =
+  analysis::VerifyReport report =
       analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
   std::cout << report.table();
   if (!o.out.empty()) {
-    nlohmann::json j = report.to_json();
-    j["command"] = command_line();
-    emit_json(j, o.out);
+    report.command = command_line();
+    emit_json(verify_json(report), o.out);
   }
   return report.all_hold() ? 0 : 3;
 }

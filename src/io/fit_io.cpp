@@ -1,0 +1,61 @@
+// The JSON of fits, written and read back (the I/O layer).
+#include "signrate/io/fit_io.hpp"
+
+#include "fit_read.hpp"
+
+namespace signrate {
+
+using analysis::Exponent;
+using analysis::FitResult;
+
+nlohmann::json exponents_json(const FitResult& fit) {
+  nlohmann::json j = nlohmann::json::object();
+  const auto put = [&](const char* name, const std::optional<Exponent>& e) {
+    if (e) j[name] = {{"estimate", e->estimate}, {"ci", {e->ci_low, e->ci_high}}};
+  };
+  put("T", fit.T);
+  put("d", fit.d);
+  put("n", fit.n);
+  return j;
+}
+
+nlohmann::json fit_result_json(const FitResult& f) {
+  return {{"exponents", exponents_json(f)}, {"log_c", f.log_c},   {"residuals", f.residuals},
+          {"rms_residual", f.rms_residual}, {"points", f.points}, {"bootstrap", f.bootstrap}};
+}
+
+nlohmann::json axis_fits_json(const analysis::AxisFits& fits) {
+  nlohmann::json j;
+  j["exponents"] = exponents_json(fits.joint);
+  j["joint"] = fit_result_json(fits.joint);
+  j["separate"] = nlohmann::json::array();
+  for (const auto& s : fits.separate) {
+    nlohmann::json g = fit_result_json(s.fit);
+    for (const auto& [axis, value] : s.at) g[axis] = value;
+    j["separate"].push_back(g);
+  }
+  return j;
+}
+
+void read_exponents(const io::Reader& e, FitResult& fit) {
+  e.keys();  // an object
+  for (const auto& [name, field] :
+       {std::pair{"T", &FitResult::T}, {"d", &FitResult::d}, {"n", &FitResult::n}}) {
+    if (!e.has(name)) continue;
+    const io::Reader x = e[name];
+    fit.*field = Exponent{x["estimate"].real(), x["ci"].at(0).real(), x["ci"].at(1).real()};
+  }
+}
+
+FitResult read_fit(const io::Reader& r) {
+  FitResult f;
+  read_exponents(r["exponents"], f);
+  f.log_c = r["log_c"].real();
+  f.residuals = r["residuals"].reals();
+  f.rms_residual = r["rms_residual"].real();
+  f.points = r["points"].u64();
+  f.bootstrap = r["bootstrap"].u32();
+  return f;
+}
+
+}  // namespace signrate

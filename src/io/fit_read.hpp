@@ -1,0 +1,13 @@
+#pragma once
+// Reading fits back from JSON (for the verify JSON's reader).
+#include "analysis/fit.hpp"
+#include "json_read.hpp"
+
+namespace signrate {
+
+// Sets fit.T, fit.d, fit.n from an exponents_json object.
+void read_exponents(const io::Reader& exponents, analysis::FitResult& fit);
+// A fit_result_json object; fitted_log_mean is not written, so it reads empty.
+analysis::FitResult read_fit(const io::Reader& fit);
+
+}  // namespace signrate
