@@ -95,10 +95,10 @@ TEST(ExactPow, SubnormalAndOverflowBoundaries) {
   EXPECT_EQ(exact_pow(2.0, -1022.0), std::numeric_limits<double>::min());
   EXPECT_EQ(exact_pow(2.0, -1074.0), kDenormMin);
   EXPECT_EQ(exact_pow(0.5, 1074.0), kDenormMin);
-  EXPECT_EQ(exact_pow(2.0, -1075.0), 0.0);          // exactly half of 2^-1074: a tie, to even 0
-  EXPECT_EQ(exact_pow(2.0, -1075.5), 0.0);          // 0.35 2^-1074: below the tie
-  EXPECT_EQ(exact_pow(2.0, -1074.5), kDenormMin);   // 0.71 2^-1074: above it
-  EXPECT_EQ(exact_pow(2.0, -1073.5), kDenormMin);   // 1.41 2^-1074
+  EXPECT_EQ(exact_pow(2.0, -1075.0), 0.0);             // exactly half of 2^-1074: a tie, to even 0
+  EXPECT_EQ(exact_pow(2.0, -1075.5), 0.0);             // 0.35 2^-1074: below the tie
+  EXPECT_EQ(exact_pow(2.0, -1074.5), kDenormMin);      // 0.71 2^-1074: above it
+  EXPECT_EQ(exact_pow(2.0, -1073.5), kDenormMin);      // 1.41 2^-1074
   EXPECT_EQ(exact_pow(2.0, -1073.2), 2 * kDenormMin);  // 1.74 2^-1074
   // (3 2^-538)^2 = 2.25 2^-1074 -> 2 2^-1074 and (7 2^-540)^2 = 0.77 2^-1074 -> 2^-1074.
   EXPECT_EQ(exact_pow(3 * 0x1p-538, 2.0), 2 * kDenormMin);
@@ -219,8 +219,8 @@ TEST(ExactPow, ZeroUlpFromAHighPrecisionReference) {
       },
       5000, "subnormal results");
   // How often libm's last bit differs here (reported, not asserted: it depends on the libm).
-  std::printf("std::pow differs from the correctly rounded value in %d, %d, %d, %d of 5000 each\n", s1, s2, s3,
-              s4);
+  std::printf("std::pow differs from the correctly rounded value in %d, %d, %d, %d of 5000 each\n", s1, s2,
+              s3, s4);
 }
 
 TEST(ExactExp, ExactCasesAndReference) {
