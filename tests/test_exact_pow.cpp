@@ -174,8 +174,9 @@ int check_against_reference(Draw draw, int count, const char* what) {
     if (!same(r, s)) {
       ++differs_from_std;
       // glibc's pow is within 0.52 ulp for normal results, so one ulp at most.
-      if (std::isnormal(ref) && std::isnormal(s) && std::signbit(ref) == std::signbit(s))
+      if (std::isnormal(ref) && std::isnormal(s) && std::signbit(ref) == std::signbit(s)) {
         EXPECT_LE(ulps(r, s), 1u) << what << ": " << std::hexfloat << x << "^" << y;
+      }
     }
   }
   return differs_from_std;
