@@ -3,7 +3,9 @@
 #include <cmath>
 #include <limits>
 
+#include "signrate/component_table.hpp"
 #include "signrate/error.hpp"
+#include "signrate/exact_pow.hpp"
 #include "signrate/oracle.hpp"
 
 namespace signrate {
@@ -41,7 +43,7 @@ std::vector<double> make_profile(Params& params, std::uint32_t d) {
   std::vector<double> s(d, 1.0);
   if (law == "power") {
     const double decay = params.real("decay", nonnegative());
-    for (std::uint32_t i = 0; i < d; ++i) s[i] = std::pow(static_cast<double>(i + 1), -decay);
+    for (std::uint32_t i = 0; i < d; ++i) s[i] = exact_pow(static_cast<double>(i + 1), -decay);
   } else if (law == "spikes") {
     const auto k = params.integer("spikes", 0, d);
     const double ratio = params.real("ratio", positive());
@@ -54,39 +56,170 @@ std::vector<double> make_profile(Params& params, std::uint32_t d) {
   return s;
 }
 
-const std::vector<ComponentInfo>& registry_storage() {
-  static const std::vector<ComponentInfo> registry = {
-      {"gaussian", "N(0, sigma^2/d) per coordinate (E||xi||^2 = sigma^2): symmetric, unimodal",
-       with_profile({})},
-      {"separable-gaussian",
-       "Gaussian with a per-coordinate profile sigma_i (Assumption 5); reports ||sigma||_1 and ||sigma||_2",
-       with_profile({}, "power", "l1")},
-      {"student-t",
-       "Student-t with nu degrees of freedom, scaled to the declared variance for nu > 2; nu <= 2 has "
-       "infinite variance and sigma is then a scale",
-       with_profile({{"nu", "3", ">= 0.25", "degrees of freedom (no mean for nu <= 1: E g = grad f fails)"}})},
-      {"lomax",
-       "symmetric Lomax (Pareto II) heavy tail, P(|X| > x) = (1+x)^-alpha, scaled to the declared "
-       "variance for alpha > 2 (a scale otherwise)",
-       with_profile({{"alpha", "3", ">= 0.1", "tail index (no mean for alpha <= 1)"}}), {"pareto"}},
-      {"two-point",
-       "asymmetric, mean zero: +a with probability p, -a p/(1-p) otherwise (a from sigma, or given)",
-       with_profile({{"p", "0.2", "in (0, 1)", "probability of the positive atom"},
-                     {"a", "", "> 0", "the positive atom per coordinate (overrides sigma and law)"}})},
-      {"lognormal", "centered lognormal exp(sZ) - exp(s^2/2), scaled: skewed, unimodal",
-       with_profile({{"s", "1", "in (0, 10]", "log-scale shape"}})},
-      {"bimodal",
-       "symmetric mixture of N(+-m, 1-m^2), scaled: two bumps for m > 1/sqrt(2) (not unimodal)",
-       with_profile({{"m", "0.95", "in [0, 1)", "bump position in standard units"}})},
-      {"uniform", "uniform on (-sqrt 3, sqrt 3), scaled: bounded, symmetric", with_profile({})},
-      {"rademacher", "+-1 with probability 1/2, scaled: bounded, symmetric, two atoms", with_profile({})},
-  };
-  return registry;
+// A row's factory: the law's parameter and standardizing constant (o.law.shape is the row's kind),
+// the traits that differ from a symmetric unimodal law with finite moments, and, if it sets
+// them itself, the per-coordinate scales (otherwise the shared profile sets them).
+using OracleFactory = void(Params& params, std::uint32_t d, Oracle& o);
+
+struct OracleRow {
+  ComponentInfo info;
+  NoiseShape kind;
+  OracleFactory* factory;
+};
+
+void standard(Params&, std::uint32_t, Oracle&) {}
+
+void student_t(Params& params, std::uint32_t, Oracle& o) {
+  // Below nu = 1/4 the polar method's W^(-2/nu) overflows a double for the smallest W.
+  const double nu = params.real("nu", at_least(0.25));
+  o.law.param = nu;
+  o.law.unit = nu > 2 ? std::sqrt((nu - 2) / nu) : 1.0;
+  o.traits.finite_variance = nu > 2;
+  o.traits.finite_mean = nu > 1;
+  o.traits.heavy_tailed = true;
+}
+
+void lomax(Params& params, std::uint32_t, Oracle& o) {
+  // Below alpha = 1/10, U^(-1/alpha) overflows a double for the smallest U.
+  const double alpha = params.real("alpha", at_least(0.1));
+  o.law.param = alpha;
+  o.law.unit = alpha > 2 ? std::sqrt((alpha - 1) * (alpha - 2) / 2) : 1.0;
+  o.traits.finite_variance = alpha > 2;
+  o.traits.finite_mean = alpha > 1;
+  o.traits.heavy_tailed = true;
+}
+
+void two_point(Params& params, std::uint32_t d, Oracle& o) {
+  const double p = params.real("p", open_unit());
+  o.law.param = p;
+  o.law.unit = std::sqrt((1 - p) / p);
+  o.traits.symmetric = p == 0.5;
+  o.traits.unimodal = false;
+  o.traits.bounded = true;
+  o.traits.bound = o.law.unit * std::max(1.0, p / (1 - p));
+  if (params.given("a")) {
+    const double a = params.real("a", positive());
+    o.scale.assign(d, a * std::sqrt(p / (1 - p)));
+  }
+}
+
+void lognormal(Params& params, std::uint32_t, Oracle& o) {
+  // Above s = 10 the standardizing constant exp(s^2) sqrt(...) leaves the double range.
+  const double s = params.real("s", Domain{0.0, 10.0, true, false});
+  o.law.param = s;
+  // sd of exp(sZ) is sqrt((e^{s^2} - 1) e^{s^2}); correctly rounded exp keeps the unit's bits.
+  o.law.unit = 1.0 / std::sqrt(exact_expm1(s * s) * exact_exp(s * s));
+  o.traits.symmetric = false;
+}
+
+void bimodal(Params& params, std::uint32_t, Oracle& o) {
+  const double m = params.real("m", Domain{0.0, 1.0, false, true});
+  o.law.param = m;
+  o.traits.unimodal = m <= 1.0 / std::sqrt(2.0);
+}
+
+void uniform(Params&, std::uint32_t, Oracle& o) {
+  o.traits.bounded = true;
+  o.traits.bound = std::sqrt(3.0);
+}
+
+void rademacher(Params&, std::uint32_t, Oracle& o) {
+  o.traits.unimodal = false;
+  o.traits.bounded = true;
+  o.traits.bound = 1.0;
+}
+
+// An exhaustive switch (-Werror=switch): a new NoiseShape does not compile until it is listed
+// here (and in standard_draw), and the start-up check then wants a row.
+bool is_noise_shape(NoiseShape k) {
+  switch (k) {
+    case NoiseShape::kGaussian:
+    case NoiseShape::kStudentT:
+    case NoiseShape::kLomax:
+    case NoiseShape::kTwoPoint:
+    case NoiseShape::kLognormal:
+    case NoiseShape::kBimodal:
+    case NoiseShape::kUniform:
+    case NoiseShape::kRademacher:
+      return true;
+  }
+  return false;
+}
+
+// One row per oracle: adding a noise law is its sampler (oracles/<law>.hpp, standard_draw), this
+// row, and its moment test.
+const std::vector<OracleRow>& oracle_table() {
+  static const std::vector<OracleRow> table = [] {
+    std::vector<OracleRow> rows = {
+        {{"gaussian", "N(0, sigma^2/d) per coordinate (E||xi||^2 = sigma^2): symmetric, unimodal",
+          with_profile({})},
+         NoiseShape::kGaussian,
+         standard},
+        {{"separable-gaussian",
+          "Gaussian with a per-coordinate profile sigma_i (Assumption 5); reports ||sigma||_1 and "
+          "||sigma||_2",
+          with_profile({}, "power", "l1")},
+         NoiseShape::kGaussian,
+         standard},
+        {{"student-t",
+          "Student-t with nu degrees of freedom, scaled to the declared variance for nu > 2; nu <= 2 has "
+          "infinite variance and sigma is then a scale",
+          with_profile(
+              {{"nu", "3", ">= 0.25", "degrees of freedom (no mean for nu <= 1: E g = grad f fails)"}})},
+         NoiseShape::kStudentT,
+         student_t},
+        {{"lomax",
+          "symmetric Lomax (Pareto II) heavy tail, P(|X| > x) = (1+x)^-alpha, scaled to the declared "
+          "variance for alpha > 2 (a scale otherwise)",
+          with_profile({{"alpha", "3", ">= 0.1", "tail index (no mean for alpha <= 1)"}}),
+          {"pareto"}},
+         NoiseShape::kLomax,
+         lomax},
+        {{"two-point",
+          "asymmetric, mean zero: +a with probability p, -a p/(1-p) otherwise (a from sigma, or given)",
+          with_profile({{"p", "0.2", "in (0, 1)", "probability of the positive atom"},
+                        {"a", "", "> 0", "the positive atom per coordinate (overrides sigma and law)"}})},
+         NoiseShape::kTwoPoint,
+         two_point},
+        {{"lognormal", "centered lognormal exp(sZ) - exp(s^2/2), scaled: skewed, unimodal",
+          with_profile({{"s", "1", "in (0, 10]", "log-scale shape"}})},
+         NoiseShape::kLognormal,
+         lognormal},
+        {{"bimodal", "symmetric mixture of N(+-m, 1-m^2), scaled: two bumps for m > 1/sqrt(2) (not unimodal)",
+          with_profile({{"m", "0.95", "in [0, 1)", "bump position in standard units"}})},
+         NoiseShape::kBimodal,
+         bimodal},
+        {{"uniform", "uniform on (-sqrt 3, sqrt 3), scaled: bounded, symmetric", with_profile({})},
+         NoiseShape::kUniform,
+         uniform},
+        {{"rademacher", "+-1 with probability 1/2, scaled: bounded, symmetric, two atoms", with_profile({})},
+         NoiseShape::kRademacher,
+         rademacher},
+    };
+    std::vector<const ComponentInfo*> infos;
+    std::vector<NoiseShape> kinds;
+    for (const auto& r : rows) {
+      infos.push_back(&r.info);
+      kinds.push_back(r.kind);
+      check_factory(r.factory, r.info, "oracle");
+    }
+    check_unique_names(infos, "oracle");
+    check_kinds_covered(kinds, is_noise_shape, "oracle", /*exactly_one=*/false);
+    return rows;
+  }();
+  return table;
 }
 
 }  // namespace
 
-const std::vector<ComponentInfo>& oracle_registry() { return registry_storage(); }
+const std::vector<ComponentInfo>& oracle_registry() {
+  static const std::vector<ComponentInfo> registry = [] {
+    std::vector<ComponentInfo> r;
+    for (const auto& row : oracle_table()) r.push_back(row.info);
+    return r;
+  }();
+  return registry;
+}
 
 Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch) {
   const ComponentInfo& info = find_component(oracle_registry(), spec.name, "oracle");
@@ -94,53 +227,11 @@ Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch)
   if (batch < 1) params.fail("batch=" + std::to_string(batch) + " is not allowed; allowed: >= 1");
   Oracle o;
   o.batch = batch;
-  const std::string& name = info.name;
-  if (name == "gaussian" || name == "separable-gaussian") {
-    o.law = {NoiseShape::kGaussian, 0.0, 1.0};
-  } else if (name == "student-t") {
-    // Below nu = 1/4 the polar method's W^(-2/nu) overflows a double for the smallest W.
-    const double nu = params.real("nu", at_least(0.25));
-    o.law = {NoiseShape::kStudentT, nu, nu > 2 ? std::sqrt((nu - 2) / nu) : 1.0};
-    o.traits.finite_variance = nu > 2;
-    o.traits.finite_mean = nu > 1;
-    o.traits.heavy_tailed = true;
-  } else if (name == "lomax") {
-    // Below alpha = 1/10, U^(-1/alpha) overflows a double for the smallest U.
-    const double alpha = params.real("alpha", at_least(0.1));
-    o.law = {NoiseShape::kLomax, alpha, alpha > 2 ? std::sqrt((alpha - 1) * (alpha - 2) / 2) : 1.0};
-    o.traits.finite_variance = alpha > 2;
-    o.traits.finite_mean = alpha > 1;
-    o.traits.heavy_tailed = true;
-  } else if (name == "two-point") {
-    const double p = params.real("p", open_unit());
-    o.law = {NoiseShape::kTwoPoint, p, std::sqrt((1 - p) / p)};
-    o.traits.symmetric = p == 0.5;
-    o.traits.unimodal = false;
-    o.traits.bounded = true;
-    o.traits.bound = o.law.unit * std::max(1.0, p / (1 - p));
-    if (params.given("a")) {
-      const double a = params.real("a", positive());
-      o.scale.assign(d, a * std::sqrt(p / (1 - p)));
+  for (const auto& row : oracle_table())
+    if (row.info.name == info.name) {
+      o.law = {row.kind, 0.0, 1.0};
+      row.factory(params, d, o);
     }
-  } else if (name == "lognormal") {
-    // Above s = 10 the standardizing constant exp(s^2) sqrt(...) leaves the double range.
-    const double s = params.real("s", Domain{0.0, 10.0, true, false});
-    o.law = {NoiseShape::kLognormal, s, 1.0 / std::sqrt(std::expm1(s * s) * std::exp(s * s))};
-    o.traits.symmetric = false;
-  } else if (name == "bimodal") {
-    const double m = params.real("m", Domain{0.0, 1.0, false, true});
-    o.law = {NoiseShape::kBimodal, m, 1.0};
-    o.traits.unimodal = m <= 1.0 / std::sqrt(2.0);
-  } else if (name == "uniform") {
-    o.law = {NoiseShape::kUniform, 0.0, 1.0};
-    o.traits.bounded = true;
-    o.traits.bound = std::sqrt(3.0);
-  } else if (name == "rademacher") {
-    o.law = {NoiseShape::kRademacher, 0.0, 1.0};
-    o.traits.unimodal = false;
-    o.traits.bounded = true;
-    o.traits.bound = 1.0;
-  }
   if (o.scale.empty()) o.scale = make_profile(params, d);
   params.require_all_used();
   o.resolved = params.resolved();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "signrate/exact_pow.hpp"
 #include "signrate/problem.hpp"
 
 namespace signrate::problems {
@@ -26,7 +27,7 @@ Problem make_diag_quadratic(Params& params, std::uint32_t d) {
   std::vector<double> h(d, 1.0);
   if (law == "power") {
     const double decay = params.real("decay", nonnegative());
-    for (std::uint32_t i = 0; i < d; ++i) h[i] = std::pow(static_cast<double>(i + 1), -decay);
+    for (std::uint32_t i = 0; i < d; ++i) h[i] = exact_pow(static_cast<double>(i + 1), -decay);
   } else if (law == "spikes") {
     const auto k = params.integer("spikes", 0, d);
     const double ratio = params.real("ratio", positive());

@@ -3,16 +3,60 @@
 #include <limits>
 
 #include "signrate/canonical_sum.hpp"
+#include "signrate/component_table.hpp"
 #include "signrate/error.hpp"
 #include "signrate/problem.hpp"
 
 namespace signrate {
 
+namespace {
+
+// A row's factory: the problem at dimension d for n nodes (only the heterogeneous families use n).
+using ProblemFactory = Problem(Params& params, std::uint32_t d, std::uint32_t nodes);
+
+struct ProblemRow {
+  ComponentInfo info;
+  ProblemFactory* factory;
+};
+
+// Adapts a family that has one f for every node.
+template <Problem (*Make)(Params&, std::uint32_t)>
+Problem homogeneous(Params& params, std::uint32_t d, std::uint32_t) {
+  return Make(params, d);
+}
+
+// One row per family: adding one is its file in problems/ (declaration and factory), this row,
+// and its declared-constants test.
+const std::vector<ProblemRow>& problem_table() {
+  static const std::vector<ProblemRow> table = [] {
+    std::vector<ProblemRow> rows = {
+        {problems::quadratic_info(), homogeneous<problems::make_quadratic>},
+        {problems::diag_quadratic_info(), homogeneous<problems::make_diag_quadratic>},
+        {problems::lowrank_quadratic_info(), homogeneous<problems::make_lowrank_quadratic>},
+        {problems::nonconvex_separable_info(), homogeneous<problems::make_nonconvex_separable>},
+        {problems::rosenbrock_info(), homogeneous<problems::make_rosenbrock>},
+        {problems::hetero_quadratic_info(), problems::make_hetero_quadratic},
+        {problems::hetero_nonconvex_info(), problems::make_hetero_nonconvex},
+    };
+    std::vector<const ComponentInfo*> infos;
+    for (const auto& r : rows) {
+      infos.push_back(&r.info);
+      check_factory(r.factory, r.info, "problem");
+    }
+    check_unique_names(infos, "problem");
+    return rows;
+  }();
+  return table;
+}
+
+}  // namespace
+
 const std::vector<ComponentInfo>& problem_registry() {
-  static const std::vector<ComponentInfo> registry = {
-      problems::quadratic_info(), problems::diag_quadratic_info(), problems::lowrank_quadratic_info(),
-      problems::nonconvex_separable_info(), problems::rosenbrock_info(), problems::hetero_quadratic_info(),
-      problems::hetero_nonconvex_info()};
+  static const std::vector<ComponentInfo> registry = [] {
+    std::vector<ComponentInfo> r;
+    for (const auto& row : problem_table()) r.push_back(row.info);
+    return r;
+  }();
   return registry;
 }
 
@@ -20,13 +64,8 @@ Problem make_problem(const ParsedSpec& spec, std::uint32_t d, std::uint32_t node
   const ComponentInfo& info = find_component(problem_registry(), spec.name, "problem");
   Params params(info, spec, "problem");
   Problem p;
-  if (info.name == "quadratic") p = problems::make_quadratic(params, d);
-  else if (info.name == "diag-quadratic") p = problems::make_diag_quadratic(params, d);
-  else if (info.name == "lowrank-quadratic") p = problems::make_lowrank_quadratic(params, d);
-  else if (info.name == "nonconvex-separable") p = problems::make_nonconvex_separable(params, d);
-  else if (info.name == "rosenbrock") p = problems::make_rosenbrock(params, d);
-  else if (info.name == "hetero-quadratic") p = problems::make_hetero_quadratic(params, d, nodes);
-  else p = problems::make_hetero_nonconvex(params, d, nodes);
+  for (const auto& row : problem_table())
+    if (row.info.name == info.name) p = row.factory(params, d, nodes);
   params.require_all_used();
   p.name = info.name;
   p.resolved = params.resolved();

@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox              # report figures (SVG and PNG)
   chromium                 # the report's browser test (headless)
   openmpi-bin libopenmpi-dev  # signrate-mpi, one MPI rank per node (docs/mpi.md)
+  libmpfr-dev              # correctly rounded pow for schedules and bias corrections (exact_pow)
 )
 
 missing=()

@@ -2,6 +2,7 @@
 // "Distributed"; THEORY.md "MVSM").
 #include <cmath>
 
+#include "signrate/component_table.hpp"
 #include "signrate/distributed.hpp"
 #include "signrate/error.hpp"
 
@@ -18,37 +19,95 @@ const ParamInfo kMu{"mu", "", "in [0, 1)", "weight of the OLD momentum; default 
 struct Entry {
   ComponentInfo info;
   DistKind kind;
+  const char* default_schedule;
 };
 
+// An exhaustive switch (-Werror=switch): a new DistKind does not compile until it is listed here,
+// and the start-up check then wants its row.
+bool is_dist_kind(DistKind k) {
+  switch (k) {
+    case DistKind::kSgdDist:
+    case DistKind::kSgdmDist:
+    case DistKind::kSignSgdMv:
+    case DistKind::kSignumMv:
+    case DistKind::kStoSignSgd:
+    case DistKind::kMvSignSgdSim:
+    case DistKind::kMvStoSignSgdSim:
+    case DistKind::kMvsmV1:
+    case DistKind::kMvsmV2:
+      return true;
+  }
+  return false;
+}
+
+// One row per distributed method; the default schedules follow THEORY.md: theorem3 for MVSM v1
+// and the majority-vote baselines, theorem5 for v2, Sun et al.'s theorem2 for the -sim methods.
 const std::vector<Entry>& entries() {
-  static const std::vector<Entry> list = {
-      {{"sgd-dist", "nodes send g (float32), server sends the mean; x -= eta mean (32/32 bits)", {}},
-       DistKind::kSgdDist},
-      {{"sgdm-dist", "nodes send g (float32); server: buf = mu buf + mean (buf_1 = mean), sends buf (32/32 bits)",
-        {kMu}},
-       DistKind::kSgdmDist},
-      {{"signsgd-mv", "nodes send sign(g), server sends sign(sum) (0 on a tie) (Bernstein et al. 2018; 1/1 bit)", {}},
-       DistKind::kSignSgdMv},
-      {{"signum-mv", "nodes send sign(m), m = mu m + (1-mu) g, m_0 = 0; server sends sign(sum) (1/1 bit)", {kMu}},
-       DistKind::kSignumMv},
-      {{"sto-signsgd", "nodes send S_R(g), server sends sign(sum) (Jin et al. 2021, their B is R; reconstruction)",
-        {kR, kClip}},
-       DistKind::kStoSignSgd},
-      {{"mv-signsgd-sim",
-        "nodes send sign(m), m = (1-beta) m + beta g, m_0 = 0; server sends sign(sum) (Sun et al. 2023; reconstruction)",
-        {}},
-       DistKind::kMvSignSgdSim},
-      {{"mv-sto-signsgd-sim", "as mv-signsgd-sim, but nodes send S_R(m) (Sun et al. 2023; reconstruction)",
-        {kR, kClip}},
-       DistKind::kMvStoSignSgdSim},
-      {{"mvsm-v1", "Algorithm 2 v1: v_1 = g_1, v = (1-beta) v + beta g; nodes send S_R(v), server sign(sum)",
-        {kR, kClip}},
-       DistKind::kMvsmV1},
-      {{"mvsm-v2", "Algorithm 2 v2: as mvsm-v1, but the server sends S_1(sum / n) (unbiased, no tie)",
-        {kR, kClip}},
-       DistKind::kMvsmV2},
-  };
+  static const std::vector<Entry> list = [] {
+    std::vector<Entry> rows = {
+        {{"sgd-dist", "nodes send g (float32), server sends the mean; x -= eta mean (32/32 bits)", {}},
+         DistKind::kSgdDist,
+         "theorem3"},
+        {{"sgdm-dist",
+          "nodes send g (float32); server: buf = mu buf + mean (buf_1 = mean), sends buf (32/32 bits)",
+          {kMu}},
+         DistKind::kSgdmDist,
+         "theorem3"},
+        {{"signsgd-mv",
+          "nodes send sign(g), server sends sign(sum) (0 on a tie) (Bernstein et al. 2018; 1/1 bit)",
+          {}},
+         DistKind::kSignSgdMv,
+         "theorem3"},
+        {{"signum-mv",
+          "nodes send sign(m), m = mu m + (1-mu) g, m_0 = 0; server sends sign(sum) (1/1 bit)",
+          {kMu}},
+         DistKind::kSignumMv,
+         "theorem3"},
+        {{"sto-signsgd",
+          "nodes send S_R(g), server sends sign(sum) (Jin et al. 2021, their B is R; reconstruction)",
+          {kR, kClip}},
+         DistKind::kStoSignSgd,
+         "theorem3"},
+        {{"mv-signsgd-sim",
+          "nodes send sign(m), m = (1-beta) m + beta g, m_0 = 0; server sends sign(sum) (Sun et al. 2023; "
+          "reconstruction)",
+          {}},
+         DistKind::kMvSignSgdSim,
+         "theorem2"},
+        {{"mv-sto-signsgd-sim",
+          "as mv-signsgd-sim, but nodes send S_R(m) (Sun et al. 2023; reconstruction)",
+          {kR, kClip}},
+         DistKind::kMvStoSignSgdSim,
+         "theorem2"},
+        {{"mvsm-v1",
+          "Algorithm 2 v1: v_1 = g_1, v = (1-beta) v + beta g; nodes send S_R(v), server sign(sum)",
+          {kR, kClip}},
+         DistKind::kMvsmV1,
+         "theorem3"},
+        {{"mvsm-v2",
+          "Algorithm 2 v2: as mvsm-v1, but the server sends S_1(sum / n) (unbiased, no tie)",
+          {kR, kClip}},
+         DistKind::kMvsmV2,
+         "theorem5"},
+    };
+    std::vector<const ComponentInfo*> infos;
+    std::vector<DistKind> kinds;
+    for (const auto& r : rows) {
+      infos.push_back(&r.info);
+      kinds.push_back(r.kind);
+      check_schedule_name(r.default_schedule, r.info, "distributed method");
+    }
+    check_unique_names(infos, "distributed method");
+    check_kinds_covered(kinds, is_dist_kind, "distributed method");
+    return rows;
+  }();
   return list;
+}
+
+const Entry* find_entry(const std::string& name) {
+  for (const auto& e : entries())
+    if (e.info.name == name) return &e;
+  return nullptr;
 }
 
 }  // namespace
@@ -62,10 +121,11 @@ const std::vector<ComponentInfo>& distributed_method_registry() {
   return registry;
 }
 
-bool is_distributed_method(const std::string& name) {
-  for (const auto& e : entries())
-    if (e.info.name == name) return true;
-  return false;
+bool is_distributed_method(const std::string& name) { return find_entry(name) != nullptr; }
+
+std::string default_dist_schedule(const std::string& name) {
+  const ComponentInfo& info = find_component(distributed_method_registry(), name, "method");
+  return find_entry(info.name)->default_schedule;
 }
 
 DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, double stochastic_bound) {
@@ -73,8 +133,7 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
   Params params(info, spec, "method");
   DistMethod m;
   m.name = info.name;
-  for (const auto& e : entries())
-    if (e.info.name == info.name) m.base.kind = e.kind;
+  m.base.kind = find_entry(info.name)->kind;
   DistCoeffs& c = m.base;
   c.eta = eta;
   c.beta = beta;

@@ -4,13 +4,16 @@
 #include "signrate/experiment.hpp"
 #include "signrate/run_result.hpp"
 #include "signrate/error.hpp"
+#include "signrate/exact_pow.hpp"
 
 namespace signrate {
 
 std::vector<std::uint32_t> log_checkpoints(std::uint32_t T, std::uint32_t per_decade) {
   std::vector<std::uint32_t> out;
   for (std::uint32_t k = 0;; ++k) {
-    const double t = std::round(std::pow(10.0, static_cast<double>(k) / per_decade));
+    // Correctly rounded, so a checkpoint whose 10^(k/n) lies near a half-integer is the same t on
+    // every platform.
+    const double t = std::round(exact_pow(10.0, static_cast<double>(k) / per_decade));
     if (t >= T) break;
     const auto ti = static_cast<std::uint32_t>(t);
     if (out.empty() || ti > out.back()) out.push_back(ti);
@@ -78,6 +81,7 @@ Experiment make_experiment(const RunSpec& spec) {
     e.method.resolved = e.dist.resolved;
   } else {
     e.method = make_method(spec.method, e.schedule.eta, e.schedule.beta);
+    e.method.tabulate(spec.T);
   }
   e.checkpoints = log_checkpoints(spec.T, spec.checkpoints_per_decade);
   return e;

@@ -42,6 +42,8 @@ struct DistMethod {
 
 const std::vector<ComponentInfo>& distributed_method_registry();
 bool is_distributed_method(const std::string& name);
+// The schedule a distributed method uses when none is given (its table row); SpecError otherwise.
+std::string default_dist_schedule(const std::string& name);
 // stochastic_bound: sup |g_i| of a stochastic gradient (the problem's G plus the oracle's noise
 // bound; +inf when either is unbounded), the default R of the S_R methods.
 DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, double stochastic_bound);

@@ -29,6 +29,8 @@ struct SeparableView {
 
 template <SeparableKind P>
 SIGNRATE_INLINE double separable_grad_k(double coef, double x) {
+  static_assert(P == SeparableKind::kQuadratic || P == SeparableKind::kGemanMcClure,
+                "separable_grad_k: a new SeparableKind needs its gradient here");
   if constexpr (P == SeparableKind::kQuadratic) {
     return coef * x;
   } else {
@@ -37,14 +39,32 @@ SIGNRATE_INLINE double separable_grad_k(double coef, double x) {
   }
 }
 
+// Exhaustive switches (no default; the build has -Werror=switch): a new SeparableKind does not
+// compile until its gradient and value are written, instead of taking another kind's branch.
 SIGNRATE_INLINE double separable_grad(const SeparableView& p, double x, std::uint32_t i) {
-  if (p.kind == SeparableKind::kQuadratic) return separable_grad_k<SeparableKind::kQuadratic>(p.coef[i], x);
-  return separable_grad_k<SeparableKind::kGemanMcClure>(p.coef[i], x);
+  double g = 0.0;
+  switch (p.kind) {
+    case SeparableKind::kQuadratic:
+      g = separable_grad_k<SeparableKind::kQuadratic>(p.coef[i], x);
+      break;
+    case SeparableKind::kGemanMcClure:
+      g = separable_grad_k<SeparableKind::kGemanMcClure>(p.coef[i], x);
+      break;
+  }
+  return g;
 }
 
 SIGNRATE_INLINE double separable_value(const SeparableView& p, double x, std::uint32_t i) {
-  if (p.kind == SeparableKind::kQuadratic) return 0.5 * p.coef[i] * x * x;
-  return p.coef[i] * x * x / (1.0 + x * x);
+  double f = 0.0;
+  switch (p.kind) {
+    case SeparableKind::kQuadratic:
+      f = 0.5 * p.coef[i] * x * x;
+      break;
+    case SeparableKind::kGemanMcClure:
+      f = p.coef[i] * x * x / (1.0 + x * x);
+      break;
+  }
+  return f;
 }
 
 // A problem whose gradient couples coordinates (problems/lowrank_quadratic.cpp, rosenbrock.cpp).

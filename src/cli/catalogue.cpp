@@ -12,12 +12,16 @@ namespace signrate::cli {
 
 namespace {
 
-void list(std::ostringstream& out, const char* title, const std::vector<ComponentInfo>& registry) {
+// with_schedule: methods show the schedule they use when --schedule is not given.
+void list(std::ostringstream& out, const char* title, const std::vector<ComponentInfo>& registry,
+          bool with_schedule = false) {
   out << title << ":\n";
   for (const auto& c : registry) {
     out << "  " << c.name;
     for (const auto& a : c.aliases) out << " (alias " << a << ")";
-    out << " - " << c.summary << "\n";
+    out << " - " << c.summary;
+    if (with_schedule) out << " [default schedule " << default_schedule(c.name) << "]";
+    out << "\n";
     for (const auto& p : c.params) {
       out << "      " << p.key << "=" << (p.default_value.empty() ? "<none>" : p.default_value) << "  ("
           << p.allowed << ")";
@@ -34,9 +38,9 @@ std::string catalogue() {
   out << "\nA SPEC is name or name:key=value,key=value (a list value separates items with '/').\n\n";
   list(out, "Problems (--problem)", problem_registry());
   list(out, "Oracles (--oracle)", oracle_registry());
-  list(out, "Methods (--method)", method_registry());
-  list(out, "Distributed methods (--method, with --nodes n)", distributed_method_registry());
-  list(out, "Schedules (--schedule; default theorem1, theorem2 for signsgd-sim)", schedule_registry());
+  list(out, "Methods (--method)", method_registry(), true);
+  list(out, "Distributed methods (--method, with --nodes n)", distributed_method_registry(), true);
+  list(out, "Schedules (--schedule; without it, the method's default schedule above)", schedule_registry());
   out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input.\n";
   return out.str();
 }
