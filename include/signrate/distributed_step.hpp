@@ -60,7 +60,10 @@ SIGNRATE_INLINE double node_state_update_k(const DistCoeffs& c, double g, double
     const double beta = (c.t == 1) ? 1.0 : c.beta;  // v_1 = g_1 (as in method_step_k<kSmm>)
     m = (1.0 - beta) * m + beta * g;
     return m;
-  } else {
+  } else {  // stateless: the node encodes its stochastic gradient
+    static_assert(K == DistKind::kSgdDist || K == DistKind::kSgdmDist || K == DistKind::kSignSgdMv ||
+                      K == DistKind::kStoSignSgd,
+                  "a distributed kind without its state update");
     return g;
   }
 }

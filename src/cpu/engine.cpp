@@ -11,7 +11,6 @@
 #include "signrate/error.hpp"
 #include "signrate/replicate_metrics.hpp"
 #include "signrate/single_tile.hpp"
-#include "signrate/step_table.hpp"
 #include "step_loop.hpp"
 
 namespace signrate {
@@ -38,7 +37,7 @@ __attribute__((noinline)) void fast_tile(const MethodCoeffs c, const double* __r
 }
 
 template <MethodKind K>
-std::uint32_t run_replicate_k(const Experiment& e, const MethodStepTable& table, std::uint32_t block,
+std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block,
                               std::uint32_t r, Recorder& rec, SingleState& st) {
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim();
@@ -66,7 +65,7 @@ std::uint32_t run_replicate_k(const Experiment& e, const MethodStepTable& table,
   double *x = st.x.data(), *m = st.m.data(), *s = st.s.data();
 
   return cpu::step_loop(e.spec.T, rec, [&](std::uint32_t t, bool checkpoint) {
-    const MethodCoeffs c = table.at(t);
+    const MethodCoeffs c = e.method.coeffs_at(t);  // a table lookup (Method::tabulate)
     StepNorms norms;
     if (checkpoint) norms.gap = problem.gap(x);
     if (!separable) {
@@ -82,12 +81,16 @@ std::uint32_t run_replicate_k(const Experiment& e, const MethodStepTable& table,
       oracle_noise_tile(ov, key, t, i0, n, st.noise.data());
       double *l1 = st.l1_chunks.data() + chunk0, *l2 = st.l2_chunks.data() + chunk0;
       if (fast) {
-        if (sv.kind == SeparableKind::kQuadratic)
-          fast_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0, grad,
-                                                  l1, l2);
-        else
-          fast_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0,
-                                                     grad, l1, l2);
+        switch (sv.kind) {  // exhaustive (-Werror=switch): a new kind cannot fall into another's branch
+          case SeparableKind::kQuadratic:
+            fast_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0,
+                                                    grad, l1, l2);
+            break;
+          case SeparableKind::kGemanMcClure:
+            fast_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0,
+                                                       grad, l1, l2);
+            break;
+        }
         continue;
       }
       {
@@ -128,7 +131,6 @@ RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
   if (e.distributed) return run_distributed(e, options);
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates, T = e.spec.T;
-  const MethodStepTable table(e.method, T);
   RunResult out;
   out.allocate(R, e.checkpoints.size());
   std::vector<std::uint32_t> diverged(R, 0);
@@ -136,7 +138,7 @@ RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
     SingleState st;
     Recorder rec = make_recorder(e, r, out);
     with_method_kind(e.method.kind, [&](auto kind) {
-      diverged[r] = run_replicate_k<decltype(kind)::value>(e, table, options.block, r, rec, st);
+      diverged[r] = run_replicate_k<decltype(kind)::value>(e, options.block, r, rec, st);
     });
     if (diverged[r] == 0 && !finish_replicate(e, rec, st.x, r, out)) diverged[r] = T + 1;
   });
