@@ -219,6 +219,15 @@ TEST(ExactPow, ZeroUlpFromAHighPrecisionReference) {
         return std::pair{x, rng.between(-1074.9, -1022.0) / std::log2(x)};
       },
       5000, "subnormal results");
+  // Noise and spectrum profiles: i^-decay for i up to 10^6 (the long double fast path's main use:
+  // most of these never reach MPFR, and a wrong fast result would show here).
+  const int s5 = check_against_reference(
+      [&] {
+        const double i = std::floor(rng.between(1.0, 1e6));
+        return std::pair{i, -rng.between(0.0, 3.0)};
+      },
+      5000, "profile");
+  std::printf("profile: std::pow differs in %d of 5000\n", s5);
   // How often libm's last bit differs here (reported, not asserted: it depends on the libm).
   std::printf("std::pow differs from the correctly rounded value in %d, %d, %d, %d of 5000 each\n", s1, s2,
               s3, s4);
