@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox              # report figures (SVG and PNG)
   chromium                 # the report's browser test (headless)
   openmpi-bin libopenmpi-dev  # signrate-mpi, one MPI rank per node (docs/mpi.md)
+  clang-format             # the formatting check of CI (scripts/check-format.sh); its version decides the layout
 )
 
 missing=()
