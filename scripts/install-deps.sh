@@ -16,6 +16,7 @@ packages=(
   chromium                 # the report's browser test (headless)
   openmpi-bin libopenmpi-dev  # signrate-mpi, one MPI rank per node (docs/mpi.md)
   libmpfr-dev              # correctly rounded pow for schedules and bias corrections (exact_pow)
+  clang-format             # the formatting check of CI (scripts/check-format.sh); its version decides the layout
 )
 
 missing=()

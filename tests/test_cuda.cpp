@@ -1,6 +1,7 @@
 // The host-device code run on a GPU must give the CPU's bits (ARCHITECTURE.md principles 1-2).
 // Without a CUDA device (or a CUDA build) these tests skip and say why.
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,7 +9,9 @@
 
 #include "signrate/distributed_step.hpp"
 #include "signrate/method_step.hpp"
+#include "signrate/oracle.hpp"
 #include "signrate/oracle_law.hpp"
+#include "signrate/spec.hpp"
 #if SIGNRATE_HAVE_CUDA
 #include "signrate/cuda_check.hpp"
 #endif
@@ -25,12 +28,25 @@ bool have_device(std::string* why) {
 #endif
 }
 
-const std::vector<NoiseLaw> kLaws = {
-    {NoiseShape::kGaussian, 0, 1},   {NoiseShape::kStudentT, 3, 0.57735026918962573},
-    {NoiseShape::kStudentT, 1.5, 1}, {NoiseShape::kLomax, 3, 1},
-    {NoiseShape::kTwoPoint, 0.2, 2}, {NoiseShape::kLognormal, 1, 0.46},
-    {NoiseShape::kBimodal, 0.9, 1},  {NoiseShape::kUniform, 0, 1},
-    {NoiseShape::kRademacher, 0, 1}};
+// The laws as the oracle factory builds them (the constants every engine uses, never copied by
+// hand), one or more per shape; heavy tails with and without a finite variance.
+const std::vector<NoiseLaw>& factory_laws() {
+  static const std::vector<NoiseLaw> laws = [] {
+    std::vector<NoiseLaw> out;
+    for (const char* spec : {"gaussian", "student-t:nu=3", "student-t:nu=1.5", "lomax:alpha=3", "two-point:p=0.2",
+                             "lognormal:s=1", "bimodal:m=0.9", "uniform", "rademacher"})
+      out.push_back(make_oracle(parse_spec(spec, "oracle"), 1, 1).law);
+    return out;
+  }();
+  return laws;
+}
+
+// Runs without a device too: the GPU test below draws from every shape the oracles know.
+TEST(CudaLaws, FactoryLawsCoverEveryShape) {
+  std::set<int> shapes;
+  for (const NoiseLaw& law : factory_laws()) shapes.insert(static_cast<int>(law.shape));
+  EXPECT_EQ(shapes.size(), static_cast<std::size_t>(NoiseShape::kRademacher) + 1);
+}
 
 TEST(Cuda, OracleNoiseHasTheCpuBits) {
   std::string why;
@@ -40,7 +56,7 @@ TEST(Cuda, OracleNoiseHasTheCpuBits) {
   std::vector<double> scale(d);
   for (std::uint32_t i = 0; i < d; ++i) scale[i] = 1.0 / (1 + i % 17);
   const RngKey key = derive_key(2026, 5, 0, Stream::kOracleNoise);
-  for (const NoiseLaw& law : kLaws)
+  for (const NoiseLaw& law : factory_laws())
     for (std::uint32_t batch : {1u, 3u}) {
       const std::vector<double> gpu = cuda::oracle_noise(law, scale, batch, key, 77);
       const OracleView view{law, scale.data(), batch};

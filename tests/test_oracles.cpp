@@ -12,8 +12,8 @@
 //   - two-sample KS at the asymptotic critical value sqrt(ln(2/alpha)/2) sqrt((n+m)/(nm)), alpha = 1e-6: 1e-6.
 // Whole suite: about 3.3e-5 < 1e-4. All seeds are fixed, so the outcome is deterministic anyway.
 //
-// The known-answer file tests/data/oracle_kat.json is rewritten, instead of checked, when the
-// environment variable SIGNRATE_WRITE_KAT=1 is set.
+// The known-answer file tests/data/oracle_kat.json is only read here; the tool
+// tests/tools/write_oracle_kat.cpp writes it (see tests/oracle_kat.hpp and tests/data/README).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -44,6 +44,7 @@
 #include "signrate/oracle_law.hpp"
 #include "signrate/rng.hpp"
 #include "signrate/spec.hpp"
+#include "oracle_kat.hpp"
 
 namespace signrate {
 namespace {
@@ -53,8 +54,8 @@ namespace {
 
 constexpr double kZCritical = 5.0;        // two-sided normal tail 5.7e-7
 constexpr double kTestAlpha = 1e-6;       // KS and chi-square tests
-constexpr std::uint64_t kKatSeed = 42;
-constexpr std::uint32_t kKatReplicate = 3;
+constexpr std::uint64_t kKatSeed = kat::kSeed;
+constexpr std::uint32_t kKatReplicate = kat::kReplicate;
 
 Oracle make(const std::string& text, std::uint32_t d = 1, std::uint32_t batch = 1) {
   return make_oracle(parse_spec(text, "oracle"), d, batch);
@@ -657,13 +658,7 @@ TEST(OracleBadInput, UnknownKeysAndNamesListWhatIsAllowed) {
 // Reproducibility.
 
 // The laws of the known-answer file, one or more per registry name.
-const std::vector<std::string>& kat_specs() {
-  static const std::vector<std::string> specs = {
-      "gaussian",        "separable-gaussian", "student-t:nu=3", "student-t:nu=1",
-      "lomax:alpha=3",   "lomax:alpha=1.5",    "two-point:p=0.2", "lognormal:s=1",
-      "bimodal:m=0.95",  "uniform",            "rademacher"};
-  return specs;
-}
+const std::vector<std::string>& kat_specs() { return kat::specs(); }
 
 bool is_discrete(const NoiseLaw& law) {
   return law.shape == NoiseShape::kTwoPoint || law.shape == NoiseShape::kRademacher;
@@ -726,76 +721,32 @@ TEST(OracleRng, UniformsStayInsideTheOpenInterval) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Known answers: tests/data/oracle_kat.json holds, for each law, draws
-// standard_draw(law, derive_key(42, 3, 0, kOracleNoise), t, i, b) at fixed counters as uint64
-// bit patterns (decimal strings), plus the law's parameters. Set SIGNRATE_WRITE_KAT=1 to rewrite.
-
-struct Counter {
-  std::uint32_t t, i, b;
-};
-
-const std::vector<Counter>& kat_counters() {
-  static const std::vector<Counter> counters = {
-      {0, 0, 0},    {1, 0, 0},          {0, 1, 0},          {0, 0, 1},
-      {7, 3, 2},    {1000, 999, 0},     {123456, 42, 3},    {0xffffffffu, 0xfffffffeu, 7}};
-  return counters;
-}
+// Known answers: tests/data/oracle_kat.json holds, for each law of kat::specs(), draws
+// standard_draw(law, derive_key(42, 3, 0, kOracleNoise), t, i, b) at kat::counters() as uint64
+// bit patterns (decimal strings), plus the law's parameters. This test only reads it; a missing
+// file fails. Regenerate it with the tool (tests/oracle_kat.hpp):
+//   cmake --build build --target signrate_write_kat && build/tests/signrate_write_kat
 
 std::string kat_path() { return std::string(SIGNRATE_TEST_DATA_DIR) + "/oracle_kat.json"; }
-
-nlohmann::json make_kat() {
-  const RngKey key = test_key();
-  nlohmann::json j;
-  j["description"] =
-      "Known answers of signrate's noise samplers: standard_draw(law, derive_key(seed, replicate, "
-      "node, stream), t, i, b); bits are the IEEE 754 uint64 patterns in decimal. Written by "
-      "tests/test_oracles.cpp with SIGNRATE_WRITE_KAT=1.";
-  j["seed"] = kKatSeed;
-  j["replicate"] = kKatReplicate;
-  j["node"] = 0;
-  j["stream"] = static_cast<std::uint32_t>(Stream::kOracleNoise);
-  j["key"] = {key.k0, key.k1};
-  j["laws"] = nlohmann::json::array();
-  for (const auto& spec : kat_specs()) {
-    const NoiseLaw law = make(spec).law;
-    nlohmann::json entry;
-    entry["spec"] = spec;
-    entry["shape"] = static_cast<int>(law.shape);
-    entry["param_bits"] = std::to_string(hdm::bits_of(law.param));
-    entry["unit_bits"] = std::to_string(hdm::bits_of(law.unit));
-    entry["draws"] = nlohmann::json::array();
-    for (const auto& c : kat_counters()) {
-      const double v = standard_draw(law, key, c.t, c.i, c.b);
-      char text[40];
-      std::snprintf(text, sizeof text, "%.17g", v);
-      entry["draws"].push_back(
-          {{"t", c.t}, {"i", c.i}, {"b", c.b}, {"bits", std::to_string(hdm::bits_of(v))}, {"value", text}});
-    }
-    j["laws"].push_back(entry);
-  }
-  return j;
-}
 
 std::uint64_t bits_from_text(const nlohmann::json& v) { return std::stoull(v.get<std::string>()); }
 
 TEST(OracleKnownAnswers, DrawsMatchTheFileBitForBit) {
-  const char* write = std::getenv("SIGNRATE_WRITE_KAT");
-  if (write != nullptr && std::string(write) == "1") {
-    std::ofstream out(kat_path());
-    ASSERT_TRUE(out) << "cannot write " << kat_path();
-    out << make_kat().dump(2) << "\n";
-    ASSERT_TRUE(out.good());
-    std::printf("wrote %s\n", kat_path().c_str());
-    return;
-  }
   std::ifstream in(kat_path());
-  ASSERT_TRUE(in) << "cannot read " << kat_path() << " (write it with SIGNRATE_WRITE_KAT=1)";
+  ASSERT_TRUE(in) << "cannot read " << kat_path()
+                  << " (regenerate it: cmake --build build --target signrate_write_kat && "
+                     "build/tests/signrate_write_kat)";
   const nlohmann::json j = nlohmann::json::parse(in);
 
   const RngKey key = derive_key(j["seed"].get<std::uint64_t>(), j["replicate"].get<std::uint32_t>(),
                                 j["node"].get<std::uint32_t>(), static_cast<Stream>(j["stream"].get<std::uint32_t>()));
   EXPECT_EQ(key.k0, j["key"][0].get<std::uint32_t>());
   EXPECT_EQ(key.k1, j["key"][1].get<std::uint32_t>());
+
+  // The file holds the case list the tool writes, in its order.
+  std::vector<std::string> specs;
+  for (const auto& entry : j["laws"]) specs.push_back(entry["spec"].get<std::string>());
+  EXPECT_EQ(specs, kat::specs());
 
   std::set<std::string> covered;
   std::size_t checked = 0;
@@ -824,7 +775,7 @@ TEST(OracleKnownAnswers, DrawsMatchTheFileBitForBit) {
     }
   }
   EXPECT_EQ(covered, registry_names());
-  EXPECT_EQ(checked, kat_specs().size() * kat_counters().size());
+  EXPECT_EQ(checked, kat::specs().size() * kat::counters().size());
 }
 
 }  // namespace

@@ -96,6 +96,11 @@ class MpiRuns : public ::testing::TestWithParam<Case> {};
 TEST_P(MpiRuns, SameBitsAsInProcess) {
   const auto [m, s] = both(GetParam());
   ASSERT_FALSE(m.is_null());
+  // The checkpoint rows (M1(t), M2(t), norms and gap at x_t, with their stderr) are compared
+  // too; there must be several, with numbers in them.
+  ASSERT_GE(s["checkpoints"].size(), 5u);
+  EXPECT_TRUE(s["checkpoints"][1]["M1"].is_number());
+  EXPECT_TRUE(s["checkpoints"][1]["grad_l2_stderr"].is_number());
   // Exact equality of parsed doubles: JSON keeps every double's shortest round-trip text.
   for (const char* key : {"spec", "schedule", "metrics", "per_replicate", "checkpoints", "communication"})
     EXPECT_EQ(m[key], s[key]) << key;
