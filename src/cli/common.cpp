@@ -16,7 +16,7 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--problem", f.problem, "problem SPEC (default quadratic)");
   cmd->add_option("--oracle", f.oracle, "oracle SPEC (default gaussian)");
   cmd->add_option("--method", f.method, "method SPEC (default smm)");
-  cmd->add_option("--schedule", f.schedule, "schedule SPEC (default theorem1; theorem2 for signsgd-sim)");
+  cmd->add_option("--schedule", f.schedule, "schedule SPEC (default: the method's, shown in its help entry)");
   cmd->add_option("--d", f.d, grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)");
   cmd->add_option("--T", f.T, grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)");
   cmd->add_option("--replicates", f.replicates, "independent replicates (default 16)");
