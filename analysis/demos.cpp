@@ -1,12 +1,12 @@
-#include "analysis/demos.hpp"
+#include "signrate/analysis/demos.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
-#include "analysis/fit.hpp"
-#include "analysis/page.hpp"
-#include "analysis/theory.hpp"
+#include "signrate/analysis/fit.hpp"
+#include "signrate/analysis/page.hpp"
+#include "signrate/analysis/theory.hpp"
 #include "signrate/error.hpp"
 #include "signrate/run_summary.hpp"
 

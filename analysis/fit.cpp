@@ -13,7 +13,7 @@
 // Randomness (ARCHITECTURE.md principle 2): index j of point k in resample b comes from
 // Philox(key, counter = (b, k, j, attempt)) with key = derive_key(seed, 0, 0, Stream::kBootstrap), so
 // the result depends only on the inputs and the seed.
-#include "analysis/fit.hpp"
+#include "signrate/analysis/fit.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>

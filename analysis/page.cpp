@@ -1,4 +1,4 @@
-#include "analysis/page.hpp"
+#include "signrate/analysis/page.hpp"
 
 #include <stdlib.h>
 

@@ -1,12 +1,12 @@
-#include "analysis/report.hpp"
+#include "signrate/analysis/report.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
 
-#include "analysis/page.hpp"
-#include "analysis/verify.hpp"
+#include "signrate/analysis/page.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/run_summary.hpp"
 

@@ -1,4 +1,4 @@
-#include "analysis/theory.hpp"
+#include "signrate/analysis/theory.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "analysis/verify.hpp"
+#include "signrate/analysis/verify.hpp"
 
 #include <algorithm>
 #include <cmath>

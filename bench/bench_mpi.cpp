@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "signrate/distributed_step.hpp"
-#include "src/mpi/exchange.hpp"
-#include "src/mpi/link.hpp"
-#include "src/mpi/wire.hpp"
+#include "signrate/mpi/exchange.hpp"
+#include "signrate/mpi/link.hpp"
+#include "signrate/mpi/wire.hpp"
 
 namespace {
 

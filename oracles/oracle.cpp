@@ -146,7 +146,7 @@ bool is_noise_shape(NoiseShape k) {
   return false;
 }
 
-// One row per oracle: adding a noise law is its sampler (oracles/<law>.hpp, standard_draw), this
+// One row per oracle: adding a noise law is its sampler (signrate/oracles/<law>.hpp, standard_draw), this
 // row, and its moment test.
 const std::vector<OracleRow>& oracle_table() {
   static const std::vector<OracleRow> table = [] {

@@ -1,7 +1,7 @@
 // The engines' one entry point: the options name the backend, the backend runs the experiment.
 #include "signrate/engine.hpp"
 
-#include "src/cpu/cpu_engine.hpp"
+#include "cpu/cpu_engine.hpp"
 
 namespace signrate {
 

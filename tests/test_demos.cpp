@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/demos.hpp"
+#include "signrate/analysis/demos.hpp"
 #include "signrate/error.hpp"
 
 namespace signrate {

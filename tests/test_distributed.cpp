@@ -12,10 +12,11 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <gtest/gtest.h>
 
-#include "signrate/io/run_output.hpp"
 #include "signrate/canonical_sum.hpp"
+#include "signrate/distributed_nodes.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/run_output.hpp"
 
 namespace signrate {
 namespace {

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "analysis/fit.hpp"
+#include "signrate/analysis/fit.hpp"
 #include "signrate/error.hpp"
 
 namespace signrate::analysis {

@@ -1,11 +1,11 @@
-// The wire format of signrate-mpi (src/mpi/wire.hpp): the documented bit order, round trips of
+// The wire format of signrate-mpi (signrate/mpi/wire.hpp): the documented bit order, round trips of
 // signs with zeros in both zero forms, and votes from packed words equal to the plain integer sum.
 // Pure functions: these run in every build, with or without MPI.
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "src/mpi/wire.hpp"
+#include "signrate/mpi/wire.hpp"
 
 namespace signrate::mpi {
 namespace {

@@ -108,7 +108,7 @@ TEST(Philox, VectorizedLoopMatchesRandom123) {
 }
 
 // The engine's hot loop (Gaussian noise, batch 1): oracle_noise_tile against the float Box-Muller
-// applied to r123::Philox4x32's bits in the documented layout (oracles/gaussian.hpp: coordinate
+// applied to r123::Philox4x32's bits in the documented layout (signrate/oracles/gaussian.hpp: coordinate
 // 64 g + 16 j + m takes normal j of the call at counter 16 g + m), bit for bit, for tiles that
 // start and end inside groups as well as on their edges.
 TEST(Philox, GaussianTileMatchesRandom123) {

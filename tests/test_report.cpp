@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "analysis/report.hpp"
-#include "analysis/verify.hpp"
+#include "signrate/analysis/report.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/io/verify_io.hpp"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <string>
 
-#include "analysis/verify.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/io/verify_io.hpp"

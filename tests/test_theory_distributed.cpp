@@ -10,10 +10,10 @@
 #include <fstream>
 #include <tuple>
 
-#include "analysis/demos.hpp"
-#include "analysis/theory.hpp"
-#include "analysis/verify.hpp"
 #include "cli_process.hpp"
+#include "signrate/analysis/demos.hpp"
+#include "signrate/analysis/theory.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/io/fit_io.hpp"
 #include "signrate/io/sweep_io.hpp"

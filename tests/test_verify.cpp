@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "analysis/verify.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/sweep.hpp"

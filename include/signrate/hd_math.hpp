@@ -137,7 +137,7 @@ SIGNRATE_INLINE void sincos_turns(std::uint32_t k, double* s, double* c) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Single precision, for the Gaussian sampler's fast path (oracles/gaussian.hpp): twice the lanes
+// Single precision, for the Gaussian sampler's fast path (signrate/oracles/gaussian.hpp): twice the lanes
 // of double per vector and no division. The same rules as above: + - * and sqrt only, no FMA
 // contraction, no subnormal intermediate for the inputs the samplers pass, so IEEE 754 gives the
 // same bits on every CPU and on a CUDA device. Accuracy (tests/test_hd_math.cpp): logf within

@@ -1,6 +1,6 @@
 #pragma once
 // Noisy-gradient oracles: g_i = d_i f(x) + xi_i with xi_i = scale_i * (mean of `batch` standard
-// draws of a noise law). Each law's sampler is host-device code in oracles/<law>.hpp; this
+// draws of a noise law). Each law's sampler is host-device code in signrate/oracles/<law>.hpp; this
 // header holds the descriptor the engines pass around and the host-side declarations
 // (moments and shape, THEORY.md "Assumptions" 4-6) that tests and bounds read.
 #include <cstdint>

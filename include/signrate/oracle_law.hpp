@@ -1,17 +1,17 @@
 #pragma once
 // The host-device part of an oracle: a noise law's descriptor, its dispatch to the samplers in
-// oracles/<law>.hpp, and the per-coordinate noise of a (mini)batch. No host-only includes, so
+// signrate/oracles/<law>.hpp, and the per-coordinate noise of a (mini)batch. No host-only includes, so
 // nvcc compiles it for the GPU engine.
 #include <cstdint>
 
-#include "oracles/bimodal.hpp"
-#include "oracles/gaussian.hpp"
-#include "oracles/lognormal.hpp"
-#include "oracles/lomax.hpp"
-#include "oracles/rademacher.hpp"
-#include "oracles/student_t.hpp"
-#include "oracles/two_point.hpp"
-#include "oracles/uniform.hpp"
+#include "signrate/oracles/bimodal.hpp"
+#include "signrate/oracles/gaussian.hpp"
+#include "signrate/oracles/lognormal.hpp"
+#include "signrate/oracles/lomax.hpp"
+#include "signrate/oracles/rademacher.hpp"
+#include "signrate/oracles/student_t.hpp"
+#include "signrate/oracles/two_point.hpp"
+#include "signrate/oracles/uniform.hpp"
 
 namespace signrate {
 
@@ -61,7 +61,7 @@ SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32
 
 // The noise of coordinates i0 .. i0+n-1 at step t into out[0 .. n-1], with the same bits as
 // oracle_noise at each coordinate. For Gaussian noise with batch 1 (the hot path of the theory
-// families) it draws whole groups of 64 coordinates (oracles/gaussian.hpp), vectorized; a group
+// families) it draws whole groups of 64 coordinates (signrate/oracles/gaussian.hpp), vectorized; a group
 // the tile covers only in part is drawn whole into a buffer and the covered part copied.
 SIGNRATE_INLINE void oracle_noise_tile(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i0,
                                        std::uint32_t n, double* out) {

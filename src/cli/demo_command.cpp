@@ -2,9 +2,9 @@
 #include <iostream>
 #include <memory>
 
-#include "analysis/demos.hpp"
 #include "commands.hpp"
-#include "common.hpp"
+#include "signrate/analysis/demos.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {

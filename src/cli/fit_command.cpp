@@ -3,10 +3,10 @@
 #include <memory>
 #include <sstream>
 
-#include "analysis/fit.hpp"
 #include "commands.hpp"
-#include "common.hpp"
+#include "signrate/analysis/fit.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/io/fit_io.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/run_spec.hpp"

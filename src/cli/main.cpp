@@ -3,10 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
-#include "catalogue.hpp"
-#include "common.hpp"
 #include "commands.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/catalogue.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/version.hpp"
 
 int main(int argc, char** argv) {

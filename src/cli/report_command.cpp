@@ -2,10 +2,10 @@
 #include <iostream>
 #include <memory>
 
-#include "analysis/report.hpp"
 #include "commands.hpp"
-#include "common.hpp"
+#include "signrate/analysis/report.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/run_spec.hpp"
 

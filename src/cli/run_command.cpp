@@ -4,10 +4,10 @@
 #include <iostream>
 #include <memory>
 
-#include "catalogue.hpp"
-#include "common.hpp"
-#include "signrate/io/run_output.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/catalogue.hpp"
+#include "signrate/frontend/common.hpp"
+#include "signrate/io/run_output.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {

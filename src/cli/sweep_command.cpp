@@ -1,10 +1,10 @@
 // signrate sweep: one run per point of a (d, T, n) grid, all in one JSON.
 #include <memory>
 
-#include "catalogue.hpp"
 #include "commands.hpp"
-#include "common.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/catalogue.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <memory>
 
-#include "analysis/verify.hpp"
 #include "commands.hpp"
-#include "common.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/common.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"

@@ -1,6 +1,6 @@
 // n nodes in one process (ARCHITECTURE.md "Distributed": nodes are one more batch dimension and
 // the vote is a reduction over it). Each replicate runs step-major over tiles of `block`
-// coordinates; per tile the three parts of distributed.hpp run in order: node messages (node 0
+// coordinates; per tile the three parts of distributed_nodes.hpp run in order: node messages (node 0
 // first) with their exact integer votes (or float sums in node order), the server's reply, the
 // update. The norms of grad f(x_t) are the tile's chunk sums (canonical order), as single-node.
 #include <chrono>
@@ -8,11 +8,12 @@
 #include <string>
 
 #include "cpu_engine.hpp"
-#include "replicate_pool.hpp"
 #include "signrate/canonical_sum.hpp"
 #include "signrate/distributed.hpp"
+#include "signrate/distributed_nodes.hpp"
 #include "signrate/error.hpp"
 #include "signrate/replicate_metrics.hpp"
+#include "signrate/replicate_pool.hpp"
 #include "signrate/single_tile.hpp"
 #include "step_loop.hpp"
 

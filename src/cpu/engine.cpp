@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "cpu_engine.hpp"
-#include "replicate_pool.hpp"
 #include "signrate/canonical_sum.hpp"
 #include "signrate/error.hpp"
 #include "signrate/replicate_metrics.hpp"
+#include "signrate/replicate_pool.hpp"
 #include "signrate/single_tile.hpp"
 #include "step_loop.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // Reading fits back from JSON (for the verify JSON's reader).
-#include "analysis/fit.hpp"
 #include "json_read.hpp"
+#include "signrate/analysis/fit.hpp"
 
 namespace signrate {
 

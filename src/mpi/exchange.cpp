@@ -1,4 +1,4 @@
-#include "exchange.hpp"
+#include "signrate/mpi/exchange.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "link.hpp"
+#include "signrate/mpi/link.hpp"
 
 #include <unistd.h>
 

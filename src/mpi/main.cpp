@@ -12,15 +12,15 @@
 #include <limits>
 #include <memory>
 
-#include "link.hpp"
 #include "mpi_run.hpp"
-#include "signrate/io/run_output.hpp"
 #include "signrate/error.hpp"
+#include "signrate/frontend/catalogue.hpp"
+#include "signrate/frontend/common.hpp"
+#include "signrate/io/run_output.hpp"
+#include "signrate/mpi/link.hpp"
+#include "signrate/mpi/wire.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/version.hpp"
-#include "src/cli/catalogue.hpp"
-#include "src/cli/common.hpp"
-#include "wire.hpp"
 
 namespace {
 

@@ -10,12 +10,13 @@
 #include <cstdlib>
 #include <thread>
 
-#include "exchange.hpp"
 #include "signrate/distributed.hpp"
+#include "signrate/distributed_nodes.hpp"
 #include "signrate/error.hpp"
+#include "signrate/mpi/exchange.hpp"
+#include "signrate/mpi/wire.hpp"
 #include "signrate/replicate_metrics.hpp"
-#include "src/cpu/replicate_pool.hpp"
-#include "wire.hpp"
+#include "signrate/replicate_pool.hpp"
 
 namespace signrate::mpi {
 

@@ -1,6 +1,6 @@
 #pragma once
 // One distributed run over MPI: every rank is one node, rank 0 is also the server (docs/mpi.md).
-// Each step, every rank runs the same three parts as run_distributed (distributed.hpp) for each
+// Each step, every rank runs the same three parts as run_distributed (distributed_nodes.hpp) for each
 // replicate, in the same order on the same values, with the messages between them on the wire
 // (wire.hpp), so for the same seed the trajectory and every metric equal the in-process ones bit
 // for bit.
@@ -10,9 +10,9 @@
 #include <stdexcept>
 #include <vector>
 
-#include "exchange.hpp"
-#include "link.hpp"
 #include "signrate/engine.hpp"
+#include "signrate/mpi/exchange.hpp"
+#include "signrate/mpi/link.hpp"
 
 namespace signrate::mpi {
 

@@ -1,10 +1,10 @@
 #pragma once
 // The JSON of fits (what `signrate fit --out` and the verify JSON hold): the I/O layer's side of
-// analysis/fit.hpp.
+// signrate/analysis/fit.hpp.
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "analysis/fit.hpp"
+#include "signrate/analysis/fit.hpp"
 
 namespace signrate {
 

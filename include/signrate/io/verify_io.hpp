@@ -1,10 +1,10 @@
 #pragma once
 // The JSON of a verification (`signrate verify --out`) and the inputs of `signrate report`: the
-// I/O layer's side of analysis/verify.hpp.
+// I/O layer's side of signrate/analysis/verify.hpp.
 #include <nlohmann/json.hpp>
 #include <variant>
 
-#include "analysis/verify.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/sweep_result.hpp"
 
 namespace signrate {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "analysis/fit.hpp"
-#include "analysis/theory.hpp"
+#include "signrate/analysis/fit.hpp"
+#include "signrate/analysis/theory.hpp"
 #include "signrate/sweep.hpp"
 
 namespace signrate::analysis {

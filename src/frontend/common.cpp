@@ -1,4 +1,4 @@
-#include "common.hpp"
+#include "signrate/frontend/common.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "catalogue.hpp"
+#include "signrate/frontend/catalogue.hpp"
 
 #include <sstream>
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "link.hpp"
-#include "wire.hpp"
+#include "signrate/mpi/link.hpp"
+#include "signrate/mpi/wire.hpp"
 
 namespace signrate::mpi {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "analysis/verify.hpp"
+#include "signrate/analysis/verify.hpp"
 #include "signrate/sweep_result.hpp"
 
 namespace signrate::analysis {
