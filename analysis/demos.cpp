@@ -31,9 +31,9 @@ Simulation simulate(const std::string& label, const std::string& problem, const 
 }
 
 Simulation simulate_nodes(const std::string& label, const std::string& problem, const std::string& oracle,
-                          const std::string& method, const std::string& schedule, std::uint32_t d, std::uint32_t T,
-                          std::uint32_t nodes, std::uint32_t byzantine, std::uint32_t replicates, std::uint64_t seed,
-                          const EngineOptions& engine) {
+                          const std::string& method, const std::string& schedule, std::uint32_t d,
+                          std::uint32_t T, std::uint32_t nodes, std::uint32_t byzantine,
+                          std::uint32_t replicates, std::uint64_t seed, const EngineOptions& engine) {
   RunSpec s = make_run_spec(problem, oracle, method, schedule, d, T, replicates, seed);
   s.checkpoints_per_decade = 12;
   s.nodes = nodes;
@@ -82,15 +82,18 @@ Figure trajectories(const std::vector<Simulation>& sims, const std::string& titl
   f.xlabel = "t";
   f.ylabel = "||grad f(x_t)||_2 / sqrt(d)";
   f.caption = "mean over replicates with 95% error bars";
-  for (std::size_t k = 0; k < sims.size(); ++k) f.series.push_back(rms_gradient_series(sims[k], static_cast<int>(k) + 1));
+  for (std::size_t k = 0; k < sims.size(); ++k)
+    f.series.push_back(rms_gradient_series(sims[k], static_cast<int>(k) + 1));
   return f;
 }
 
 std::vector<std::vector<std::string>> final_table(const std::vector<Simulation>& sims) {
-  std::vector<std::vector<std::string>> rows = {{"run", "method", "schedule", "final RMS gradient", "largest replicate"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"run", "method", "schedule", "final RMS gradient", "largest replicate"}};
   for (const auto& s : sims)
-    rows.push_back({s.label, spec_text(s.experiment.method.resolved), spec_text(s.experiment.schedule.resolved),
-                    format_short(final_rms(s), 3), format_short(largest_final_rms(s), 3)});
+    rows.push_back({s.label, spec_text(s.experiment.method.resolved),
+                    spec_text(s.experiment.schedule.resolved), format_short(final_rms(s), 3),
+                    format_short(largest_final_rms(s), 3)});
   return rows;
 }
 
@@ -104,11 +107,15 @@ DemoResult asymmetric_noise(Page& page, const EngineOptions& e, std::uint64_t se
   f.series.push_back({"a p/(1-p) = 1", {1, 20000}, {1, 1}, {}, {}, Series::Style::kDottedLine, 7});
   DemoResult r;
   r.explanation =
-      "The noise is +4 with probability 0.2 and -1 otherwise: mean zero, but asymmetric. signSGD follows the sign "
-      "of each noisy gradient, whose expectation vanishes where P(x + noise > 0) = 1/2, at x = a p/(1-p) = 1: "
-      "watch its curve flatten on the dotted line. SMM averages the gradients before taking the sign and keeps "
+      "The noise is +4 with probability 0.2 and -1 otherwise: mean zero, but asymmetric. signSGD follows the "
+      "sign "
+      "of each noisy gradient, whose expectation vanishes where P(x + noise > 0) = 1/2, at x = a p/(1-p) = "
+      "1: "
+      "watch its curve flatten on the dotted line. SMM averages the gradients before taking the sign and "
+      "keeps "
       "descending toward the optimum 0, without needing symmetric unimodal noise (the paper's Assumption 6).";
-  r.lines = {"final RMS |x|: signSGD " + format_short(final_rms(sims[0]), 3) + ", SMM " + format_short(final_rms(sims[1]), 3)};
+  r.lines = {"final RMS |x|: signSGD " + format_short(final_rms(sims[0]), 3) + ", SMM " +
+             format_short(final_rms(sims[1]), 3)};
   page.blocks.push_back(table(final_table(sims)));
   page.blocks.push_back(figure(f));
   return r;
@@ -121,15 +128,23 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
   f.xlabel = "d";
   f.ylabel = "M1 = (1/T) sum_t ||grad f(x_t)||_1";
   f.caption = "mean over replicates with 95% error bars; dashed: fitted power law";
-  std::vector<std::vector<std::string>> rows = {{"schedule", "eta", "fitted d-exponent", "95% CI", "Theorem 1"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"schedule", "eta", "fitted d-exponent", "95% CI", "Theorem 1"}};
   DemoResult r;
   int color = 1;
   for (const char* schedule : {"theorem1", "theorem2"}) {
     std::vector<GridPoint> points;
-    Series data{schedule == std::string("theorem1") ? "eta = d^-1/2 T^-3/4 (Theorem 1)" : "eta = T^-3/4 (no d-factor)",
-                {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
+    Series data{schedule == std::string("theorem1") ? "eta = d^-1/2 T^-3/4 (Theorem 1)"
+                                                    : "eta = T^-3/4 (no d-factor)",
+                {},
+                {},
+                {},
+                {},
+                Series::Style::kPointsWithErrorBars,
+                color};
     for (std::uint32_t d : ds) {
-      const Simulation s = simulate("", "quadratic", "gaussian:sigma=1", "smm", schedule, d, 4096, 8, seed, e);
+      const Simulation s =
+          simulate("", "quadratic", "gaussian:sigma=1", "smm", schedule, d, 4096, 8, seed, e);
       const MeanStderr m = mean_stderr(s.result.M1);
       data.x.push_back(d);
       data.y.push_back(m.mean);
@@ -146,8 +161,10 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
     for (double d : data.x) line.y.push_back(std::exp(fit.log_c + fit.d->estimate * std::log(d)));
     f.series.push_back(data);
     f.series.push_back(line);
-    rows.push_back({schedule, schedule == std::string("theorem1") ? "d^-1/2 T^-3/4" : "T^-3/4", format_short(fit.d->estimate, 3),
-                    "[" + format_short(fit.d->ci_low, 3) + ", " + format_short(fit.d->ci_high, 3) + "]", "0.5"});
+    rows.push_back({schedule, schedule == std::string("theorem1") ? "d^-1/2 T^-3/4" : "T^-3/4",
+                    format_short(fit.d->estimate, 3),
+                    "[" + format_short(fit.d->ci_low, 3) + ", " + format_short(fit.d->ci_high, 3) + "]",
+                    "0.5"});
     r.lines.push_back(std::string(schedule) + ": M1 ~ d^" + format_short(fit.d->estimate, 3));
     ++color;
   }
@@ -165,19 +182,22 @@ DemoResult heavy_tails(Page& page, const EngineOptions& e, std::uint64_t seed) {
   std::vector<Simulation> sims = {
       simulate("SGD", "quadratic", noise, "sgd", "constant:eta=0.01", 64, 4096, 16, seed, e),
       simulate("signSGD", "quadratic", noise, "signsgd", "constant:eta=0.01", 64, 4096, 16, seed, e),
-      simulate("SMM, beta = 0.5", "quadratic", noise, "smm", "constant:eta=0.01,beta=0.5", 64, 4096, 16, seed, e),
-      simulate("SMM, beta = T^-1/2", "quadratic", noise, "smm", "constant:eta=0.01,beta=0.015625", 64, 4096, 16, seed,
-               e)};
+      simulate("SMM, beta = 0.5", "quadratic", noise, "smm", "constant:eta=0.01,beta=0.5", 64, 4096, 16, seed,
+               e),
+      simulate("SMM, beta = T^-1/2", "quadratic", noise, "smm", "constant:eta=0.01,beta=0.015625", 64, 4096,
+               16, seed, e)};
   DemoResult r;
   r.explanation =
       "Student-t noise with nu = 1.5 has infinite variance, outside Theorems 1-2. SGD moves by the noise at "
       "full size: its error bars are wide and its largest replicate sits far above its mean (table). signSGD "
-      "moves every coordinate by exactly eta whatever the draw, and settles lowest; SMM with beta = 0.5 stays "
-      "close to it, while with beta = T^-1/2 and this constant eta the momentum lags about 1/beta steps behind "
+      "moves every coordinate by exactly eta whatever the draw, and settles lowest; SMM with beta = 0.5 "
+      "stays "
+      "close to it, while with beta = T^-1/2 and this constant eta the momentum lags about 1/beta steps "
+      "behind "
       "and overshoots: the theorems pair a small beta with a smaller eta (eta/beta = T^-1/4).";
   for (const auto& s : sims)
-    r.lines.push_back(s.label + ": final RMS gradient " + format_short(final_rms(s), 3) + ", largest replicate " +
-                      format_short(largest_final_rms(s), 3));
+    r.lines.push_back(s.label + ": final RMS gradient " + format_short(final_rms(s), 3) +
+                      ", largest replicate " + format_short(largest_final_rms(s), 3));
   page.blocks.push_back(table(final_table(sims)));
   page.blocks.push_back(figure(trajectories(sims, "f = ||x||^2/2, d = 64, Student-t noise, nu = 1.5")));
   return r;
@@ -189,18 +209,21 @@ DemoResult momentum(Page& page, const EngineOptions& e, std::uint64_t seed) {
   for (const char* beta : {"1", "0.1", "0.01"})
     sims.push_back(simulate(std::string("beta = ") + beta, "quadratic", noise, "smm",
                             std::string("constant:eta=0.002,beta=") + beta, 8, 20000, 8, seed, e));
-  sims.push_back(simulate("beta = T^-1/2", "quadratic", noise, "smm", "power:eta_c=0.002,eta_T=0,beta_c=1,beta_T=-0.5", 8,
-                          20000, 8, seed, e));
+  sims.push_back(simulate("beta = T^-1/2", "quadratic", noise, "smm",
+                          "power:eta_c=0.002,eta_T=0,beta_c=1,beta_T=-0.5", 8, 20000, 8, seed, e));
   DemoResult r;
   r.explanation =
-      "SMM's beta weighs the new gradient: beta = 1 is signSGD, which sits at the biased point 1. Lowering beta "
+      "SMM's beta weighs the new gradient: beta = 1 is signSGD, which sits at the biased point 1. Lowering "
+      "beta "
       "averages the asymmetric noise away before the sign, but with a constant step the momentum lags about "
-      "1/beta steps and overshoots by about eta/beta: the final error is smallest in between (beta = 0.1 here). "
+      "1/beta steps and overshoots by about eta/beta: the final error is smallest in between (beta = 0.1 "
+      "here). "
       "The theorems shrink eta faster than beta (eta = T^-3/4, beta = T^-1/2, so eta/beta = T^-1/4) to drive "
       "both errors to zero.";
   for (const auto& s : sims) r.lines.push_back(s.label + ": final RMS |x| " + format_short(final_rms(s), 3));
   page.blocks.push_back(table(final_table(sims)));
-  page.blocks.push_back(figure(trajectories(sims, "SMM on f = ||x||^2/2 under two-point noise, eta = 0.002")));
+  page.blocks.push_back(
+      figure(trajectories(sims, "SMM on f = ||x||^2/2 under two-point noise, eta = 0.002")));
   return r;
 }
 
@@ -224,17 +247,22 @@ DemoResult heterogeneity(Page& page, const EngineOptions& e, std::uint64_t seed)
   f.series.push_back({"|median - mean|", {1, 20000}, {gap, gap}, {}, {}, Series::Style::kDottedLine, 7});
   DemoResult r;
   r.explanation =
-      "Five nodes, each with its own quadratic centred at 0, 0.1, 0.2, 3 and 4: the optimum of the average is the "
+      "Five nodes, each with its own quadratic centred at 0, 0.1, 0.2, 3 and 4: the optimum of the average "
+      "is the "
       "mean of the centres, 1.46, while their median is 0.2. A majority vote of plain signs moves x in the "
-      "direction most nodes want, so signSGD-MV stops where the vote ties, at the median: watch its curve level "
-      "off on the dotted line, 1.26 from the optimum. The S_R-based methods send a coin whose mean is v/R, so the "
-      "vote follows the mean of the gradients: MVSM v2 (unbiased server coin) and Sto-signSGD (majority of S_R "
+      "direction most nodes want, so signSGD-MV stops where the vote ties, at the median: watch its curve "
+      "level "
+      "off on the dotted line, 1.26 from the optimum. The S_R-based methods send a coin whose mean is v/R, "
+      "so the "
+      "vote follows the mean of the gradients: MVSM v2 (unbiased server coin) and Sto-signSGD (majority of "
+      "S_R "
       "coins) settle near the mean. Same constant step for all three, R = 5, uniform noise.";
-  std::vector<std::vector<std::string>> rows = {{"method", "final x (mean over coordinates, replicates)", "median", "mean"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"method", "final x (mean over coordinates, replicates)", "median", "mean"}};
   for (const auto& s : sims) {
     const double x = final_position(s);
-    r.lines.push_back(s.label + " settles at x = " + format_short(x, 3) + " (median " + format_short(median, 3) +
-                      ", mean " + format_short(mean, 3) + ")");
+    r.lines.push_back(s.label + " settles at x = " + format_short(x, 3) + " (median " +
+                      format_short(median, 3) + ", mean " + format_short(mean, 3) + ")");
     rows.push_back({s.label, format_short(x, 3), format_short(median, 3), format_short(mean, 3)});
   }
   r.lines.push_back("Sto-signSGD's limit from the exact vote law (R = 5): " +
@@ -272,22 +300,29 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
       simulate_nodes("MVSM v1, n = 5", problem(1), noise, "mvsm-v1:R=3", schedule, 4, T, 5, 0, 4, seed, e),
       simulate_nodes("MVSM v1, n = 20", problem(4), noise, "mvsm-v1:R=3", schedule, 4, T, 20, 0, 4, seed, e),
       simulate_nodes("MVSM v2, n = 5", problem(1), noise, "mvsm-v2:R=3", schedule, 4, T, 5, 0, 4, seed, e)};
-  Figure f = trajectories(sims, "c = 0, 0.1, 0.2, 3, 4 (each on n/5 nodes), started at the mean 1.46; eta = 10^-4, R = 3");
+  Figure f = trajectories(
+      sims, "c = 0, 0.1, 0.2, 3, 4 (each on n/5 nodes), started at the mean 1.46; eta = 10^-4, R = 3");
   f.ylabel = "RMS distance to the mean of the centres";
   DemoResult r;
-  std::vector<std::vector<std::string>> rows = {{"run", "final x (mean over coordinates, replicates)", "vote law's limit", "mean"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"run", "final x (mean over coordinates, replicates)", "vote law's limit", "mean"}};
   int color = 1;
   for (std::size_t k = 0; k < sims.size(); ++k) {
     const double x = final_position(sims[k]);
     const bool v1 = k < 2;
     const double lim = v1 ? limit(k == 0 ? 1 : 4) : mean;
     if (v1)
-      f.series.push_back({"", {1, static_cast<double>(T)}, {mean - lim, mean - lim}, {}, {}, Series::Style::kDottedLine,
+      f.series.push_back({"",
+                          {1, static_cast<double>(T)},
+                          {mean - lim, mean - lim},
+                          {},
+                          {},
+                          Series::Style::kDottedLine,
                           color});
     ++color;
     rows.push_back({sims[k].label, format_short(x, 4), format_short(lim, 4), format_short(mean, 4)});
-    r.lines.push_back(sims[k].label + ": started at the mean, ends at x = " + format_short(x, 4) + " (limit " +
-                      format_short(lim, 4) + ", mean " + format_short(mean, 4) + ")");
+    r.lines.push_back(sims[k].label + ": started at the mean, ends at x = " + format_short(x, 4) +
+                      " (limit " + format_short(lim, 4) + ", mean " + format_short(mean, 4) + ")");
   }
   // 2. v1's bias from the exact vote law as n grows (the same centres repeated); v2 has none.
   std::vector<std::vector<std::string>> law = {{"n", "v1's limit point", "bias (mean - limit)"}};
@@ -302,8 +337,9 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
   std::vector<GridPoint> points;
   std::string m2 = "MVSM v2 with the theorem5 schedule, M2 at T = 1024, 4096, 16384:";
   for (std::uint32_t t : {1024u, 4096u, 16384u}) {
-    const Simulation s = simulate_nodes("", std::string("hetero-quadratic:centers=") + kCenters, "uniform:sigma=0.5",
-                                        "mvsm-v2:R=5", "theorem5", 4, t, 5, 0, 4, seed, e);
+    const Simulation s =
+        simulate_nodes("", std::string("hetero-quadratic:centers=") + kCenters, "uniform:sigma=0.5",
+                       "mvsm-v2:R=5", "theorem5", 4, t, 5, 0, 4, seed, e);
     points.push_back({4, static_cast<double>(t), 5, s.result.M2});
     m2 += " " + format_short(mean_stderr(s.result.M2).mean, 3);
   }
@@ -314,16 +350,22 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
   const FitResult fit = fit_power_law(points, fo);
   r.lines.push_back(m2 + "; fitted T-exponent " + format_short(fit.T->estimate, 3));
   r.explanation =
-      "Both versions send S_R(v) up, a coin with mean v/R. v1's server sends the sign of the vote, v2's an unbiased "
-      "coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to zero, so v1's "
-      "fixed point is the root of its vote law, not the optimum: started at the mean of the centres, v1 walks away "
+      "Both versions send S_R(v) up, a coin with mean v/R. v1's server sends the sign of the vote, v2's an "
+      "unbiased "
+      "coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to zero, so "
+      "v1's "
+      "fixed point is the root of its vote law, not the optimum: started at the mean of the centres, v1 "
+      "walks away "
       "to that root (dotted lines) while v2 stays. The bias shrinks as n grows, about like 1/n here (second "
-      "table, exact); it is small, and at feasible T the vote's random walk hides it, which is why these runs use a "
-      "tiny constant step. v2's limit is the optimum itself: with the theorem5 schedule its M2 keeps falling as T "
+      "table, exact); it is small, and at feasible T the vote's random walk hides it, which is why these "
+      "runs use a "
+      "tiny constant step. v2's limit is the optimum itself: with the theorem5 schedule its M2 keeps falling "
+      "as T "
       "grows (last line).";
   page.blocks.push_back(table(rows));
   page.blocks.push_back(figure(f));
-  page.blocks.push_back(paragraph("v1's limit point from the exact law of the vote (a sum of n independent S_R coins), R = 3:"));
+  page.blocks.push_back(paragraph(
+      "v1's limit point from the exact law of the vote (a sum of n independent S_R coins), R = 3:"));
   page.blocks.push_back(table(law));
   page.blocks.push_back(paragraph(r.lines.back()));
   return r;
@@ -348,7 +390,8 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
   f.xlabel = "n - 2K (the honest majority's margin)";
   f.ylabel = "final RMS gradient";
   f.caption = "mean over replicates with 95% error bars";
-  std::vector<std::vector<std::string>> rows = {{"method", "K = 0", "K = 1", "K = 2", "K = 3", "K = 4", "K = 4 / K = 0"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"method", "K = 0", "K = 1", "K = 2", "K = 3", "K = 4", "K = 4 / K = 0"}};
   DemoResult r;
   int color = 1;
   for (const auto& m : methods) {
@@ -357,7 +400,8 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
     std::string line = std::string(m.label) + ": final RMS gradient at K = 0..4:";
     std::vector<double> finals;
     for (std::uint32_t k : ks) {
-      const Simulation sim = simulate_nodes(m.label, problem, noise, m.method, m.schedule, d, T, n, k, 8, seed, e);
+      const Simulation sim =
+          simulate_nodes(m.label, problem, noise, m.method, m.schedule, d, T, n, k, 8, seed, e);
       std::vector<double> v = sim.result.final_grad_l2;
       for (double& x : v) x /= std::sqrt(static_cast<double>(d));
       const MeanStderr ms = mean_stderr(v);
@@ -375,13 +419,20 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
     f.series.push_back(s);
   }
   r.explanation =
-      "Nine nodes on the same quadratic; K of them are Byzantine and send the negation of what an honest node "
-      "would. Every method keeps the honest majority's direction while K < n/2, with a margin of n - 2K nodes: "
-      "the mean (SGD) shrinks to (n - 2K)/n of the gradient, the vote's sum to n - 2K honest votes net. So none "
-      "breaks, but each one's error at T = 4000 grows with K (table: the last column is the factor from K = 0 to "
-      "K = 4). MVSM v2 degrades most here: its server coin has mean (n - 2K)/n times v/R, so at K = 4 its expected "
-      "step is 1/9 of the honest one and it has not finished its start-up by T = 4000. With K >= n/2 the flipped "
-      "messages win and every method climbs (not run). Constant steps: 0.05 for SGD, 0.002 for the sign methods; "
+      "Nine nodes on the same quadratic; K of them are Byzantine and send the negation of what an honest "
+      "node "
+      "would. Every method keeps the honest majority's direction while K < n/2, with a margin of n - 2K "
+      "nodes: "
+      "the mean (SGD) shrinks to (n - 2K)/n of the gradient, the vote's sum to n - 2K honest votes net. So "
+      "none "
+      "breaks, but each one's error at T = 4000 grows with K (table: the last column is the factor from K = "
+      "0 to "
+      "K = 4). MVSM v2 degrades most here: its server coin has mean (n - 2K)/n times v/R, so at K = 4 its "
+      "expected "
+      "step is 1/9 of the honest one and it has not finished its start-up by T = 4000. With K >= n/2 the "
+      "flipped "
+      "messages win and every method climbs (not run). Constant steps: 0.05 for SGD, 0.002 for the sign "
+      "methods; "
       "R = 1; uniform noise; 8 replicates.";
   page.blocks.push_back(table(rows));
   page.blocks.push_back(figure(f));
@@ -392,12 +443,15 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
 
 const std::vector<DemoInfo>& demo_registry() {
   static const std::vector<DemoInfo> registry = {
-      {"asymmetric-noise", "signSGD with batch 1 settles at the wrong point under asymmetric noise; SMM does not"},
-      {"dimension", "SMM with Theorem 1's schedule vs the schedule without the d-factor: the d-exponents differ"},
+      {"asymmetric-noise",
+       "signSGD with batch 1 settles at the wrong point under asymmetric noise; SMM does not"},
+      {"dimension",
+       "SMM with Theorem 1's schedule vs the schedule without the d-factor: the d-exponents differ"},
       {"heavy-tails", "Student-t noise with few degrees of freedom: sign methods vs SGD"},
       {"momentum", "SMM with beta from 1 (signSGD) down to T^-1/2"},
-      {"heterogeneity", "heterogeneous nodes: signSGD-MV settles at the median of the centres, MVSM v2 and "
-                        "Sto-signSGD at their mean (the optimum)"},
+      {"heterogeneity",
+       "heterogeneous nodes: signSGD-MV settles at the median of the centres, MVSM v2 and "
+       "Sto-signSGD at their mean (the optimum)"},
       {"v1-vs-v2", "MVSM v1's vote is biased (a residual that shrinks with n); v2's server coin is not"},
       {"byzantine", "K of n nodes send flipped messages: how SGD, signSGD-MV and MVSM degrade as K grows"},
   };
@@ -418,15 +472,24 @@ DemoResult run_demo(const std::string& name, const std::string& html_path, const
   page.blocks.push_back(paragraph(info->summary));
   const std::size_t explanation_at = page.blocks.size();
   DemoResult r;
-  if (name == "asymmetric-noise") r = asymmetric_noise(page, engine, seed);
-  else if (name == "dimension") r = dimension(page, engine, seed);
-  else if (name == "heavy-tails") r = heavy_tails(page, engine, seed);
-  else if (name == "momentum") r = momentum(page, engine, seed);
-  else if (name == "heterogeneity") r = heterogeneity(page, engine, seed);
-  else if (name == "v1-vs-v2") r = v1_vs_v2(page, engine, seed);
-  else r = byzantine(page, engine, seed);
-  page.blocks.insert(page.blocks.begin() + static_cast<std::ptrdiff_t>(explanation_at), paragraph(r.explanation));
-  page.blocks.push_back(paragraph("Reproduce with: signrate demo " + name + " --seed " + std::to_string(seed)));
+  if (name == "asymmetric-noise")
+    r = asymmetric_noise(page, engine, seed);
+  else if (name == "dimension")
+    r = dimension(page, engine, seed);
+  else if (name == "heavy-tails")
+    r = heavy_tails(page, engine, seed);
+  else if (name == "momentum")
+    r = momentum(page, engine, seed);
+  else if (name == "heterogeneity")
+    r = heterogeneity(page, engine, seed);
+  else if (name == "v1-vs-v2")
+    r = v1_vs_v2(page, engine, seed);
+  else
+    r = byzantine(page, engine, seed);
+  page.blocks.insert(page.blocks.begin() + static_cast<std::ptrdiff_t>(explanation_at),
+                     paragraph(r.explanation));
+  page.blocks.push_back(
+      paragraph("Reproduce with: signrate demo " + name + " --seed " + std::to_string(seed)));
   r.pngs = write_page(page, html_path, gnuplot);
   return r;
 }

@@ -24,8 +24,8 @@ struct Section {
   std::string predicted_measure;
   std::optional<Verdicts> verdicts;     // none for a plain sweep
   std::vector<std::string> violations;  // assumptions the family breaks (run with --allow-violations)
-  double worst_bound_ratio = NAN;        // NaN: no explicit bound
-  std::string note;                      // what the simulation shows on a verify family
+  double worst_bound_ratio = NAN;       // NaN: no explicit bound
+  std::string note;                     // what the simulation shows on a verify family
 };
 
 const char* const kAxes[] = {"T", "d", "n"};
@@ -92,7 +92,8 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   }
   const std::optional<double> slope = predicted_slope(s, measure, axis);
   Figure f;
-  f.title = measure + " against " + axis + " (dashed: fit; dotted: theorem slope" + (slope ? " " + format_short(*slope) : " n/a") + ")";
+  f.title = measure + " against " + axis + " (dashed: fit; dotted: theorem slope" +
+            (slope ? " " + format_short(*slope) : " n/a") + ")";
   f.xlabel = axis;
   f.ylabel = measure;
   f.caption = measure + " against " + axis + ", mean over replicates with 95% error bars";
@@ -102,7 +103,8 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
       return coordinate(*a, axis) < coordinate(*b, axis);
     });
     std::string label;
-    for (std::size_t k = 0; k < others.size(); ++k) label += (k ? ", " : "") + others[k] + " = " + format_short(key[k], 6);
+    for (std::size_t k = 0; k < others.size(); ++k)
+      label += (k ? ", " : "") + others[k] + " = " + format_short(key[k], 6);
     Series data{label, {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
     Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
     for (const auto* p : pts) {
@@ -118,7 +120,8 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
     f.series.push_back(line);
     if (slope) {
       const double x1 = data.x.back(), y1 = data.y.back(), x0 = data.x.front();
-      f.series.push_back({"", {x0, x1}, {y1 * std::pow(x0 / x1, *slope), y1}, {}, {}, Series::Style::kDottedLine, color});
+      f.series.push_back(
+          {"", {x0, x1}, {y1 * std::pow(x0 / x1, *slope), y1}, {}, {}, Series::Style::kDottedLine, color});
     }
     ++color;
   }
@@ -215,10 +218,13 @@ std::vector<std::string> write_sections(std::vector<Section> sections, const std
                         "[" + format_short(e->ci_low) + ", " + format_short(e->ci_high) + "]"});
       }
     page.blocks.push_back(table(fits));
-    page.blocks.push_back(paragraph("Fitted on the upper half of the T values: M = C d^p T^q (n^r where n varies), "
-                                    "bootstrap over replicates."));
+    page.blocks.push_back(
+        paragraph("Fitted on the upper half of the T values: M = C d^p T^q (n^r where n varies), "
+                  "bootstrap over replicates."));
     if (!s.violations.empty()) {
-      std::string text = "ASSUMPTIONS VIOLATED (run with --allow-violations), so the verdicts below are outside the theorem:";
+      std::string text =
+          "ASSUMPTIONS VIOLATED (run with --allow-violations), so the verdicts below are outside the "
+          "theorem:";
       for (const auto& v : s.violations) text += " " + v + ";";
       page.blocks.push_back(paragraph(text));
     }

@@ -45,13 +45,15 @@ std::optional<double> Theorem::bound(const BoundInputs& in) const {
   const double eta = in.eta, beta = in.beta, T = in.T, d = in.d;
   if (id == "thm1") {
     // Theorem 1 form, valid for any eta, beta (THEORY.md, explicit bounds):
-    // M1 <= Delta/(eta T) + L eta d/2 + 2 sqrt(d) sigma/(beta T) + 2 sqrt(d) sigma sqrt(beta) + 2 L eta d/beta.
+    // M1 <= Delta/(eta T) + L eta d/2 + 2 sqrt(d) sigma/(beta T) + 2 sqrt(d) sigma sqrt(beta) + 2 L eta
+    // d/beta.
     const double s = std::sqrt(d) * in.sigma_l2;
     return in.delta / (eta * T) + in.L * eta * d / 2 + 2 * s / (beta * T) + 2 * s * std::sqrt(beta) +
            2 * in.L * eta * d / beta;
   }
   if (id == "thm2") {
-    // Theorem 2 form: M1 <= Delta/(eta T) + L_inf eta/2 + 2||sigma||_1/(beta T) + 2||sigma||_1 sqrt(beta) + 2 L_inf eta/beta.
+    // Theorem 2 form: M1 <= Delta/(eta T) + L_inf eta/2 + 2||sigma||_1/(beta T) + 2||sigma||_1 sqrt(beta) + 2
+    // L_inf eta/beta.
     const double s = in.sigma_l1;
     return in.delta / (eta * T) + in.L_inf * eta / 2 + 2 * s / (beta * T) + 2 * s * std::sqrt(beta) +
            2 * in.L_inf * eta / beta;
@@ -85,7 +87,8 @@ std::string Rate::describe() const {
   for (std::size_t k = 0; k < terms.size(); ++k) {
     if (k) out << (combine == Combine::kSum ? " + " : ", ");
     bool any = false;
-    for (const auto& [name, e] : {std::pair<const char*, double>{"d", terms[k].d}, {"T", terms[k].T}, {"n", terms[k].n}}) {
+    for (const auto& [name, e] :
+         {std::pair<const char*, double>{"d", terms[k].d}, {"T", terms[k].T}, {"n", terms[k].n}}) {
       if (e == 0) continue;
       out << (any ? " " : "") << name;
       if (e != 1) out << '^' << e;
@@ -147,9 +150,9 @@ namespace {
 const char* kDistProblem = "quadratic:L=1,a=0.5";
 const char* kDistOracle = "uniform:sigma=0.5";
 
-Family family(std::string name, std::string problem, std::string oracle, std::string method, std::string schedule,
-              std::vector<std::uint32_t> d, std::vector<std::uint32_t> T, std::uint32_t replicates,
-              std::vector<std::uint32_t> n = {1}) {
+Family family(std::string name, std::string problem, std::string oracle, std::string method,
+              std::string schedule, std::vector<std::uint32_t> d, std::vector<std::uint32_t> T,
+              std::uint32_t replicates, std::vector<std::uint32_t> n = {1}) {
   Family f;
   f.name = std::move(name);
   f.problem = std::move(problem);
@@ -177,67 +180,86 @@ Theorem theorem(std::string id, std::string title, std::string measure, std::str
 
 std::vector<Theorem> make_registry() {
   std::vector<Theorem> r;
-  Theorem t1 = theorem("thm1", "Theorem 1: SMM under l2-smoothness and bounded variance, M1 = O(d^1/2 T^-1/4)", "M1",
-                       "theorem1", {"2", "4"}, single_term_rate(-0.25, 0.5, NAN));
+  Theorem t1 =
+      theorem("thm1", "Theorem 1: SMM under l2-smoothness and bounded variance, M1 = O(d^1/2 T^-1/4)", "M1",
+              "theorem1", {"2", "4"}, single_term_rate(-0.25, 0.5, NAN));
   t1.families = {family("isotropic quadratic, Gaussian noise (d-scaled: Delta, L, sigma fixed in d)",
                         "quadratic:L=1,a=1", "gaussian:sigma=1", "smm", "theorem1", {16, 64, 256, 1024},
                         {1024, 4096, 16384, 65536}, 16)};
   r.push_back(t1);
 
-  Theorem t2 = theorem("thm2",
-                       "Theorem 2: SMM under l_inf-smoothness and separable noise, M1 = O(T^-1/4), d only through "
-                       "L_inf, ||sigma||_1",
-                       "M1", "theorem2", {"3", "5"}, single_term_rate(-0.25, 0.0, NAN));
+  Theorem t2 =
+      theorem("thm2",
+              "Theorem 2: SMM under l_inf-smoothness and separable noise, M1 = O(T^-1/4), d only through "
+              "L_inf, ||sigma||_1",
+              "M1", "theorem2", {"3", "5"}, single_term_rate(-0.25, 0.0, NAN));
   t2.families = {family("diagonal quadratic, separable noise (||L||_1, ||sigma||_1, Delta fixed in d)",
-                        "diag-quadratic:l1=1,a=1", "separable-gaussian:sigma=1,law=power,decay=1,norm=l1", "smm",
-                        "theorem2", {16, 64, 256, 1024}, {1024, 4096, 16384, 65536}, 16)};
+                        "diag-quadratic:l1=1,a=1", "separable-gaussian:sigma=1,law=power,decay=1,norm=l1",
+                        "smm", "theorem2", {16, 64, 256, 1024}, {1024, 4096, 16384, 65536}, 16)};
   r.push_back(t2);
 
-  Theorem t3 = theorem("thm3", "Theorem 3: MVSM v1 (S_R votes, majority sign down), M1 = O(d^1/2 T^-1/2 + d n^-1/2)",
-                       "M1", "theorem3", {"7", "8", "9"},
-                       Rate{Rate::Combine::kSum, {RateTerm{0.5, -0.5, 0}, RateTerm{1, 0, -0.5}}});
-  Family t_term = family("T-term: d-scaled quadratic, uniform noise, R = 1, n = 32 nodes (T and d swept)",
-                         kDistProblem, kDistOracle, "mvsm-v1:R=1", "theorem3", {4, 16, 64}, {1024, 4096, 16384}, 8,
-                         {32});
+  Theorem t3 = theorem(
+      "thm3", "Theorem 3: MVSM v1 (S_R votes, majority sign down), M1 = O(d^1/2 T^-1/2 + d n^-1/2)", "M1",
+      "theorem3", {"7", "8", "9"}, Rate{Rate::Combine::kSum, {RateTerm{0.5, -0.5, 0}, RateTerm{1, 0, -0.5}}});
+  Family t_term =
+      family("T-term: d-scaled quadratic, uniform noise, R = 1, n = 32 nodes (T and d swept)", kDistProblem,
+             kDistOracle, "mvsm-v1:R=1", "theorem3", {4, 16, 64}, {1024, 4096, 16384}, 8, {32});
   t_term.note =
-      "measured on the default grids: M1 ~ d^0.75 T^-0.26 here and d^0.75 n^-0.22 on the plateau family, about "
-      "d^3/4 T^-1/4 n^-1/4: the geometric mean of the two terms, so their sum bounds it (M1 / rate falls in T "
-      "and d here: rate holds), but neither term's exponents show (not tight). Near the optimum the vote is a sum of n nearly fair coins (mean sqrt(2n/pi) v/R) and x "
-      "random-walks with steps eta; the T-term (a decisive vote, M1 ~ d eta) needs n >> R^2 d T / eta_scale^2. At "
-      "d = 1, R = 2, n = 4096 the T-exponent is still -0.32 (T <= 4096). The T-exponent -1/2 is not reached at a "
+      "measured on the default grids: M1 ~ d^0.75 T^-0.26 here and d^0.75 n^-0.22 on the plateau family, "
+      "about "
+      "d^3/4 T^-1/4 n^-1/4: the geometric mean of the two terms, so their sum bounds it (M1 / rate falls in "
+      "T "
+      "and d here: rate holds), but neither term's exponents show (not tight). Near the optimum the vote is "
+      "a sum of n nearly fair coins (mean sqrt(2n/pi) v/R) and x "
+      "random-walks with steps eta; the T-term (a decisive vote, M1 ~ d eta) needs n >> R^2 d T / "
+      "eta_scale^2. At "
+      "d = 1, R = 2, n = 4096 the T-exponent is still -0.32 (T <= 4096). The T-exponent -1/2 is not reached "
+      "at a "
       "feasible n.";
   Family plateau = family("plateau: the same family at T = 4096, n = 4..64 (n and d swept)", kDistProblem,
                           kDistOracle, "mvsm-v1:R=1", "theorem3", {4, 16, 64}, {4096}, 8, {4, 16, 64});
   plateau.note =
-      "no plateau on identical nodes: M1 keeps falling with T at every n (a vote of unbiased coins has the right "
-      "sign in expectation), and falls like n^-0.22, slower than the d n^-1/2 term but far below it. The d-exponent "
-      "0.75 is under the term's 1. M1 / rate grows like n^0.27 (rate holds fails on n): the d n^-1/2 term dominates "
-      "on this grid and M1 ~ (both terms)^1/2 falls slower; the ratio stays bounded (AM-GM), but a slope cannot "
+      "no plateau on identical nodes: M1 keeps falling with T at every n (a vote of unbiased coins has the "
+      "right "
+      "sign in expectation), and falls like n^-0.22, slower than the d n^-1/2 term but far below it. The "
+      "d-exponent "
+      "0.75 is under the term's 1. M1 / rate grows like n^0.27 (rate holds fails on n): the d n^-1/2 term "
+      "dominates "
+      "on this grid and M1 ~ (both terms)^1/2 falls slower; the ratio stays bounded (AM-GM), but a slope "
+      "cannot "
       "show that. Heterogeneous nodes do give v1 a limit point off the optimum (demo v1-vs-v2: "
       "0.046 per coordinate at n = 5, R = 3, shrinking about like 1/n), below the random walk at feasible T.";
   t3.families = {t_term, plateau};
   r.push_back(t3);
 
-  Theorem t4 = theorem("thm4",
-                       "Theorem 4: MVSM v1 with another learning rate (improves on Theorem 3 in a regime the paper "
-                       "states)",
-                       "M1", "", {"7", "8", "9"}, Rate{});
+  Theorem t4 =
+      theorem("thm4",
+              "Theorem 4: MVSM v1 with another learning rate (improves on Theorem 3 in a regime the paper "
+              "states)",
+              "M1", "", {"7", "8", "9"}, Rate{});
   t4.unavailable =
-      "thm4 cannot be checked: Theorem 4 (MVSM v1 with another learning rate) improves on Theorem 3 in a regime the "
-      "paper states, but its formula and schedule are not in our copy of the paper (THEORY.md), so there is no rate "
+      "thm4 cannot be checked: Theorem 4 (MVSM v1 with another learning rate) improves on Theorem 3 in a "
+      "regime the "
+      "paper states, but its formula and schedule are not in our copy of the paper (THEORY.md), so there is "
+      "no rate "
       "or bound to check against; verify thm3 checks MVSM v1";
   r.push_back(t4);
 
-  Theorem t5 = theorem("thm5", "Theorem 5: MVSM v2 (S_R votes, S_1 down), M2 = O(max{d^1/4 T^-1/4, d^1/10 T^-1/5})",
-                       "M2", "theorem5", {"7", "8", "9"},
-                       Rate{Rate::Combine::kMax, {RateTerm{0.25, -0.25, 0}, RateTerm{0.1, -0.2, 0}}});
-  Family v2 = family("d-scaled quadratic, uniform noise, R = 1 (Delta, L, sigma, R fixed in d, T, n)", kDistProblem,
-                     kDistOracle, "mvsm-v2:R=1", "theorem5", {4, 16, 64}, {4096, 16384, 65536}, 8, {2, 8});
+  Theorem t5 =
+      theorem("thm5", "Theorem 5: MVSM v2 (S_R votes, S_1 down), M2 = O(max{d^1/4 T^-1/4, d^1/10 T^-1/5})",
+              "M2", "theorem5", {"7", "8", "9"},
+              Rate{Rate::Combine::kMax, {RateTerm{0.25, -0.25, 0}, RateTerm{0.1, -0.2, 0}}});
+  Family v2 =
+      family("d-scaled quadratic, uniform noise, R = 1 (Delta, L, sigma, R fixed in d, T, n)", kDistProblem,
+             kDistOracle, "mvsm-v2:R=1", "theorem5", {4, 16, 64}, {4096, 16384, 65536}, 8, {2, 8});
   v2.note =
-      "measured on the default grid: M2 ~ T^-0.30 d^0.30 n^0.00. The stationary part, about sqrt(R eta d/2) ~ "
+      "measured on the default grid: M2 ~ T^-0.30 d^0.30 n^0.00. The stationary part, about sqrt(R eta d/2) "
+      "~ "
       "d^1/4 T^-3/10, beats the theorem's T^-1/5. The start-up phase (about a R d^1/2 T^-2/5) lifts the "
-      "d-exponent above 1/4: 0.32 with T <= 16384, 0.30 with T <= 65536 (its share falls like T^-1/10). M2 / rate "
-      "grows like d^0.17: at d = 4, 16 the rate is its d^1/10 T^-1/5 term (d^3 < T), so rate holds fails on d (the "
+      "d-exponent above 1/4: 0.32 with T <= 16384, 0.30 with T <= 65536 (its share falls like T^-1/10). M2 / "
+      "rate "
+      "grows like d^0.17: at d = 4, 16 the rate is its d^1/10 T^-1/5 term (d^3 < T), so rate holds fails on "
+      "d (the "
       "earlier check against d^1/4 T^-1/5, looser than the max, passed). Measured/bound at most 0.51.";
   t5.families = {v2};
   r.push_back(t5);
@@ -264,10 +286,12 @@ std::vector<std::string> violated_assumptions(const Theorem& t, const Experiment
   std::vector<std::string> out;
   const ProblemConstants& c = e.problem.constants;
   const std::string oracle = e.oracle.resolved["name"].get<std::string>();
-  if (!c.bounded_below) out.push_back("f* = -inf: the problem is unbounded below (every theorem needs f* > -inf)");
+  if (!c.bounded_below)
+    out.push_back("f* = -inf: the problem is unbounded below (every theorem needs f* > -inf)");
   if (!e.oracle.traits.finite_mean) out.push_back("the noise has no mean: the oracle is not unbiased");
   for (const auto& a : t.assumptions) {
-    if (a == "2" && !std::isfinite(c.L)) out.push_back("Assumption 2 (l2-smoothness): " + e.problem.name + " has no finite L");
+    if (a == "2" && !std::isfinite(c.L))
+      out.push_back("Assumption 2 (l2-smoothness): " + e.problem.name + " has no finite L");
     if (a == "3" && !std::isfinite(c.L_inf))
       out.push_back("Assumption 3 (l_inf-smoothness): " + e.problem.name + " has no finite L_inf");
     if (a == "7" && !std::isfinite(c.L))
@@ -279,10 +303,12 @@ std::vector<std::string> violated_assumptions(const Theorem& t, const Experiment
     // state, so E S_R(v) = v/R no longer holds where it clips.
     if (a == "9" && e.distributed && e.dist.has_R) {
       if (!e.oracle.traits.bounded)
-        out.push_back("Assumption 9 (bounded stochastic gradients, |v| <= R for S_R): " + oracle + " noise is unbounded");
+        out.push_back("Assumption 9 (bounded stochastic gradients, |v| <= R for S_R): " + oracle +
+                      " noise is unbounded");
       else if (e.dist.base.clip && !(c.G + e.oracle.noise_bound() <= e.dist.base.R))
-        out.push_back("Assumption 9 (|v| <= R for S_R): clip=1 without a declared bound G + noise <= R clips the "
-                      "state, and E S_R(v) = v/R fails where it does");
+        out.push_back(
+            "Assumption 9 (|v| <= R for S_R): clip=1 without a declared bound G + noise <= R clips the "
+            "state, and E S_R(v) = v/R fails where it does");
     }
   }
   return out;

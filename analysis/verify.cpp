@@ -1,10 +1,9 @@
 #include "signrate/analysis/verify.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <sstream>
-
-#include <boost/math/distributions/normal.hpp>
 
 #include "signrate/error.hpp"
 #include "signrate/version.hpp"
@@ -54,7 +53,8 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
     }
   }
   if (families.empty())
-    throw SpecError("family '" + o.family + "' is not a family of " + thm.id + "; allowed: a start of " + names);
+    throw SpecError("family '" + o.family + "' is not a family of " + thm.id + "; allowed: a start of " +
+                    names);
   for (auto [fam, reference] : families) {
     // The note describes the canonical family on its default grid: not a modified one.
     if (!o.problem.empty() || !o.oracle.empty() || !o.method.empty() || !o.schedule.empty() || !o.d.empty() ||
@@ -87,7 +87,8 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
       r.violations = violated_assumptions(thm, make_experiment(probe));
     }
     if (!r.violations.empty() && !o.allow_violations) {
-      std::string msg = thm.id + " does not apply to " + fam.method + " on " + fam.problem + " with " + fam.oracle + ":";
+      std::string msg =
+          thm.id + " does not apply to " + fam.method + " on " + fam.problem + " with " + fam.oracle + ":";
       for (const auto& v : r.violations) msg += " " + v + ";";
       throw SpecError(msg + " pass --allow-violations to run it anyway");
     }
@@ -147,7 +148,8 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
 
 bool VerifyReport::all_hold() const {
   for (const auto& f : families)
-    if (!f.verdicts.rate_holds || !f.verdicts.tight || (f.verdicts.has_bound && !f.verdicts.bound_holds)) return false;
+    if (!f.verdicts.rate_holds || !f.verdicts.tight || (f.verdicts.has_bound && !f.verdicts.bound_holds))
+      return false;
   return true;
 }
 
@@ -158,7 +160,8 @@ std::string VerifyReport::table() const {
   const auto yes = [](bool b) { return b ? "yes" : "NO"; };
   out << title << "\n";
   for (const auto& f : families) {
-    out << "\n" << f.family.name << "\n  " << f.family.method << " with " << f.family.schedule << " on "
+    out << "\n"
+        << f.family.name << "\n  " << f.family.method << " with " << f.family.schedule << " on "
         << f.family.problem << ", " << f.family.oracle;
     if (f.family.n.size() > 1 || f.family.n.front() > 1) {
       out << ", n =";
@@ -173,9 +176,12 @@ std::string VerifyReport::table() const {
     const auto row = [&](const char* name, double predicted, const std::optional<Exponent>& e) {
       if (!e) return;
       out << "  " << name << "         ";
-      if (std::isnan(predicted)) out << "    -    ";
-      else out << (predicted < 0 ? "" : " ") << predicted << "    ";
-      out << " " << (e->estimate < 0 ? "" : " ") << e->estimate << "   [" << e->ci_low << ", " << e->ci_high << "]\n";
+      if (std::isnan(predicted))
+        out << "    -    ";
+      else
+        out << (predicted < 0 ? "" : " ") << predicted << "    ";
+      out << " " << (e->estimate < 0 ? "" : " ") << e->estimate << "   [" << e->ci_low << ", " << e->ci_high
+          << "]\n";
     };
     row("T", f.predicted_T, f.fit.T);
     row("d", f.predicted_d, f.fit.d);
@@ -187,8 +193,10 @@ std::string VerifyReport::table() const {
       row("d", 0.0, f.ratio_fit.d);
       row("n", 0.0, f.ratio_fit.n);
     }
-    out << "  fit: " << f.fit.points << " points (upper half of T), rms residual " << f.fit.rms_residual << "\n";
-    out << "  rate holds: " << yes(f.verdicts.rate_holds) << "   tight: " << yes(f.verdicts.tight) << "   bound holds: ";
+    out << "  fit: " << f.fit.points << " points (upper half of T), rms residual " << f.fit.rms_residual
+        << "\n";
+    out << "  rate holds: " << yes(f.verdicts.rate_holds) << "   tight: " << yes(f.verdicts.tight)
+        << "   bound holds: ";
     if (f.verdicts.has_bound)
       out << yes(f.verdicts.bound_holds) << " (largest measured/bound " << f.worst_bound_ratio << ")\n";
     else
@@ -207,7 +215,9 @@ std::string VerifyReport::table() const {
       out << line << "\n";
     }
   }
-  out << "\n" << (all_hold() ? "all verdicts hold" : "a verdict FAILED") << " (tolerance " << tolerance << " on the slopes of M / rate)\n";
+  out << "\n"
+      << (all_hold() ? "all verdicts hold" : "a verdict FAILED") << " (tolerance " << tolerance
+      << " on the slopes of M / rate)\n";
   return out.str();
 }
 

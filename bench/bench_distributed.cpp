@@ -12,7 +12,8 @@
 namespace {
 
 void run_case(benchmark::State& state, const std::string& method, const std::string& schedule,
-              const std::string& problem = "hetero-nonconvex:spread=1", const std::string& oracle = "uniform") {
+              const std::string& problem = "hetero-nonconvex:spread=1",
+              const std::string& oracle = "uniform") {
   const auto d = static_cast<std::uint32_t>(state.range(0));
   const auto n = static_cast<std::uint32_t>(state.range(1));
   constexpr std::uint32_t kT = 64, kReplicates = 4;
@@ -22,10 +23,12 @@ void run_case(benchmark::State& state, const std::string& method, const std::str
   const signrate::EngineOptions one_thread{1, 256};
   for (auto _ : state) benchmark::DoNotOptimize(signrate::run(e, one_thread).M2[0]);
   const double node_steps = double(d) * n * kT * kReplicates;
-  state.counters["node_coord_steps/s"] = benchmark::Counter(node_steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["node_coord_steps/s"] =
+      benchmark::Counter(node_steps, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["ns/node_coord_step"] = benchmark::Counter(
       node_steps * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
-  state.counters["steps/s"] = benchmark::Counter(double(kT) * kReplicates, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["steps/s"] =
+      benchmark::Counter(double(kT) * kReplicates, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_MvsmV2(benchmark::State& state) { run_case(state, "mvsm-v2", "theorem5"); }
@@ -37,10 +40,18 @@ void BM_SgdDist(benchmark::State& state) { run_case(state, "sgd-dist", "theorem3
 // d-scaled quadratic with Gaussian noise (n = 1, the single-node engine), and the distributed
 // methods on the same problem and noise (R = 1 holds every |v| here: |g_i| <= 1/sqrt(d) plus a
 // Gaussian draw cut at 6.76 sigma/sqrt(d)).
-void BM_SingleNodeSmmGaussian(benchmark::State& state) { run_case(state, "smm", "theorem1", "quadratic", "gaussian"); }
-void BM_MvsmV2Gaussian(benchmark::State& state) { run_case(state, "mvsm-v2:R=1", "theorem5", "quadratic", "gaussian"); }
-void BM_MvsmV1Gaussian(benchmark::State& state) { run_case(state, "mvsm-v1:R=1", "theorem3", "quadratic", "gaussian"); }
-void BM_SignSgdMvGaussian(benchmark::State& state) { run_case(state, "signsgd-mv", "theorem3", "quadratic", "gaussian"); }
+void BM_SingleNodeSmmGaussian(benchmark::State& state) {
+  run_case(state, "smm", "theorem1", "quadratic", "gaussian");
+}
+void BM_MvsmV2Gaussian(benchmark::State& state) {
+  run_case(state, "mvsm-v2:R=1", "theorem5", "quadratic", "gaussian");
+}
+void BM_MvsmV1Gaussian(benchmark::State& state) {
+  run_case(state, "mvsm-v1:R=1", "theorem3", "quadratic", "gaussian");
+}
+void BM_SignSgdMvGaussian(benchmark::State& state) {
+  run_case(state, "signsgd-mv", "theorem3", "quadratic", "gaussian");
+}
 
 void grid(benchmark::internal::Benchmark* b) {
   for (int n : {1, 4, 16, 64}) b->Args({1024, n});

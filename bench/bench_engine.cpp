@@ -26,11 +26,16 @@ void BM_SmmQuadraticGaussian(benchmark::State& state) {
   const signrate::EngineOptions one_thread{1, 256};
   for (auto _ : state) benchmark::DoNotOptimize(signrate::run(e, one_thread).M1[0]);
   const double coordinate_steps = double(spec.d) * spec.replicates * spec.T;
-  state.counters["coord_steps/s"] = benchmark::Counter(coordinate_steps, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["ns/coord_step"] = benchmark::Counter(coordinate_steps * 1e-9,
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["coord_steps/s"] =
+      benchmark::Counter(coordinate_steps, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["ns/coord_step"] = benchmark::Counter(
+      coordinate_steps * 1e-9, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_SmmQuadraticGaussian)->Args({10000, 64, 16})->Args({10000, 64, 256})->Args({1000, 8, 1000})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SmmQuadraticGaussian)
+    ->Args({10000, 64, 16})
+    ->Args({10000, 64, 256})
+    ->Args({1000, 8, 1000})
+    ->Unit(benchmark::kMillisecond);
 
 // The floor set by random numbers: one Philox4x32-10 call per four coordinate-steps is what the
 // engine spends on randomness for Gaussian noise (four float Box-Muller normals per call).

@@ -1,12 +1,13 @@
 // The oracle registry: names, parameters and declared moments of every noise law, and the
 // per-coordinate scale profile (THEORY.md, Assumptions 4 and 5) shared by all of them.
+#include "signrate/oracle.hpp"
+
 #include <cmath>
 #include <limits>
 
 #include "signrate/component_table.hpp"
 #include "signrate/error.hpp"
 #include "signrate/exact_pow.hpp"
-#include "signrate/oracle.hpp"
 
 namespace signrate {
 

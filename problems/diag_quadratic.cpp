@@ -10,15 +10,16 @@
 namespace signrate::problems {
 
 ComponentInfo diag_quadratic_info() {
-  return {"diag-quadratic",
-          "f = 1/2 sum h_i x_i^2, ||h||_1 = l1 fixed, x_1 = a 1: Delta and L_inf fixed in d (Theorem 2 family)",
-          {{"l1", "1", "> 0", "||L||_1 = sum |h_i| (= L_inf)"},
-           {"law", "const", "const, power, spikes", "spectrum: equal, h_i ~ i^-decay, or `spikes` large ones"},
-           {"decay", "1", ">= 0", "power-law exponent"},
-           {"spikes", "1", "integer >= 0", "number of large curvatures under law=spikes"},
-           {"ratio", "10", "> 0", "how much larger the spiked curvatures are"},
-           {"negative", "0", "integer in [0, d]", "number of negative-curvature coordinates (the last ones)"},
-           {"a", "1", "> 0", "starting value of every coordinate"}}};
+  return {
+      "diag-quadratic",
+      "f = 1/2 sum h_i x_i^2, ||h||_1 = l1 fixed, x_1 = a 1: Delta and L_inf fixed in d (Theorem 2 family)",
+      {{"l1", "1", "> 0", "||L||_1 = sum |h_i| (= L_inf)"},
+       {"law", "const", "const, power, spikes", "spectrum: equal, h_i ~ i^-decay, or `spikes` large ones"},
+       {"decay", "1", ">= 0", "power-law exponent"},
+       {"spikes", "1", "integer >= 0", "number of large curvatures under law=spikes"},
+       {"ratio", "10", "> 0", "how much larger the spiked curvatures are"},
+       {"negative", "0", "integer in [0, d]", "number of negative-curvature coordinates (the last ones)"},
+       {"a", "1", "> 0", "starting value of every coordinate"}}};
 }
 
 Problem make_diag_quadratic(Params& params, std::uint32_t d) {

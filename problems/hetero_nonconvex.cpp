@@ -8,13 +8,14 @@
 namespace signrate::problems {
 
 ComponentInfo hetero_nonconvex_info() {
-  return {"hetero-nonconvex",
-          "node j: f_j = (c/d) sum (x_i-c_j)^2/(1+(x_i-c_j)^2): nonconvex, bounded gradient (needs --nodes n)",
-          {{"centers", "", "numbers separated by '/', one per node", "the centres c_j (else drawn, see spread)"},
-           {"spread", "1", ">= 0", "without centers: c_j = spread (E_j - 1), E_j ~ Exp(1), skewed"},
-           {"seed", "0", "integer in [0, 2^32)", "seed of the drawn centres"},
-           {"c", "1", "> 0", "total scale: L_inf = 2c"},
-           {"x1", "1", "real", "starting value of every coordinate"}}};
+  return {
+      "hetero-nonconvex",
+      "node j: f_j = (c/d) sum (x_i-c_j)^2/(1+(x_i-c_j)^2): nonconvex, bounded gradient (needs --nodes n)",
+      {{"centers", "", "numbers separated by '/', one per node", "the centres c_j (else drawn, see spread)"},
+       {"spread", "1", ">= 0", "without centers: c_j = spread (E_j - 1), E_j ~ Exp(1), skewed"},
+       {"seed", "0", "integer in [0, 2^32)", "seed of the drawn centres"},
+       {"c", "1", "> 0", "total scale: L_inf = 2c"},
+       {"x1", "1", "real", "starting value of every coordinate"}}};
 }
 
 Problem make_hetero_nonconvex(Params& params, std::uint32_t d, std::uint32_t nodes) {

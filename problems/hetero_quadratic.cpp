@@ -9,14 +9,14 @@
 
 namespace signrate::problems {
 
-
 ComponentInfo hetero_quadratic_info() {
-  return {"hetero-quadratic",
-          "node j: f_j = 1/2 ||x - c_j 1||^2; optimum: the mean of the centres (needs --nodes n and n centres)",
-          {{"centers", "", "numbers separated by '/', one per node", "the centres c_j (else drawn, see spread)"},
-           {"spread", "1", ">= 0", "without centers: c_j = spread (E_j - 1), E_j ~ Exp(1), skewed"},
-           {"seed", "0", "integer in [0, 2^32)", "seed of the drawn centres"},
-           {"x1", "0", "real", "starting value of every coordinate"}}};
+  return {
+      "hetero-quadratic",
+      "node j: f_j = 1/2 ||x - c_j 1||^2; optimum: the mean of the centres (needs --nodes n and n centres)",
+      {{"centers", "", "numbers separated by '/', one per node", "the centres c_j (else drawn, see spread)"},
+       {"spread", "1", ">= 0", "without centers: c_j = spread (E_j - 1), E_j ~ Exp(1), skewed"},
+       {"seed", "0", "integer in [0, 2^32)", "seed of the drawn centres"},
+       {"x1", "0", "real", "starting value of every coordinate"}}};
 }
 
 Problem make_hetero_quadratic(Params& params, std::uint32_t d, std::uint32_t nodes) {

@@ -48,9 +48,9 @@ std::vector<double> node_centers(Params& params, std::uint32_t nodes) {
   if (params.given("centers")) {
     std::vector<double> c = params.real_list("centers", any_real());
     if (c.size() != nodes)
-      params.fail("centers has " + std::to_string(c.size()) + " values but the run has " + std::to_string(nodes) +
-                  " nodes; allowed: exactly one centre per node (--nodes " + std::to_string(c.size()) +
-                  ", or " + std::to_string(nodes) + " centres)");
+      params.fail("centers has " + std::to_string(c.size()) + " values but the run has " +
+                  std::to_string(nodes) + " nodes; allowed: exactly one centre per node (--nodes " +
+                  std::to_string(c.size()) + ", or " + std::to_string(nodes) + " centres)");
     return c;
   }
   const double spread = params.real("spread", nonnegative());

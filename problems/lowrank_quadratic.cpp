@@ -5,11 +5,10 @@
 //   L_i   = mu + (s/d) sum_k |U_ik| sum_j |U_jk|       (>= row sums of |A|, so diag(L) >= A)
 //   L_inf = ||L||_1 = d mu + (s/d) sum_k (sum_i |U_ik|)^2   (grows like d while L stays O(1))
 // f* = 0 at x = 0 (A is positive semidefinite).
+#include <Eigen/Dense>
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "signrate/canonical_sum.hpp"
 #include "signrate/problem.hpp"
@@ -28,7 +27,8 @@ class LowRankQuadratic final : public DenseProblem {
   double value(const double* x) const override {
     const std::uint64_t d = u_.rows();
     std::vector<double> chunks(sum_chunks(d));
-    const double xx = canonical_sum(d, [&](std::uint64_t i) { return x[i] * x[i]; }, chunks.data());
+    const double xx = canonical_sum(
+        d, [&](std::uint64_t i) { return x[i] * x[i]; }, chunks.data());
     double uu = 0.0;
     for (double v : projections(x, chunks)) uu += v * v;
     return 0.5 * (mu_ * xx + scale_ * uu);
@@ -50,7 +50,8 @@ class LowRankQuadratic final : public DenseProblem {
   std::vector<double> projections(const double* x, std::vector<double>& chunks) const {
     std::vector<double> ux(u_.cols());
     for (Eigen::Index k = 0; k < u_.cols(); ++k)
-      ux[k] = canonical_sum(u_.rows(), [&](std::uint64_t i) { return u_(i, k) * x[i]; }, chunks.data());
+      ux[k] = canonical_sum(
+          u_.rows(), [&](std::uint64_t i) { return u_(i, k) * x[i]; }, chunks.data());
     return ux;
   }
 

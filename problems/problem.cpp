@@ -1,11 +1,12 @@
 // The problem registry and the parts every problem shares.
+#include "signrate/problem.hpp"
+
 #include <cmath>
 #include <limits>
 
 #include "signrate/canonical_sum.hpp"
 #include "signrate/component_table.hpp"
 #include "signrate/error.hpp"
-#include "signrate/problem.hpp"
 
 namespace signrate {
 
@@ -70,8 +71,8 @@ Problem make_problem(const ParsedSpec& spec, std::uint32_t d, std::uint32_t node
   p.name = info.name;
   p.resolved = params.resolved();
   const double f1 = p.value(p.x0.data());
-  p.constants.delta = p.constants.has_f_star ? f1 - p.constants.f_star
-                                             : std::numeric_limits<double>::infinity();
+  p.constants.delta =
+      p.constants.has_f_star ? f1 - p.constants.f_star : std::numeric_limits<double>::infinity();
   return p;
 }
 
@@ -79,8 +80,9 @@ double Problem::value(const double* x) const {
   if (!separable) return dense->value(x);
   const SeparableView v = separable_view();
   std::vector<double> chunks(sum_chunks(dim()));
-  return canonical_sum(dim(), [&](std::uint64_t i) { return separable_value(v, x[i], static_cast<std::uint32_t>(i)); },
-                       chunks.data());
+  return canonical_sum(
+      dim(), [&](std::uint64_t i) { return separable_value(v, x[i], static_cast<std::uint32_t>(i)); },
+      chunks.data());
 }
 
 void Problem::gradient(const double* x, double* g) const {
@@ -95,7 +97,8 @@ double Problem::gap(const double* x) const {
 
 nlohmann::json Problem::declared() const {
   nlohmann::json j;
-  j["f_star"] = json_constant(constants.has_f_star ? constants.f_star : -std::numeric_limits<double>::infinity());
+  j["f_star"] =
+      json_constant(constants.has_f_star ? constants.f_star : -std::numeric_limits<double>::infinity());
   j["delta"] = json_constant(constants.delta);
   j["L"] = json_constant(constants.L);
   j["L_inf"] = json_constant(constants.L_inf);

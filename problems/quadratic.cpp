@@ -10,8 +10,7 @@ namespace signrate::problems {
 ComponentInfo quadratic_info() {
   return {"quadratic",
           "f = L/2 ||x||^2, x_1 = (a/sqrt d) 1: Delta = L a^2/2 fixed as d grows (Theorem 1 family)",
-          {{"L", "1", "> 0", "curvature (the l2 smoothness constant)"},
-           {"a", "1", "> 0", "||x_1||_2"}}};
+          {{"L", "1", "> 0", "curvature (the l2 smoothness constant)"}, {"a", "1", "> 0", "||x_1||_2"}}};
 }
 
 Problem make_quadratic(Params& params, std::uint32_t d) {

@@ -10,8 +10,9 @@ namespace signrate {
 
 namespace {
 
-const ParamInfo kR{"R", "", "> 0",
-                   "S_R's bound on |state|; default: the problem's G plus the oracle's noise bound (Assumption 9)"};
+const ParamInfo kR{
+    "R", "", "> 0",
+    "S_R's bound on |state|; default: the problem's G plus the oracle's noise bound (Assumption 9)"};
 const ParamInfo kClip{"clip", "0", "0 or 1",
                       "1: clip the state to [-R, R] before S_R and count it; 0: |state| > R stops the run"};
 const ParamInfo kMu{"mu", "", "in [0, 1)", "weight of the OLD momentum; default 1 - beta of the schedule"};
@@ -157,9 +158,10 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
       m.R_source = "problem G + oracle noise bound (Assumption 9)";
       derived["R"] = c.R;
     } else {
-      params.fail("R is needed: S_R needs |state| <= R, and this problem and oracle declare no bound on a "
-                  "stochastic gradient (Assumption 9: a finite G and bounded noise); allowed: give R=<value > 0> "
-                  "(the run stops if |state| > R), optionally with clip=1");
+      params.fail(
+          "R is needed: S_R needs |state| <= R, and this problem and oracle declare no bound on a "
+          "stochastic gradient (Assumption 9: a finite G and bounded noise); allowed: give R=<value > 0> "
+          "(the run stops if |state| > R), optionally with clip=1");
     }
   }
   params.require_all_used();

@@ -7,7 +7,8 @@ namespace signrate {
 
 std::string backend_name(Backend backend) {
   switch (backend) {
-    case Backend::kCpu: return "cpu";
+    case Backend::kCpu:
+      return "cpu";
   }
   return "unknown";
 }
@@ -15,7 +16,9 @@ std::string backend_name(Backend backend) {
 RunResult run(const Experiment& experiment, const EngineOptions& options) {
   RunResult out;
   switch (options.backend) {
-    case Backend::kCpu: out = cpu::run_cpu(experiment, options); break;
+    case Backend::kCpu:
+      out = cpu::run_cpu(experiment, options);
+      break;
   }
   out.backend = backend_name(options.backend);
   return out;

@@ -103,18 +103,18 @@ double exact_pow(double x, double y) {
   if (y == 2.0) return x * x;
   double fast;
   if (rounds_surely(x, y, fast)) return fast;
-  return correctly_rounded([](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr b) { return mpfr_pow(r, a, b, MPFR_RNDN); },
-                           x, y);
+  return correctly_rounded(
+      [](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr b) { return mpfr_pow(r, a, b, MPFR_RNDN); }, x, y);
 }
 
 double exact_exp(double x) {
-  return correctly_rounded([](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr) { return mpfr_exp(r, a, MPFR_RNDN); }, x,
-                           0.0);
+  return correctly_rounded([](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr) { return mpfr_exp(r, a, MPFR_RNDN); },
+                           x, 0.0);
 }
 
 double exact_expm1(double x) {
-  return correctly_rounded([](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr) { return mpfr_expm1(r, a, MPFR_RNDN); }, x,
-                           0.0);
+  return correctly_rounded([](mpfr_ptr r, mpfr_srcptr a, mpfr_srcptr) { return mpfr_expm1(r, a, MPFR_RNDN); },
+                           x, 0.0);
 }
 
 }  // namespace signrate

@@ -1,10 +1,11 @@
 // Building a run from its spec.
+#include "signrate/experiment.hpp"
+
 #include <cmath>
 
-#include "signrate/experiment.hpp"
-#include "signrate/run_result.hpp"
 #include "signrate/error.hpp"
 #include "signrate/exact_pow.hpp"
+#include "signrate/run_result.hpp"
 
 namespace signrate {
 
@@ -39,7 +40,9 @@ RunSpec make_run_spec(const std::string& problem, const std::string& oracle, con
 
 Experiment make_experiment(const RunSpec& spec) {
   const auto need = [](std::uint64_t v, const char* name) {
-    if (v < 1) throw SpecError(std::string(name) + "=" + std::to_string(v) + " is not allowed; allowed: an integer >= 1");
+    if (v < 1)
+      throw SpecError(std::string(name) + "=" + std::to_string(v) +
+                      " is not allowed; allowed: an integer >= 1");
   };
   need(spec.d, "d");
   need(spec.T, "T");
@@ -48,8 +51,8 @@ Experiment make_experiment(const RunSpec& spec) {
   need(spec.checkpoints_per_decade, "checkpoints_per_decade");
   need(spec.nodes, "nodes");
   if (spec.byzantine > spec.nodes)
-    throw SpecError("byzantine=" + std::to_string(spec.byzantine) + " is not allowed; allowed: 0 to nodes=" +
-                    std::to_string(spec.nodes));
+    throw SpecError("byzantine=" + std::to_string(spec.byzantine) +
+                    " is not allowed; allowed: 0 to nodes=" + std::to_string(spec.nodes));
   Experiment e;
   e.spec = spec;
   e.distributed = is_distributed_method(spec.method.name);
@@ -61,10 +64,12 @@ Experiment make_experiment(const RunSpec& spec) {
     if (!known) {
       std::string single;
       for (const auto& c : method_registry()) single += (single.empty() ? "" : ", ") + c.name;
-      throw SpecError("unknown method '" + spec.method.name + "'; allowed: " + single + "; distributed: " + names);
+      throw SpecError("unknown method '" + spec.method.name + "'; allowed: " + single +
+                      "; distributed: " + names);
     }
     if (spec.nodes > 1 || spec.byzantine > 0)
-      throw SpecError("method " + spec.method.name + " is single-node; with nodes=" + std::to_string(spec.nodes) +
+      throw SpecError("method " + spec.method.name +
+                      " is single-node; with nodes=" + std::to_string(spec.nodes) +
                       (spec.byzantine ? " and byzantine=" + std::to_string(spec.byzantine) : std::string()) +
                       " allowed: " + names);
   }
@@ -103,10 +108,12 @@ nlohmann::json Experiment::resolved_spec() const {
 }
 
 void RunResult::allocate(std::uint32_t replicates, std::size_t checkpoints) {
-  for (auto* v : {&M1, &M2, &final_grad_l1, &final_grad_l2, &final_gap, &final_x_mean}) v->assign(replicates, 0.0);
+  for (auto* v : {&M1, &M2, &final_grad_l1, &final_grad_l2, &final_gap, &final_x_mean})
+    v->assign(replicates, 0.0);
   for (auto* v : {&clipped, &zeros_up, &ties_down}) v->assign(replicates, 0);
   Trace sized;
-  for (auto* v : {&sized.M1, &sized.M2, &sized.grad_l1, &sized.grad_l2, &sized.gap}) v->assign(checkpoints, 0.0);
+  for (auto* v : {&sized.M1, &sized.M2, &sized.grad_l1, &sized.grad_l2, &sized.gap})
+    v->assign(checkpoints, 0.0);
   traces.assign(replicates, sized);
 }
 

@@ -1,3 +1,5 @@
+#include "signrate/method.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -6,7 +8,6 @@
 #include "signrate/distributed.hpp"
 #include "signrate/error.hpp"
 #include "signrate/exact_pow.hpp"
-#include "signrate/method.hpp"
 #include "signrate/schedule.hpp"
 
 namespace signrate {

@@ -1,9 +1,10 @@
+#include "signrate/schedule.hpp"
+
 #include <cmath>
 
 #include "signrate/component_table.hpp"
 #include "signrate/error.hpp"
 #include "signrate/exact_pow.hpp"
-#include "signrate/schedule.hpp"
 
 namespace signrate {
 

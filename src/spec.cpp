@@ -57,8 +57,7 @@ ParsedSpec parse_spec(const std::string& text, const std::string& what) {
     if (eq == std::string::npos || key.empty() || trim(item.substr(eq + 1)).empty())
       throw SpecError(what + " spec '" + text + "': '" + item +
                       "' is not key=value (a SPEC is name or name:key=value,key=value)");
-    if (spec.values.count(key))
-      throw SpecError(what + " spec '" + text + "' gives '" + key + "' twice");
+    if (spec.values.count(key)) throw SpecError(what + " spec '" + text + "' gives '" + key + "' twice");
     spec.values[key] = trim(item.substr(eq + 1));
   }
   return spec;
@@ -92,8 +91,8 @@ ParsedSpec parse_spec_json(const nlohmann::json& j, const std::string& what) {
   return spec;
 }
 
-const ComponentInfo& find_component(const std::vector<ComponentInfo>& registry,
-                                    const std::string& name, const std::string& what) {
+const ComponentInfo& find_component(const std::vector<ComponentInfo>& registry, const std::string& name,
+                                    const std::string& what) {
   std::vector<std::string> names;
   for (const auto& info : registry) {
     if (info.name == name) return info;
@@ -177,7 +176,8 @@ std::int64_t Params::integer(const std::string& key, std::int64_t lo, std::int64
   const std::string text = raw(key);
   double v = 0;
   const std::string allowed = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
-  if (!parse_double(text, &v) || v != std::floor(v)) fail(key + "='" + text + "' is not an integer; allowed: " + allowed);
+  if (!parse_double(text, &v) || v != std::floor(v))
+    fail(key + "='" + text + "' is not an integer; allowed: " + allowed);
   if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
     fail(key + "=" + text + " is outside its domain; allowed: " + allowed);
   resolved_[key] = static_cast<std::int64_t>(v);
@@ -192,10 +192,11 @@ std::vector<double> Params::real_list(const std::string& key, const Domain& doma
   while (std::getline(items, item, '/')) {
     double v = 0;
     if (!parse_double(trim(item), &v))
-      fail(key + "='" + text + "': item '" + item + "' is not a number; allowed: numbers separated by '/', each " +
-           domain.describe());
+      fail(key + "='" + text + "': item '" + item +
+           "' is not a number; allowed: numbers separated by '/', each " + domain.describe());
     if (!domain.contains(v))
-      fail(key + "=" + text + ": item " + trim(item) + " is outside its domain; allowed: " + domain.describe());
+      fail(key + "=" + text + ": item " + trim(item) +
+           " is outside its domain; allowed: " + domain.describe());
     out.push_back(v);
   }
   if (out.empty() || text.back() == '/')
@@ -225,7 +226,8 @@ std::string spec_text(const nlohmann::json& resolved) {
     if (value.is_number_float()) {
       out += format_real(value.get<double>());
     } else if (value.is_array()) {
-      for (std::size_t k = 0; k < value.size(); ++k) out += (k ? "/" : "") + format_real(value[k].get<double>());
+      for (std::size_t k = 0; k < value.size(); ++k)
+        out += (k ? "/" : "") + format_real(value[k].get<double>());
     } else if (value.is_string()) {
       out += value.get<std::string>();
     } else {

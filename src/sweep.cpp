@@ -15,8 +15,9 @@ std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string
   std::vector<std::uint32_t> out;
   for (double v : parse_real_grid(text, what)) {
     if (!(v >= 1 && v <= 4294967295.0) || v != std::floor(v))
-      throw SpecError(what + " grid '" + text + "': " + format_real(v) +
-                      " is not allowed; allowed: integers >= 1 as a list a,b,c or a range lo:hi:xF or lo:hi:+S");
+      throw SpecError(
+          what + " grid '" + text + "': " + format_real(v) +
+          " is not allowed; allowed: integers >= 1 as a list a,b,c or a range lo:hi:xF or lo:hi:+S");
     out.push_back(static_cast<std::uint32_t>(v));
   }
   return out;
@@ -24,13 +25,15 @@ std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string
 
 std::vector<double> parse_real_grid(const std::string& text, const std::string& what) {
   const auto bad = [&](const std::string& why) {
-    return SpecError(what + " grid '" + text + "': " + why +
-                     "; allowed: a list a,b,c of finite numbers, or lo:hi:xF (F > 1, 0 < lo <= hi) or lo:hi:+S (S > 0)");
+    return SpecError(
+        what + " grid '" + text + "': " + why +
+        "; allowed: a list a,b,c of finite numbers, or lo:hi:xF (F > 1, 0 < lo <= hi) or lo:hi:+S (S > 0)");
   };
   const auto real = [&](const std::string& item) {
     char* end = nullptr;
     const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v)) throw bad("'" + item + "' is not a number");
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v))
+      throw bad("'" + item + "' is not a number");
     return v;
   };
   std::vector<double> out;
@@ -43,7 +46,8 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
     const double lo = real(lo_s), hi = real(hi_s);
     if (step.size() < 2 || (step[0] != 'x' && step[0] != '+')) throw bad("the step must be xF or +S");
     const double st = real(step.substr(1));
-    if (lo > hi || (step[0] == 'x' && !(st > 1 && lo > 0)) || (step[0] == '+' && !(st > 0))) throw bad("bad range");
+    if (lo > hi || (step[0] == 'x' && !(st > 1 && lo > 0)) || (step[0] == '+' && !(st > 0)))
+      throw bad("bad range");
     // Grid points are lo * F^k (or lo + k S), up to hi with a relative slack of 1e-9.
     for (int k = 0; k < 10000; ++k) {
       const double v = step[0] == 'x' ? lo * std::pow(st, k) : lo + k * st;
@@ -62,10 +66,14 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
 VariedParameter parse_varied(const std::string& text) {
   const auto eq = text.find('='), dot = text.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
-    throw SpecError("--vary '" + text + "' is not COMPONENT.KEY=VALUES; e.g. oracle.sigma=0.5,1,2 or schedule.eta_scale=0.25:4:x2");
+    throw SpecError(
+        "--vary '" + text +
+        "' is not COMPONENT.KEY=VALUES; e.g. oracle.sigma=0.5,1,2 or schedule.eta_scale=0.25:4:x2");
   VariedParameter v{text.substr(0, dot), text.substr(dot + 1, eq - dot - 1), {}};
-  if (v.component != "problem" && v.component != "oracle" && v.component != "method" && v.component != "schedule")
-    throw SpecError("--vary '" + text + "': component '" + v.component + "' is not allowed; allowed: problem, oracle, method, schedule");
+  if (v.component != "problem" && v.component != "oracle" && v.component != "method" &&
+      v.component != "schedule")
+    throw SpecError("--vary '" + text + "': component '" + v.component +
+                    "' is not allowed; allowed: problem, oracle, method, schedule");
   v.values = parse_real_grid(text.substr(eq + 1), "--vary " + v.component + "." + v.key);
   return v;
 }
@@ -93,7 +101,8 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k) {
 SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
                       const std::function<void(std::size_t, std::size_t)>& progress) {
   // Validate every point before running any, so bad input fails at once.
-  const std::vector<std::uint32_t> ns = sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n;
+  const std::vector<std::uint32_t> ns =
+      sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n;
   std::vector<Experiment> experiments;
   std::vector<VariedValues> varied;
   // Every combination of the varied parameters (odometer order, the last parameter fastest).
@@ -103,11 +112,12 @@ SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
     VariedValues values;
     for (std::size_t v = 0; v < sweep.vary.size(); ++v) {
       const VariedParameter& p = sweep.vary[v];
-      ParsedSpec& part = p.component == "problem" ? combo.problem
+      ParsedSpec& part = p.component == "problem"  ? combo.problem
                          : p.component == "oracle" ? combo.oracle
                          : p.component == "method" ? combo.method
                                                    : combo.schedule;
-      if (part.name.empty()) part.name = p.component == "schedule" ? default_schedule(combo.method.name) : part.name;
+      if (part.name.empty())
+        part.name = p.component == "schedule" ? default_schedule(combo.method.name) : part.name;
       part.values[p.key] = format_real(p.values[at[v]]);
       values[p.component + "." + p.key] = p.values[at[v]];
     }

@@ -1,16 +1,15 @@
 #pragma once
 // What the command-line tests share: running the built `signrate` (SIGNRATE_CLI_PATH) with its
 // output and exit code, a temporary directory per test, and reading a JSON file back.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <string>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace signrate::testing_cli {
 

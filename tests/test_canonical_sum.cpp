@@ -1,12 +1,12 @@
 // The canonical summation order (canonical_sum.hpp): its exact tree on hand-computed cases, its
 // independence from the tile size, and its accuracy against exact sums on adversarial inputs, next
 // to the order it replaced (eight sequential lanes by i mod 8).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "signrate/canonical_sum.hpp"
 
@@ -15,7 +15,8 @@ namespace {
 
 double sum_of(const std::vector<double>& v) {
   std::vector<double> chunks(sum_chunks(v.size()));
-  return canonical_sum(v.size(), [&](std::uint64_t i) { return v[i]; }, chunks.data());
+  return canonical_sum(
+      v.size(), [&](std::uint64_t i) { return v[i]; }, chunks.data());
 }
 
 // The order before: lane i mod 8 summed left to right, lanes combined as a fixed tree.
@@ -56,8 +57,8 @@ TEST(CanonicalSum, ChunksOf32ThenTheirFold) {
   // Coordinate 32 opens the second chunk: the sum is chunk0 + chunk1, chunk0 = 1e16 + ... folded.
   std::vector<double> v(33, 0.0);
   v[0] = 1e16;
-  v[16] = 1.0;   // paired with v[0] at h = 16: 1e16 + 1 -> 1e16
-  v[1] = 1.0;    // then pairs with the result at h = 1
+  v[16] = 1.0;  // paired with v[0] at h = 16: 1e16 + 1 -> 1e16
+  v[1] = 1.0;   // then pairs with the result at h = 1
   v[32] = -1e16;
   const double chunk0 = (1e16 + 1.0) + 1.0;  // h = 16 first, then h = 1 (everything else is 0)
   EXPECT_EQ(sum_of(v), chunk0 + -1e16);
@@ -75,7 +76,8 @@ TEST(CanonicalSum, TilesOfAnyMultipleOf32GiveTheSameBits) {
       std::vector<double> chunks(sum_chunks(d));
       for (std::uint64_t i0 = 0; i0 < d; i0 += block) {
         const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, d - i0));
-        tile_chunk_sums(n, [&](std::uint32_t j) { return v[i0 + j]; }, chunks.data() + i0 / kSumChunk);
+        tile_chunk_sums(
+            n, [&](std::uint32_t j) { return v[i0 + j]; }, chunks.data() + i0 / kSumChunk);
       }
       EXPECT_EQ(fold_sum(chunks.data(), chunks.size()), want) << "d " << d << " block " << block;
     }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "signrate/canonical_sum.hpp"
+#include "signrate/distributed_nodes.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/io/run_output.hpp"
 

@@ -1,13 +1,13 @@
 // The command line as a user meets it: outputs, --spec round trip, --help, and bad input
 // (a one-line error naming the value, exit code 2, no output file written or touched).
-#include "cli_process.hpp"
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli_process.hpp"
 #include "signrate/method.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/problem.hpp"
@@ -22,8 +22,10 @@ using namespace testing_cli;
 class Cli : public TempDirTest {};
 
 TEST_F(Cli, RunWritesTheDocumentedJsonAndCsv) {
-  const Outcome o = cli("run --problem quadratic --oracle gaussian:sigma=1 --method smm --schedule theorem1 "
-                        "--d 32 --T 256 --replicates 4 --seed 1 --out " + path("run.json") + " --csv " + path("run.csv"));
+  const Outcome o =
+      cli("run --problem quadratic --oracle gaussian:sigma=1 --method smm --schedule theorem1 "
+          "--d 32 --T 256 --replicates 4 --seed 1 --out " +
+          path("run.json") + " --csv " + path("run.csv"));
   ASSERT_EQ(o.code, 0) << o.output;
   const nlohmann::json j = read_json(path("run.json"));
   for (const char* key : {"M1", "M2", "final_grad_l1", "final_grad_l2", "final_gap"}) {
@@ -45,7 +47,9 @@ TEST_F(Cli, RunWritesTheDocumentedJsonAndCsv) {
 TEST_F(Cli, TheEchoedSpecRunsAgainToTheSameNumbers) {
   ASSERT_EQ(cli("run --problem diag-quadratic:law=power --oracle student-t:nu=5 --method signum:mu=0.8 "
                 "--schedule constant:eta=0.01 --d 16 --T 200 --replicates 3 --seed 9 --batch 2 --out " +
-                path("a.json")).code, 0);
+                path("a.json"))
+                .code,
+            0);
   const nlohmann::json a = read_json(path("a.json"));
   std::ofstream(path("spec.json")) << a["spec"].dump();
   const Outcome o = cli("run --spec " + path("spec.json") + " --out " + path("b.json"));
@@ -62,7 +66,8 @@ TEST_F(Cli, TheEchoedSpecRunsAgainToTheSameNumbers) {
 TEST_F(Cli, HelpListsEveryComponent) {
   const Outcome o = cli("run --help");
   EXPECT_EQ(o.code, 0);
-  for (const auto* registry : {&problem_registry(), &oracle_registry(), &method_registry(), &schedule_registry()})
+  for (const auto* registry :
+       {&problem_registry(), &oracle_registry(), &method_registry(), &schedule_registry()})
     for (const auto& c : *registry) EXPECT_NE(o.output.find(c.name), std::string::npos) << c.name;
   EXPECT_NE(cli("--help").output.find("student-t"), std::string::npos);
 }
@@ -109,15 +114,17 @@ TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
 }
 
 TEST_F(Cli, ADivergedRunExitsWith1AndWritesNothing) {
-  const Outcome o = cli("run --problem rosenbrock --method sgd --schedule constant:eta=1 --d 4 --T 1000 --out " +
-                        path("x.json"));
+  const Outcome o =
+      cli("run --problem rosenbrock --method sgd --schedule constant:eta=1 --d 4 --T 1000 --out " +
+          path("x.json"));
   EXPECT_EQ(o.code, 1) << o.output;
   EXPECT_NE(o.output.find("diverged"), std::string::npos) << o.output;
   EXPECT_FALSE(fs::exists(path("x.json")));
 }
 
 TEST_F(Cli, SweepThenFitWritesTheDocumentedExponents) {
-  const Outcome sweep = cli("sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --seed 1 --out " + path("s.json"));
+  const Outcome sweep =
+      cli("sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --seed 1 --out " + path("s.json"));
   ASSERT_EQ(sweep.code, 0) << sweep.output;
   const nlohmann::json s = read_json(path("s.json"));
   EXPECT_EQ(s["points"].size(), 9u);
@@ -131,8 +138,8 @@ TEST_F(Cli, SweepThenFitWritesTheDocumentedExponents) {
 }
 
 TEST_F(Cli, SweepVariesASpecParameterAndFitsEachValue) {
-  const Outcome sweep = cli("sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --vary oracle.sigma=0.5,2 --out " +
-                            path("v.json"));
+  const Outcome sweep = cli(
+      "sweep --d 16,64,256 --T 256:4096:x4 --replicates 6 --vary oracle.sigma=0.5,2 --out " + path("v.json"));
   ASSERT_EQ(sweep.code, 0) << sweep.output;
   EXPECT_EQ(read_json(path("v.json"))["points"].size(), 18u);
   ASSERT_EQ(cli("fit " + path("v.json") + " --bootstrap 200 --out " + path("vf.json")).code, 0);

@@ -1,11 +1,11 @@
 // The host-device code run on a GPU must give the CPU's bits (ARCHITECTURE.md principles 1-2).
 // Without a CUDA device (or a CUDA build) these tests skip and say why.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "signrate/distributed_step.hpp"
 #include "signrate/method_step.hpp"
@@ -33,8 +33,8 @@ bool have_device(std::string* why) {
 const std::vector<NoiseLaw>& factory_laws() {
   static const std::vector<NoiseLaw> laws = [] {
     std::vector<NoiseLaw> out;
-    for (const char* spec : {"gaussian", "student-t:nu=3", "student-t:nu=1.5", "lomax:alpha=3", "two-point:p=0.2",
-                             "lognormal:s=1", "bimodal:m=0.9", "uniform", "rademacher"})
+    for (const char* spec : {"gaussian", "student-t:nu=3", "student-t:nu=1.5", "lomax:alpha=3",
+                             "two-point:p=0.2", "lognormal:s=1", "bimodal:m=0.9", "uniform", "rademacher"})
       out.push_back(make_oracle(parse_spec(spec, "oracle"), 1, 1).law);
     return out;
   }();

@@ -1,8 +1,8 @@
 // The teaching demonstrations: each runs, writes its report and figure, and shows what its
 // explanation says (the numbers are the claims, checked with margins).
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "signrate/analysis/demos.hpp"
 #include "signrate/error.hpp"

@@ -2,15 +2,15 @@
 // from ALGORITHMS.md's table and THEORY.md's MVSM, literal hand-computed steps, the exact binomial
 // law of the vote, Byzantine nodes, S_R's domain (error or explicit clipping), communication
 // counts, reproducibility, heterogeneous problems and bad input.
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/math/distributions/binomial.hpp>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <gtest/gtest.h>
 
 #include "signrate/canonical_sum.hpp"
 #include "signrate/distributed_nodes.hpp"
@@ -60,24 +60,46 @@ std::vector<double> reference_final_x(const Experiment& e, std::uint32_t r) {
         double msg = 0;
         switch (base.kind) {
           case DistKind::kSgdDist:
-          case DistKind::kSgdmDist: sum[i] += static_cast<float>(flip * gi); continue;
-          case DistKind::kSignSgdMv: msg = sign(gi); break;
-          case DistKind::kSignumMv: mi = base.mu * mi + (1 - base.mu) * gi; msg = sign(mi); break;
-          case DistKind::kStoSignSgd: msg = S(gi, base.R, sr, t, i); break;
-          case DistKind::kMvSignSgdSim: mi = (1 - base.beta) * mi + base.beta * gi; msg = sign(mi); break;
-          case DistKind::kMvStoSignSgdSim: mi = (1 - base.beta) * mi + base.beta * gi; msg = S(mi, base.R, sr, t, i); break;
+          case DistKind::kSgdmDist:
+            sum[i] += static_cast<float>(flip * gi);
+            continue;
+          case DistKind::kSignSgdMv:
+            msg = sign(gi);
+            break;
+          case DistKind::kSignumMv:
+            mi = base.mu * mi + (1 - base.mu) * gi;
+            msg = sign(mi);
+            break;
+          case DistKind::kStoSignSgd:
+            msg = S(gi, base.R, sr, t, i);
+            break;
+          case DistKind::kMvSignSgdSim:
+            mi = (1 - base.beta) * mi + base.beta * gi;
+            msg = sign(mi);
+            break;
+          case DistKind::kMvStoSignSgdSim:
+            mi = (1 - base.beta) * mi + base.beta * gi;
+            msg = S(mi, base.R, sr, t, i);
+            break;
           case DistKind::kMvsmV1:
-          case DistKind::kMvsmV2: mi = t == 1 ? gi : (1 - base.beta) * mi + base.beta * gi; msg = S(mi, base.R, sr, t, i); break;
+          case DistKind::kMvsmV2:
+            mi = t == 1 ? gi : (1 - base.beta) * mi + base.beta * gi;
+            msg = S(mi, base.R, sr, t, i);
+            break;
         }
         vote[i] += static_cast<int>(flip * msg);
       }
     }
     const RngKey server = derive_key(e.spec.seed, r, 0, Stream::kServer);
     for (std::uint32_t i = 0; i < d; ++i) {
-      if (base.kind == DistKind::kSgdDist) down[i] = static_cast<float>(sum[i] / n);
-      else if (base.kind == DistKind::kSgdmDist) buf[i] = (t == 1 ? 0.0 : base.mu) * buf[i] + sum[i] / n, down[i] = static_cast<float>(buf[i]);
-      else if (base.kind == DistKind::kMvsmV2) down[i] = S(static_cast<double>(vote[i]) / n, 1.0, server, t, i);
-      else down[i] = (vote[i] > 0) - (vote[i] < 0);
+      if (base.kind == DistKind::kSgdDist)
+        down[i] = static_cast<float>(sum[i] / n);
+      else if (base.kind == DistKind::kSgdmDist)
+        buf[i] = (t == 1 ? 0.0 : base.mu) * buf[i] + sum[i] / n, down[i] = static_cast<float>(buf[i]);
+      else if (base.kind == DistKind::kMvsmV2)
+        down[i] = S(static_cast<double>(vote[i]) / n, 1.0, server, t, i);
+      else
+        down[i] = (vote[i] > 0) - (vote[i] < 0);
     }
     for (std::uint32_t i = 0; i < d; ++i) x[i] -= base.eta * down[i];
   }
@@ -103,24 +125,27 @@ TEST_P(DistributedAgainstReference, SameFinalIterateAsTheDefinitions) {
       std::vector<double> g(x.size());
       e.problem.gradient(x.data(), g.data());
       std::vector<double> chunks(sum_chunks(g.size()));
-      const double l1 = canonical_sum(g.size(), [&](std::uint64_t i) { return std::fabs(g[i]); }, chunks.data());
+      const double l1 = canonical_sum(
+          g.size(), [&](std::uint64_t i) { return std::fabs(g[i]); }, chunks.data());
       EXPECT_EQ(r.final_grad_l1[rep], l1) << oracle << " replicate " << rep;
       EXPECT_EQ(r.final_gap.size(), 2u);
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Distributed, DistributedAgainstReference,
-    ::testing::Values(MethodCase{"sgd-dist", 0}, MethodCase{"sgdm-dist", 0}, MethodCase{"signsgd-mv", 0},
-                      MethodCase{"signum-mv", 0}, MethodCase{"sto-signsgd", 0}, MethodCase{"mv-signsgd-sim", 0},
-                      MethodCase{"mv-sto-signsgd-sim", 0}, MethodCase{"mvsm-v1", 0}, MethodCase{"mvsm-v2", 0},
-                      MethodCase{"mvsm-v2", 1}, MethodCase{"signsgd-mv", 2}, MethodCase{"sgd-dist", 1}),
-    [](const ::testing::TestParamInfo<MethodCase>& info) {
-      std::string name = std::string(info.param.method) + "_byzantine" + std::to_string(info.param.byzantine);
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Distributed, DistributedAgainstReference,
+                         ::testing::Values(MethodCase{"sgd-dist", 0}, MethodCase{"sgdm-dist", 0},
+                                           MethodCase{"signsgd-mv", 0}, MethodCase{"signum-mv", 0},
+                                           MethodCase{"sto-signsgd", 0}, MethodCase{"mv-signsgd-sim", 0},
+                                           MethodCase{"mv-sto-signsgd-sim", 0}, MethodCase{"mvsm-v1", 0},
+                                           MethodCase{"mvsm-v2", 0}, MethodCase{"mvsm-v2", 1},
+                                           MethodCase{"signsgd-mv", 2}, MethodCase{"sgd-dist", 1}),
+                         [](const ::testing::TestParamInfo<MethodCase>& info) {
+                           std::string name = std::string(info.param.method) + "_byzantine" +
+                                              std::to_string(info.param.byzantine);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 // ---------------------------------------------------------------------------------------------
 // Literal hand-computed steps.
@@ -213,8 +238,8 @@ TEST(VoteLaw, VoteCountsAreBinomialAndWrongVotesMatchTheExactLaw) {
     // +-1e-9 (rademacher), far below the resolution that matters here (P(+1) moves by 1e-9).
     std::string centers = "-0.3";
     for (std::uint32_t j = 1; j < n; ++j) centers += "/-0.3";
-    const Experiment e = make("hetero-quadratic:x1=0,centers=" + centers, "rademacher:sigma=1e-7", "mvsm-v1:R=1",
-                              "theorem3", d, 1, 1, n);
+    const Experiment e = make("hetero-quadratic:x1=0,centers=" + centers, "rademacher:sigma=1e-7",
+                              "mvsm-v1:R=1", "theorem3", d, 1, 1, n);
     std::vector<std::int32_t> votes(d, 0);
     std::vector<std::int8_t> msg(d);
     std::vector<double> g(d);
@@ -247,8 +272,10 @@ TEST(VoteLaw, VoteCountsAreBinomialAndWrongVotesMatchTheExactLaw) {
     const double p_wrong = boost::math::cdf(law, (n - 1) / 2);  // #plus <= floor((n-1)/2)
     const double p_tie = n % 2 ? 0.0 : boost::math::pdf(law, n / 2);
     EXPECT_LT(std::fabs(wrong - d * p_wrong) / std::sqrt(d * p_wrong * (1 - p_wrong)), 5.0);
-    if (n % 2) EXPECT_EQ(ties, 0u);
-    else EXPECT_LT(std::fabs(ties - d * p_tie) / std::sqrt(d * p_tie * (1 - p_tie)), 5.0);
+    if (n % 2)
+      EXPECT_EQ(ties, 0u);
+    else
+      EXPECT_LT(std::fabs(ties - d * p_tie) / std::sqrt(d * p_tie * (1 - p_tie)), 5.0);
     EXPECT_EQ(ties, server.ties());
   }
 }
@@ -267,7 +294,8 @@ TEST(Byzantine, FaultyNodesSendTheNegationAndOthersAreUnchanged) {
     node_gradient(honest.problem, j, honest.problem.x0.data(), g.data());
     a.step(1, g.data(), sa.data(), nullptr);
     b.step(1, g.data(), sb.data(), nullptr);
-    for (std::uint32_t i = 0; i < 64; ++i) EXPECT_EQ(sb[i], j < 2 ? -sa[i] : sa[i]) << "node " << j << " i " << i;
+    for (std::uint32_t i = 0; i < 64; ++i)
+      EXPECT_EQ(sb[i], j < 2 ? -sa[i] : sa[i]) << "node " << j << " i " << i;
   }
 }
 
@@ -298,21 +326,24 @@ TEST(UnbiasedSignDomain, ExplicitClippingRunsAndCountsWhatItClipped) {
 
 TEST(UnbiasedSignDomain, RDefaultsToTheDeclaredBoundAndIsNeverExceeded) {
   // hetero-nonconvex declares G = (c/d) 3 sqrt(3)/8; uniform noise is bounded: R = G + bound.
-  const Experiment e = make("hetero-nonconvex:c=64,spread=2", "uniform:sigma=1", "mvsm-v1", "theorem3", 64, 200, 2, 5);
+  const Experiment e =
+      make("hetero-nonconvex:c=64,spread=2", "uniform:sigma=1", "mvsm-v1", "theorem3", 64, 200, 2, 5);
   EXPECT_DOUBLE_EQ(e.dist.base.R, 1.0 * 3.0 * std::sqrt(3.0) / 8.0 + e.oracle.noise_bound());
   const RunResult r = run_with(e);  // would throw if any |v| > R
   EXPECT_EQ(r.clipped[0], 0u);
 }
 
 TEST(Communication, BitsAndBytesAreCounted) {
-  const Experiment signs = make("hetero-nonconvex:centers=0/1/2/3", "uniform", "mvsm-v1", "theorem3", 100, 5, 2, 4);
+  const Experiment signs =
+      make("hetero-nonconvex:centers=0/1/2/3", "uniform", "mvsm-v1", "theorem3", 100, 5, 2, 4);
   const nlohmann::json c = communication_json(signs, run_with(signs));
   EXPECT_EQ(c["bits_up_per_coordinate"], 1);
   EXPECT_EQ(c["bits_down_per_coordinate"], 1);
   EXPECT_EQ(c["bytes_up_per_node_per_step"], 16);  // ceil(100/64) words of 8 bytes
   EXPECT_EQ(c["total_bytes_per_replicate"], 5 * 4 * (16 + 16));
   EXPECT_EQ(c["total_bytes"], 2 * 5 * 4 * (16 + 16));
-  const Experiment floats = make("hetero-nonconvex:centers=0/1/2/3", "uniform", "sgd-dist", "theorem3", 100, 5, 2, 4);
+  const Experiment floats =
+      make("hetero-nonconvex:centers=0/1/2/3", "uniform", "sgd-dist", "theorem3", 100, 5, 2, 4);
   const nlohmann::json f = communication_json(floats, run_with(floats));
   EXPECT_EQ(f["bits_up_per_coordinate"], 32);
   EXPECT_EQ(f["bytes_up_per_node_per_step"], 400);
@@ -326,7 +357,8 @@ TEST(Communication, BitsAndBytesAreCounted) {
 TEST(DistributedReproducibility, SameBitsForAnyThreadCount) {
   for (const char* method : {"mvsm-v2", "signsgd-mv", "sgdm-dist"}) {
     const Experiment e = make("hetero-nonconvex:spread=1", "uniform", method, "theorem3", 40, 60, 5, 5, 1);
-    const nlohmann::json a = run_json(e, run_with(e, 1), EngineOptions{}), b = run_json(e, run_with(e, 2), EngineOptions{});
+    const nlohmann::json a = run_json(e, run_with(e, 1), EngineOptions{}),
+                         b = run_json(e, run_with(e, 2), EngineOptions{});
     EXPECT_EQ(a["per_replicate"].dump(), b["per_replicate"].dump()) << method;
     EXPECT_EQ(a["checkpoints"].dump(), b["checkpoints"].dump()) << method;
     EXPECT_EQ(a["communication"].dump(), b["communication"].dump()) << method;
@@ -353,7 +385,8 @@ TEST(DistributedRun, DenseHomogeneousProblemsRun) {
 // Heterogeneous problems.
 
 TEST(HeterogeneousProblems, GradientIsTheMeanOfTheNodesAndMatchesFiniteDifferences) {
-  for (const char* spec : {"hetero-quadratic:centers=0/0.1/0.2/3/4,x1=0.7", "hetero-nonconvex:centers=0/0.1/0.2/3/4,c=2"}) {
+  for (const char* spec :
+       {"hetero-quadratic:centers=0/0.1/0.2/3/4,x1=0.7", "hetero-nonconvex:centers=0/0.1/0.2/3/4,c=2"}) {
     const Problem p = make_problem(parse_spec(spec, "problem"), 6, 5);
     std::vector<double> x = {0.3, -1.0, 2.5, 0.0, 4.2, 1.7}, g(6), gj(6), mean(6, 0.0);
     p.gradient(x.data(), g.data());
@@ -416,7 +449,8 @@ TEST(HeterogeneousProblems, DrawnCentresAreSkewedAndReproducible) {
 // Bad input: one line naming the value and what is allowed.
 
 void expect_spec_error(const std::string& problem, const std::string& method, std::uint32_t nodes,
-                       std::uint32_t byzantine, std::vector<std::string> parts, const std::string& oracle = "uniform") {
+                       std::uint32_t byzantine, std::vector<std::string> parts,
+                       const std::string& oracle = "uniform") {
   try {
     make(problem, oracle, method, "theorem3", 8, 10, 2, nodes, byzantine);
     FAIL() << "expected a SpecError for " << problem << " " << method;
@@ -431,7 +465,8 @@ TEST(DistributedBadInput, RefusedWithWhatIsAllowed) {
   expect_spec_error("hetero-quadratic:centers=0/x/1", "mvsm-v2:R=1", 3, 0, {"'x'", "not a number"});
   expect_spec_error("hetero-quadratic:centers=0//1", "mvsm-v2:R=1", 3, 0, {"centers"});
   expect_spec_error("hetero-quadratic:centers=0/1/", "mvsm-v2:R=1", 3, 0, {"not a list"});
-  expect_spec_error("hetero-quadratic:centers=0/1/2,spread=1", "mvsm-v2:R=1", 3, 0, {"spread=1 has no effect"});
+  expect_spec_error("hetero-quadratic:centers=0/1/2,spread=1", "mvsm-v2:R=1", 3, 0,
+                    {"spread=1 has no effect"});
   expect_spec_error("quadratic", "smm", 3, 0, {"single-node", "nodes=3", "mvsm-v1", "mvsm-v2"});
   expect_spec_error("quadratic", "signsgd-mv", 3, 4, {"byzantine=4", "0 to nodes=3"});
   expect_spec_error("quadratic", "mvsm-v2", 3, 0, {"R is needed", "Assumption 9"}, "gaussian");

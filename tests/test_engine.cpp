@@ -1,13 +1,13 @@
 // The CPU engine: its numbers against a plain reference loop, and reproducibility (the same seed
 // gives the same bits for any thread count and tile size; ARCHITECTURE.md principle 2).
-#include <cmath>
-
 #include <gtest/gtest.h>
 
-#include "signrate/io/run_output.hpp"
+#include <cmath>
+
 #include "signrate/canonical_sum.hpp"
 #include "signrate/engine.hpp"
 #include "signrate/error.hpp"
+#include "signrate/io/run_output.hpp"
 
 namespace signrate {
 namespace {
@@ -53,10 +53,13 @@ Reference reference_run(const Experiment& e, std::uint32_t r) {
     std::vector<double> p_abs(d), chunks(sum_chunks(d));
     for (std::uint32_t i = 0; i < d; ++i) {
       const double gi = gq[i] + oracle_noise(e.oracle.view(), key, t, i);
-      if (e.method.two_phase()) p_abs[i] = ef_accumulate(c, gi, m[i]);
-      else method_step(c, gi, x[i], m[i], s[i]);
+      if (e.method.two_phase())
+        p_abs[i] = ef_accumulate(c, gi, m[i]);
+      else
+        method_step(c, gi, x[i], m[i], s[i]);
     }
-    const double p1 = canonical_sum(d, [&](std::uint64_t i) { return p_abs[i]; }, chunks.data());
+    const double p1 = canonical_sum(
+        d, [&](std::uint64_t i) { return p_abs[i]; }, chunks.data());
     if (e.method.two_phase())
       for (std::uint32_t i = 0; i < d; ++i) ef_apply(p1 / d, x[i], m[i]);
   }
@@ -98,7 +101,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"rosenbrock", "uniform:sigma=0.1", "ef-signsgd", "constant:eta=0.001"},
                       Case{"quadratic", "lomax:alpha=4", "lion", "constant:eta=0.001"},
                       Case{"quadratic", "rademacher", "signsgd-sim:extrapolate=1", "theorem2"},
-                      Case{"rosenbrock", "gaussian:sigma=0.1", "signsgd-sim:extrapolate=1", "theorem2:eta_scale=0.01"},
+                      Case{"rosenbrock", "gaussian:sigma=0.1", "signsgd-sim:extrapolate=1",
+                           "theorem2:eta_scale=0.01"},
                       Case{"quadratic", "gaussian", "sgd", "constant:eta=0.1"}));
 
 TEST(Engine, SameBitsForAnyThreadCountAndTileSize) {
@@ -108,7 +112,8 @@ TEST(Engine, SameBitsForAnyThreadCountAndTileSize) {
     const Experiment e = make_experiment(spec);
     const EngineOptions base{1, 256};
     const std::string expected = numbers(e, run(e, base), base);
-    for (const EngineOptions o : {EngineOptions{2, 32}, EngineOptions{3, 96}, EngineOptions{5, 64}, EngineOptions{0, 160}})
+    for (const EngineOptions o :
+         {EngineOptions{2, 32}, EngineOptions{3, 96}, EngineOptions{5, 64}, EngineOptions{0, 160}})
       EXPECT_EQ(numbers(e, run(e, o), o), expected) << "threads " << o.threads << " block " << o.block;
   }
 }
@@ -144,7 +149,8 @@ TEST(Engine, CheckpointsAreALogGridEndingAtT) {
 }
 
 TEST(Engine, DivergenceIsAnErrorNamingReplicateAndStep) {
-  const Experiment e = make_experiment(small_spec("rosenbrock", "gaussian", "sgd", "constant:eta=1", 4, 1000, 3));
+  const Experiment e =
+      make_experiment(small_spec("rosenbrock", "gaussian", "sgd", "constant:eta=1", 4, 1000, 3));
   try {
     run(e, {});
     FAIL() << "no error";

@@ -4,8 +4,8 @@
 // the quadrant boundaries. The single-precision functions of the Gaussian sampler are checked
 // against the double-precision std:: results rounded to float (correctly rounded floats, except
 // in double-rounding cases far rarer than the tests' points), and the float Box-Muller's range:
-// its largest |z| and the normal tail mass it leaves out. Deterministic: every test point comes from a fixed splitmix64 sequence,
-// so there is no false-alarm rate to state.
+// its largest |z| and the normal tail mass it leaves out. Deterministic: every test point comes from a fixed
+// splitmix64 sequence, so there is no false-alarm rate to state.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,9 +57,9 @@ TEST(HdMathUlp, DistanceCountsRepresentableDoubles) {
   EXPECT_EQ(ulp_distance(1.0, std::nextafter(1.0, 2.0)), 1u);
   EXPECT_EQ(ulp_distance(1.0, std::nextafter(std::nextafter(1.0, 0.0), 0.0)), 2u);
   EXPECT_EQ(ulp_distance(0.0, -0.0), 0u);
-  EXPECT_EQ(ulp_distance(-std::numeric_limits<double>::denorm_min(),
-                         std::numeric_limits<double>::denorm_min()),
-            2u);
+  EXPECT_EQ(
+      ulp_distance(-std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::denorm_min()),
+      2u);
 }
 
 // Checks hdm::log(x) against std::log(x); returns the largest distance seen.
@@ -69,8 +69,8 @@ std::uint64_t check_log(const std::vector<double>& xs) {
     const double got = hdm::log(x);
     const double want = std::log(x);
     const std::uint64_t d = ulp_distance(got, want);
-    EXPECT_LE(d, kMaxUlp) << "log(" << std::hexfloat << x << ") = " << got << ", std::log gives "
-                          << want << std::defaultfloat;
+    EXPECT_LE(d, kMaxUlp) << "log(" << std::hexfloat << x << ") = " << got << ", std::log gives " << want
+                          << std::defaultfloat;
     worst = std::max(worst, d);
   }
   return worst;
@@ -83,8 +83,7 @@ TEST(HdMathLog, WithinTwoUlpAcrossTheWholeRange) {
   for (int k = 0; k < 200000; ++k) xs.push_back(std::pow(10.0, rng.uniform(-300.0, 300.0)));
   // Random bit patterns of every normal exponent in range, so each binade is hit.
   for (int e = -996; e <= 996; ++e)
-    for (int k = 0; k < 20; ++k)
-      xs.push_back(std::ldexp(1.0 + rng.unit(), e));
+    for (int k = 0; k < 20; ++k) xs.push_back(std::ldexp(1.0 + rng.unit(), e));
   check_log(xs);
 }
 
@@ -93,7 +92,7 @@ TEST(HdMathLog, WithinTwoUlpOnTheUnitInterval) {
   // log(x) ~ x - 1 is small and cancellation would show.
   SplitMix rng(2);
   std::vector<double> xs;
-  for (int k = 0; k < 300000; ++k) xs.push_back(1.0 - rng.unit());  // (0, 1]
+  for (int k = 0; k < 300000; ++k) xs.push_back(1.0 - rng.unit());                  // (0, 1]
   for (int k = 0; k < 50000; ++k) xs.push_back(std::pow(2.0, -53.0 * rng.unit()));  // near 1 in log scale
   for (int k = 0; k < 20000; ++k) xs.push_back(std::pow(2.0, -1022.0 * rng.unit()));
   // The 52-bit uniforms' extremes, 2^-53 and 1 - 2^-53.
@@ -126,8 +125,7 @@ void check_exp(const std::vector<double>& xs) {
     const double got = hdm::exp(x);
     const double want = std::exp(x);
     EXPECT_LE(ulp_distance(got, want), kMaxUlp)
-        << "exp(" << std::hexfloat << x << ") = " << got << ", std::exp gives " << want
-        << std::defaultfloat;
+        << "exp(" << std::hexfloat << x << ") = " << got << ", std::exp gives " << want << std::defaultfloat;
   }
 }
 
@@ -308,7 +306,8 @@ TEST(HdMathLogf, WithinOneUlpAcrossTheWholeNormalRange) {
   SplitMix rng(9);
   for (int e = -126; e <= 127; ++e)
     for (int k = 0; k < 2000; ++k) {
-      const auto b = static_cast<std::uint32_t>((e + 127) << 23) | static_cast<std::uint32_t>(rng.next() >> 41);
+      const auto b =
+          static_cast<std::uint32_t>((e + 127) << 23) | static_cast<std::uint32_t>(rng.next() >> 41);
       check_logf_range(b, b, 1);
     }
   EXPECT_LE(ulp_distance_f(hdm::logf(0x1.fffffep127f), 88.7228390f), kMaxUlpF);
@@ -331,7 +330,9 @@ TEST(HdMathSinCosF, KernelsWithinOneUlpOnZeroToPiOver4) {
   }
   EXPECT_EQ(failures, 0u);
   const float quarter = static_cast<float>(1u << 29) * step;  // pi/4 rounded
-  EXPECT_LE(ulp_distance_f(hdm::sin_kernel_f(quarter), static_cast<float>(std::sin(static_cast<long double>(quarter)))), kMaxUlpF);
+  EXPECT_LE(ulp_distance_f(hdm::sin_kernel_f(quarter),
+                           static_cast<float>(std::sin(static_cast<long double>(quarter)))),
+            kMaxUlpF);
 }
 
 // sincos_turns_f against the exact angle 2 pi k / 2^32 (long double): the kernel's 1 ulp plus the
@@ -394,7 +395,7 @@ TEST(HdMathGaussianFloat, UniformIsOnTheExactGridNearZeroAndBelowOne) {
   for (std::uint32_t k : {0xffffff7fu, 0xffffff80u, 0xfffffff0u, 0xffffffffu})
     EXPECT_EQ(uniform_open32_f(k), 0x1.fffffep-1f) << k;
   EXPECT_EQ(uniform_open32_f(0xfffffe00u), 0x1.fffffcp-1f);  // 1 - 2^-23: the grid below the cap
-  EXPECT_GT(float_radius(0xffffffffu), 3e-4);  // sqrt(-2 log(1 - 2^-24)) = 3.45e-4
+  EXPECT_GT(float_radius(0xffffffffu), 3e-4);                // sqrt(-2 log(1 - 2^-24)) = 3.45e-4
 }
 
 // The tail: |z| <= radius(k) for every draw, the radius is largest at k = 0, and that radius is
@@ -425,7 +426,8 @@ TEST(HdMathGaussianFloat, LargestDrawIsTheRadiusOfTheSmallestUniform) {
   // |z| = radius * |cos| or radius * |sin| <= radius: over random angles no draw exceeds r_max.
   for (int n = 0; n < 200000; ++n) {
     double a0, a1;
-    normal_pair_f_from_bits(static_cast<std::uint32_t>(n % 4), static_cast<std::uint32_t>(rng.next()), &a0, &a1);
+    normal_pair_f_from_bits(static_cast<std::uint32_t>(n % 4), static_cast<std::uint32_t>(rng.next()), &a0,
+                            &a1);
     ASSERT_LE(std::fabs(a0), r_max);
     ASSERT_LE(std::fabs(a1), r_max);
   }

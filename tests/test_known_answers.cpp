@@ -1,7 +1,7 @@
 // Known answers a correct simulator must show (THEORY.md, "Known-answer expectations").
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "signrate/engine.hpp"
 

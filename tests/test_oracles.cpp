@@ -9,7 +9,8 @@
 //   - one-sample KS at the DKW-Massart bound eps = sqrt(ln(2/alpha) / (2n)), alpha = 1e-6 (exact for
 //     every n, conservative): 13 of them -> 1.3e-5.
 //   - chi-square (1 dof) at its 1 - 1e-6 quantile: 3 of them -> 3e-6.
-//   - two-sample KS at the asymptotic critical value sqrt(ln(2/alpha)/2) sqrt((n+m)/(nm)), alpha = 1e-6: 1e-6.
+//   - two-sample KS at the asymptotic critical value sqrt(ln(2/alpha)/2) sqrt((n+m)/(nm)), alpha = 1e-6:
+//   1e-6.
 // Whole suite: about 3.3e-5 < 1e-4. All seeds are fixed, so the outcome is deterministic anyway.
 //
 // The known-answer file tests/data/oracle_kat.json is only read here; the tool
@@ -17,6 +18,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/distributions/uniform.hpp>
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/normal_distribution.hpp>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -25,26 +33,18 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
 #include <string>
 #include <vector>
 
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/lognormal.hpp>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
-#include <boost/math/distributions/uniform.hpp>
-#include <boost/random/mersenne_twister.hpp>
-#include <boost/random/normal_distribution.hpp>
-#include <nlohmann/json.hpp>
-
+#include "oracle_kat.hpp"
 #include "signrate/error.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/oracle_law.hpp"
 #include "signrate/rng.hpp"
 #include "signrate/spec.hpp"
-#include "oracle_kat.hpp"
 
 namespace signrate {
 namespace {
@@ -52,8 +52,8 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-constexpr double kZCritical = 5.0;        // two-sided normal tail 5.7e-7
-constexpr double kTestAlpha = 1e-6;       // KS and chi-square tests
+constexpr double kZCritical = 5.0;   // two-sided normal tail 5.7e-7
+constexpr double kTestAlpha = 1e-6;  // KS and chi-square tests
 constexpr std::uint64_t kKatSeed = kat::kSeed;
 constexpr std::uint32_t kKatReplicate = kat::kReplicate;
 
@@ -497,8 +497,8 @@ TEST(OracleDeclared, ShapeFlagsPerLaw) {
 }
 
 TEST(OracleDeclared, InfiniteVarianceForNuAndAlphaAtMostTwo) {
-  for (const std::string spec : {"student-t:nu=2", "student-t:nu=1", "student-t:nu=0.5",
-                                 "lomax:alpha=2", "lomax:alpha=1.5", "pareto:alpha=1"}) {
+  for (const std::string spec : {"student-t:nu=2", "student-t:nu=1", "student-t:nu=0.5", "lomax:alpha=2",
+                                 "lomax:alpha=1.5", "pareto:alpha=1"}) {
     SCOPED_TRACE(spec);
     const Oracle o = make(spec, 3);
     const nlohmann::json j = o.declared();
@@ -666,7 +666,8 @@ bool is_discrete(const NoiseLaw& law) {
 
 TEST(OracleReproducibility, SameCountersGiveTheSameDrawDifferentOnesDiffer) {
   const RngKey key = test_key();
-  const RngKey keys[] = {test_key(kKatReplicate + 1), derive_key(kKatSeed, kKatReplicate, 1, Stream::kOracleNoise),
+  const RngKey keys[] = {test_key(kKatReplicate + 1),
+                         derive_key(kKatSeed, kKatReplicate, 1, Stream::kOracleNoise),
                          derive_key(kKatSeed + 1, kKatReplicate, 0, Stream::kOracleNoise)};
   for (const auto& spec : kat_specs()) {
     SCOPED_TRACE(spec);
@@ -674,7 +675,8 @@ TEST(OracleReproducibility, SameCountersGiveTheSameDrawDifferentOnesDiffer) {
     // 64 draws along i at (t, b) = (10, 1); then each variation of one counter word or the key.
     const auto seq = [&](RngKey k, std::uint32_t t, std::uint32_t i0, std::uint32_t b) {
       std::vector<std::uint64_t> out;
-      for (std::uint32_t i = i0; i < i0 + 64; ++i) out.push_back(hdm::bits_of(standard_draw(law, k, t, i, b)));
+      for (std::uint32_t i = i0; i < i0 + 64; ++i)
+        out.push_back(hdm::bits_of(standard_draw(law, k, t, i, b)));
       return out;
     };
     const std::vector<std::uint64_t> base = seq(key, 10, 0, 1);
@@ -738,8 +740,9 @@ TEST(OracleKnownAnswers, DrawsMatchTheFileBitForBit) {
                      "build/tests/signrate_write_kat)";
   const nlohmann::json j = nlohmann::json::parse(in);
 
-  const RngKey key = derive_key(j["seed"].get<std::uint64_t>(), j["replicate"].get<std::uint32_t>(),
-                                j["node"].get<std::uint32_t>(), static_cast<Stream>(j["stream"].get<std::uint32_t>()));
+  const RngKey key =
+      derive_key(j["seed"].get<std::uint64_t>(), j["replicate"].get<std::uint32_t>(),
+                 j["node"].get<std::uint32_t>(), static_cast<Stream>(j["stream"].get<std::uint32_t>()));
   EXPECT_EQ(key.k0, j["key"][0].get<std::uint32_t>());
   EXPECT_EQ(key.k1, j["key"][1].get<std::uint32_t>());
 

@@ -1,14 +1,13 @@
 // signrate::philox (a hand-written Philox4x32-10 shaped for the vectorizer) against Random123's
 // own r123::Philox4x32: the published known answers, and bit-identical output on 10^6 random
 // (counter, key) pairs and on the counter patterns the engine uses.
+#include <Random123/philox.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
-
-#include <Random123/philox.h>
 
 #include "signrate/oracle_law.hpp"
 #include "signrate/rng.hpp"
@@ -41,11 +40,14 @@ TEST(Philox, KnownAnswers) {
     std::uint32_t ctr[4], key[2], out[4];
   };
   const Kat kats[] = {
-      {{0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u}, {0x00000000u, 0x00000000u},
+      {{0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u},
+       {0x00000000u, 0x00000000u},
        {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
-      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {0xffffffffu, 0xffffffffu},
+      {{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},
+       {0xffffffffu, 0xffffffffu},
        {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
-      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, {0xa4093822u, 0x299f31d0u},
+      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
+       {0xa4093822u, 0x299f31d0u},
        {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
   };
   for (const Kat& k : kats) {
@@ -129,7 +131,8 @@ TEST(Philox, GaussianTileMatchesRandom123) {
     for (std::uint32_t block : {d, 256u, 64u, 24u, 8u, 100u, 1u}) {
       for (std::uint32_t i0 = 0; i0 < d; i0 += block)
         signrate::oracle_noise_tile(view, key, t, i0, std::min(block, d - i0), out.data() + i0);
-      for (std::uint32_t i = 0; i < d; ++i) ASSERT_EQ(out[i], want[i]) << "t " << t << " block " << block << " i " << i;
+      for (std::uint32_t i = 0; i < d; ++i)
+        ASSERT_EQ(out[i], want[i]) << "t " << t << " block " << block << " i " << i;
     }
   }
 }

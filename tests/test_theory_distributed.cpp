@@ -100,7 +100,8 @@ TEST(TheoryDistributed, V1KeepsAResidualThatShrinksWithNAndV2DoesNot) {
   const char* noise = "uniform:sigma=0.1";
   const char* schedule = "constant:eta=0.0001,beta=0.5";
   const std::string five = std::string(kCenters) + ",x1=1.46";
-  const std::string twenty = "hetero-quadratic:centers=0/0.1/0.2/3/4/0/0.1/0.2/3/4/0/0.1/0.2/3/4/0/0.1/0.2/3/4,x1=1.46";
+  const std::string twenty =
+      "hetero-quadratic:centers=0/0.1/0.2/3/4/0/0.1/0.2/3/4/0/0.1/0.2/3/4/0/0.1/0.2/3/4,x1=1.46";
   const Experiment v1_5 = experiment(five, noise, "mvsm-v1:R=3", schedule, 4, 60000, 5, 4);
   const Experiment v1_20 = experiment(twenty, noise, "mvsm-v1:R=3", schedule, 4, 60000, 20, 4);
   const Experiment v2_5 = experiment(five, noise, "mvsm-v2:R=3", schedule, 4, 60000, 5, 4);
@@ -119,7 +120,8 @@ TEST(TheoryDistributed, V1KeepsAResidualThatShrinksWithNAndV2DoesNot) {
 TEST(TheoryDistributed, V2DrivesM2ToZeroAsTGrows) {
   std::vector<double> m2, last;
   for (std::uint32_t T : {1024u, 4096u, 16384u}) {
-    const RunResult r = run(experiment(kCenters, "uniform:sigma=0.5", "mvsm-v2:R=5", "theorem5", 4, T, 5, 4), {});
+    const RunResult r =
+        run(experiment(kCenters, "uniform:sigma=0.5", "mvsm-v2:R=5", "theorem5", 4, T, 5, 4), {});
     m2.push_back(mean_stderr(r.M2).mean);
     last.push_back(mean_stderr(r.final_grad_l2).mean);
   }
@@ -149,7 +151,8 @@ TEST(TheoryDistributed, RegistryHasTheoremsThreeToFiveWithTheirMeasures) {
   EXPECT_TRUE(analysis::find_theorem("thm4").rate.empty());
   EXPECT_EQ(analysis::find_theorem("thm3").families.size(), 2u);
   for (const char* id : {"thm3", "thm5"})
-    for (const auto& f : analysis::find_theorem(id).families) EXPECT_FALSE(f.note.empty()) << id << ": " << f.name;
+    for (const auto& f : analysis::find_theorem(id).families)
+      EXPECT_FALSE(f.note.empty()) << id << ": " << f.name;
   analysis::VerifyOptions o;
   o.theorem = "thm4";
   try {
@@ -164,8 +167,8 @@ TEST(TheoryDistributed, RegistryHasTheoremsThreeToFiveWithTheirMeasures) {
 // (bounded_below), so the distributed theorems apply; diag-quadratic with a negative curvature is
 // unbounded below and refused.
 TEST(TheoryDistributed, UnknownFStarIsNotUnboundedBelow) {
-  const Experiment nonconvex =
-      experiment("hetero-nonconvex:centers=0/0.5/2", "uniform:sigma=0.5", "mvsm-v2:R=1", "theorem5", 8, 64, 3, 1);
+  const Experiment nonconvex = experiment("hetero-nonconvex:centers=0/0.5/2", "uniform:sigma=0.5",
+                                          "mvsm-v2:R=1", "theorem5", 8, 64, 3, 1);
   EXPECT_FALSE(nonconvex.problem.constants.has_f_star);
   EXPECT_TRUE(nonconvex.problem.constants.bounded_below);
   for (const char* id : {"thm3", "thm5"}) {
@@ -174,7 +177,8 @@ TEST(TheoryDistributed, UnknownFStarIsNotUnboundedBelow) {
   }
   const Experiment unbounded =
       experiment("diag-quadratic:negative=1", "uniform:sigma=0.5", "mvsm-v2:R=100", "theorem5", 8, 64, 3, 1);
-  const std::vector<std::string> v = analysis::violated_assumptions(analysis::find_theorem("thm5"), unbounded);
+  const std::vector<std::string> v =
+      analysis::violated_assumptions(analysis::find_theorem("thm5"), unbounded);
   ASSERT_FALSE(v.empty());
   EXPECT_NE(v.front().find("f* = -inf"), std::string::npos) << v.front();
 }
@@ -199,14 +203,16 @@ TEST(TheoryDistributed, ExplicitV2BoundAtHandComputedValues) {
 }
 
 TEST(TheoryDistributed, BoundInputsTakeNAndRFromTheExperiment) {
-  const Experiment e = experiment("quadratic:a=0.5", "uniform:sigma=0.5", "mvsm-v2:R=1", "theorem5", 16, 1024, 4, 1);
+  const Experiment e =
+      experiment("quadratic:a=0.5", "uniform:sigma=0.5", "mvsm-v2:R=1", "theorem5", 16, 1024, 4, 1);
   const analysis::BoundInputs in = analysis::bound_inputs(e);
   EXPECT_EQ(in.n, 4);
   EXPECT_EQ(in.R, 1);
   EXPECT_DOUBLE_EQ(in.delta, 0.125);
   EXPECT_DOUBLE_EQ(in.eta, 0.25 * std::pow(1024.0, -0.6));
   EXPECT_DOUBLE_EQ(in.beta, std::pow(1024.0, -0.4));
-  EXPECT_TRUE(std::isnan(analysis::bound_inputs(experiment("quadratic", "uniform", "signsgd-mv", "theorem5", 16, 64, 4, 1)).R));
+  EXPECT_TRUE(std::isnan(
+      analysis::bound_inputs(experiment("quadratic", "uniform", "signsgd-mv", "theorem5", 16, 64, 4, 1)).R));
 }
 
 analysis::VerifyOptions small(const std::string& theorem, const std::string& family = "") {
@@ -278,7 +284,8 @@ TEST(TheoryRegression, Theorem5OnItsCanonicalFamily) {
   EXPECT_LT(f.worst_bound_ratio, 0.6);
   EXPECT_FALSE(f.verdicts.tight);
   EXPECT_FALSE(r.all_hold());
-  EXPECT_NE(r.table().find("M / rate, rate = max{d^0.25 T^-0.25, d^0.1 T^-0.2}"), std::string::npos) << r.table();
+  EXPECT_NE(r.table().find("M / rate, rate = max{d^0.25 T^-0.25, d^0.1 T^-0.2}"), std::string::npos)
+      << r.table();
   const nlohmann::json j = verify_json(r);
   EXPECT_TRUE(j["families"][0]["predicted"].empty());  // a max of terms predicts no single exponent
   EXPECT_EQ(j["families"][0]["rate"]["combine"], "max");
@@ -299,7 +306,8 @@ TEST(TheoryRegression, Theorem5OnItsCanonicalFamily) {
   EXPECT_GT(g.ratio_fit.d->ci_high, 0.05);
   EXPECT_FALSE(g.verdicts.tight);
   EXPECT_EQ(g.fit.d->estimate, f.fit.d->estimate);  // the same runs
-  for (const auto& [raw, ratio, p] : {std::tuple{g.fit.T, g.ratio_fit.T, -0.2}, {g.fit.d, g.ratio_fit.d, 0.25}}) {
+  for (const auto& [raw, ratio, p] :
+       {std::tuple{g.fit.T, g.ratio_fit.T, -0.2}, {g.fit.d, g.ratio_fit.d, 0.25}}) {
     EXPECT_NEAR(ratio->estimate, raw->estimate - p, 1e-9);
     EXPECT_NEAR(ratio->ci_low, raw->ci_low - p, 1e-9);
     EXPECT_NEAR(ratio->ci_high, raw->ci_high - p, 1e-9);
@@ -378,7 +386,8 @@ TEST(TheoryRegression, ComparedDistributedMethodsGetTheirOwnVerdicts) {
 
 TEST(TheoryDistributed, SweepOverNodesRecordsNAndRefusesAFixedListOfCentres) {
   SweepSpec s;
-  s.base = make_run_spec("hetero-quadratic:spread=0.5", "uniform:sigma=0.5", "mvsm-v2:R=8", "theorem5", 4, 64, 4, 1);
+  s.base = make_run_spec("hetero-quadratic:spread=0.5", "uniform:sigma=0.5", "mvsm-v2:R=8", "theorem5", 4, 64,
+                         4, 1);
   s.d = {4};
   s.T = {64, 128};
   s.n = {2, 5};
@@ -437,8 +446,10 @@ using namespace testing_cli;
 class DistributedCli : public TempDirTest {};
 
 TEST_F(DistributedCli, SweepOverNodesThenFitInN) {
-  const Outcome s = cli("sweep --problem quadratic:a=0.5 --oracle uniform:sigma=0.5 --method mvsm-v1:R=1 "
-                        "--schedule theorem3 --d 4,16 --T 512 --nodes 4:64:x4 --replicates 6 --out " + path("s.json"));
+  const Outcome s =
+      cli("sweep --problem quadratic:a=0.5 --oracle uniform:sigma=0.5 --method mvsm-v1:R=1 "
+          "--schedule theorem3 --d 4,16 --T 512 --nodes 4:64:x4 --replicates 6 --out " +
+          path("s.json"));
   ASSERT_EQ(s.code, 0) << s.output;
   const nlohmann::json j = read_json(path("s.json"));
   EXPECT_EQ(j["points"].size(), 6u);
@@ -462,8 +473,9 @@ TEST_F(DistributedCli, VerifyThm4IsRefusedAndThm5ExitsByItsVerdicts) {
   const Outcome four = cli("verify thm4");
   EXPECT_EQ(four.code, 2) << four.output;
   EXPECT_NE(four.output.find("not in our copy"), std::string::npos) << four.output;
-  const Outcome five = cli("verify thm5 --d 4,16 --T 1024:16384:x4 --nodes 2 --replicates 4 --bootstrap 200 --out " +
-                           path("v.json"));
+  const Outcome five =
+      cli("verify thm5 --d 4,16 --T 1024:16384:x4 --nodes 2 --replicates 4 --bootstrap 200 --out " +
+          path("v.json"));
   EXPECT_EQ(five.code, 3) << five.output;  // M2 / max{...} grows in d (d^3 < T here), and not tight
   EXPECT_NE(five.output.find("rate holds: NO"), std::string::npos) << five.output;
   EXPECT_NE(five.output.find("M / rate"), std::string::npos) << five.output;

@@ -1,7 +1,7 @@
 // E S_R(v) = v/R (THEORY.md, Definition 1): exactly on the 53-bit grid, and statistically.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "signrate/unbiased_sign.hpp"
 
@@ -21,9 +21,12 @@ TEST(UnbiasedSign, ExactProbabilityOnTheGrid) {
     // The boundary grid points are classified as the count says.
     if (count > 0 && count < two52) {
       const auto k = static_cast<std::uint64_t>(count - 1) << 12;  // last k with +1
-      EXPECT_EQ(unbiased_sign_bits(v, R, static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k)), 1.0);
-      const auto k2 = static_cast<std::uint64_t>(count) << 12;     // first k with -1
-      EXPECT_EQ(unbiased_sign_bits(v, R, static_cast<std::uint32_t>(k2 >> 32), static_cast<std::uint32_t>(k2)), -1.0);
+      EXPECT_EQ(unbiased_sign_bits(v, R, static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k)),
+                1.0);
+      const auto k2 = static_cast<std::uint64_t>(count) << 12;  // first k with -1
+      EXPECT_EQ(
+          unbiased_sign_bits(v, R, static_cast<std::uint32_t>(k2 >> 32), static_cast<std::uint32_t>(k2)),
+          -1.0);
     }
   }
 }
@@ -58,8 +61,8 @@ TEST(UnbiasedSign, OutsideTheRangeIsAnError) {
     EXPECT_NE(std::string(e.what()).find("2.5"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("R = 2"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(unbiased_sign(1.0, 1.0, 0xffffffffu, 0xffffffffu), 1.0);    // v = R: always +1
-  EXPECT_EQ(unbiased_sign(-1.0, 1.0, 0u, 0u), -1.0);                     // v = -R: always -1
+  EXPECT_EQ(unbiased_sign(1.0, 1.0, 0xffffffffu, 0xffffffffu), 1.0);  // v = R: always +1
+  EXPECT_EQ(unbiased_sign(-1.0, 1.0, 0u, 0u), -1.0);                  // v = -R: always -1
 }
 
 }  // namespace

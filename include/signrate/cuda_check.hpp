@@ -24,8 +24,8 @@ void method_step(const MethodCoeffs& c, const std::vector<double>& g, std::vecto
 
 // A distributed node's step per coordinate on the device (distributed_step.hpp): m is updated and
 // the message returned (sign, or S_R under `key` for the S_R methods; |state| <= R is the caller's).
-std::vector<std::int8_t> node_messages(const DistCoeffs& c, const std::vector<double>& g, std::vector<double>& m,
-                                       RngKey key);
+std::vector<std::int8_t> node_messages(const DistCoeffs& c, const std::vector<double>& g,
+                                       std::vector<double>& m, RngKey key);
 
 // The server's reply to integer votes on the device.
 std::vector<std::int8_t> server_signs(DistKind kind, const std::vector<std::int32_t>& votes, std::uint32_t n,

@@ -3,10 +3,9 @@
 // registry and DistMethod (core layer). The three parts every transport runs each step (NodeWorker,
 // Server, apply_down) are in distributed_nodes.hpp (engine layer).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/distributed_step.hpp"
 #include "signrate/spec.hpp"
@@ -17,8 +16,8 @@ namespace signrate {
 struct DistMethod {
   std::string name;
   DistCoeffs base;
-  bool has_R = false;       // the method uses S_R
-  std::string R_source;     // "user", or "problem G + oracle bound" (Assumption 9)
+  bool has_R = false;    // the method uses S_R
+  std::string R_source;  // "user", or "problem G + oracle bound" (Assumption 9)
   nlohmann::json resolved;
 
   DistCoeffs coeffs_at(std::uint32_t t) const {

@@ -53,7 +53,8 @@ class Server {
  public:
   Server(const Experiment& e, std::uint32_t replicate);
   // Sign methods: votes[j] = sum_nodes s[i0 + j] (exact integers) -> down[j] in {-1, 0, +1}.
-  void sign_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const std::int32_t* votes, std::int8_t* down);
+  void sign_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const std::int32_t* votes,
+                      std::int8_t* down);
   // References: sums[j] = sum_nodes value[i0 + j] in node order (doubles) -> down[j] as float32.
   void value_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const double* sums, float* down);
   // The same over all d coordinates.

@@ -18,15 +18,15 @@
 namespace signrate {
 
 enum class DistKind : std::uint8_t {
-  kSgdDist,         // node sends g (float32); server sends the mean
-  kSgdmDist,        // node sends g (float32); server keeps buf = mu buf + mean, sends buf
-  kSignSgdMv,       // sign(g) up, sign(sum) down
-  kSignumMv,        // sign(m) up (m = mu m + (1-mu) g, m_0 = 0), sign(sum) down
-  kStoSignSgd,      // S_R(g) up, sign(sum) down (Jin et al. 2021; their B is R here)
-  kMvSignSgdSim,    // sign(m) up (m = (1-beta) m + beta g, m_0 = 0), sign(sum) down (Sun et al. 2023)
-  kMvStoSignSgdSim, // S_R(m) up, same m, sign(sum) down
-  kMvsmV1,          // S_R(v) up (v_1 = g_1, v = (1-beta) v + beta g), sign(sum) down (Algorithm 2, v1)
-  kMvsmV2,          // S_R(v) up, S_1(sum / n) down (Algorithm 2, v2)
+  kSgdDist,          // node sends g (float32); server sends the mean
+  kSgdmDist,         // node sends g (float32); server keeps buf = mu buf + mean, sends buf
+  kSignSgdMv,        // sign(g) up, sign(sum) down
+  kSignumMv,         // sign(m) up (m = mu m + (1-mu) g, m_0 = 0), sign(sum) down
+  kStoSignSgd,       // S_R(g) up, sign(sum) down (Jin et al. 2021; their B is R here)
+  kMvSignSgdSim,     // sign(m) up (m = (1-beta) m + beta g, m_0 = 0), sign(sum) down (Sun et al. 2023)
+  kMvStoSignSgdSim,  // S_R(m) up, same m, sign(sum) down
+  kMvsmV1,           // S_R(v) up (v_1 = g_1, v = (1-beta) v + beta g), sign(sum) down (Algorithm 2, v1)
+  kMvsmV2,           // S_R(v) up, S_1(sum / n) down (Algorithm 2, v2)
 };
 
 // True when the method sends one bit (a sign) each way; false for the full-precision references.
@@ -72,15 +72,33 @@ SIGNRATE_INLINE double node_state_update_k(const DistCoeffs& c, double g, double
 template <class F>
 SIGNRATE_INLINE void with_dist_kind(DistKind kind, F&& f) {
   switch (kind) {
-    case DistKind::kSgdDist: f(std::integral_constant<DistKind, DistKind::kSgdDist>{}); break;
-    case DistKind::kSgdmDist: f(std::integral_constant<DistKind, DistKind::kSgdmDist>{}); break;
-    case DistKind::kSignSgdMv: f(std::integral_constant<DistKind, DistKind::kSignSgdMv>{}); break;
-    case DistKind::kSignumMv: f(std::integral_constant<DistKind, DistKind::kSignumMv>{}); break;
-    case DistKind::kStoSignSgd: f(std::integral_constant<DistKind, DistKind::kStoSignSgd>{}); break;
-    case DistKind::kMvSignSgdSim: f(std::integral_constant<DistKind, DistKind::kMvSignSgdSim>{}); break;
-    case DistKind::kMvStoSignSgdSim: f(std::integral_constant<DistKind, DistKind::kMvStoSignSgdSim>{}); break;
-    case DistKind::kMvsmV1: f(std::integral_constant<DistKind, DistKind::kMvsmV1>{}); break;
-    case DistKind::kMvsmV2: f(std::integral_constant<DistKind, DistKind::kMvsmV2>{}); break;
+    case DistKind::kSgdDist:
+      f(std::integral_constant<DistKind, DistKind::kSgdDist>{});
+      break;
+    case DistKind::kSgdmDist:
+      f(std::integral_constant<DistKind, DistKind::kSgdmDist>{});
+      break;
+    case DistKind::kSignSgdMv:
+      f(std::integral_constant<DistKind, DistKind::kSignSgdMv>{});
+      break;
+    case DistKind::kSignumMv:
+      f(std::integral_constant<DistKind, DistKind::kSignumMv>{});
+      break;
+    case DistKind::kStoSignSgd:
+      f(std::integral_constant<DistKind, DistKind::kStoSignSgd>{});
+      break;
+    case DistKind::kMvSignSgdSim:
+      f(std::integral_constant<DistKind, DistKind::kMvSignSgdSim>{});
+      break;
+    case DistKind::kMvStoSignSgdSim:
+      f(std::integral_constant<DistKind, DistKind::kMvStoSignSgdSim>{});
+      break;
+    case DistKind::kMvsmV1:
+      f(std::integral_constant<DistKind, DistKind::kMvsmV1>{});
+      break;
+    case DistKind::kMvsmV2:
+      f(std::integral_constant<DistKind, DistKind::kMvsmV2>{});
+      break;
   }
 }
 
@@ -100,7 +118,9 @@ SIGNRATE_INLINE double node_unbiased_sign(double v, double R, RngKey key, std::u
 SIGNRATE_INLINE std::int8_t server_sign(DistKind k, std::int32_t vote, std::uint32_t n, RngKey server_key,
                                         std::uint32_t t, std::uint32_t i) {
   if (k == DistKind::kMvsmV2)
-    return unbiased_sign_at(static_cast<double>(vote) / static_cast<double>(n), 1.0, server_key, t, i) > 0 ? 1 : -1;
+    return unbiased_sign_at(static_cast<double>(vote) / static_cast<double>(n), 1.0, server_key, t, i) > 0
+               ? 1
+               : -1;
   return static_cast<std::int8_t>((vote > 0) - (vote < 0));
 }
 
@@ -115,16 +135,17 @@ struct NodeTileStatus {
 
 // True for the methods whose nodes send S_R of their state (a compile-time uses_unbiased_sign).
 template <DistKind K>
-constexpr bool kSendsUnbiasedSign =
-    K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim || K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2;
+constexpr bool kSendsUnbiasedSign = K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim ||
+                                    K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2;
 
 // Node messages of one tile: from g_true (grad f_j at x_t) and the node's noise, the state update
 // and one sign per coordinate (sign or S_R), negated by a Byzantine node. Coordinates i0 + j.
 // Branch-free over j (so it vectorizes): S_R's domain is checked by flags, and only a tile with a
 // violation is scanned again for its first offending coordinate.
 template <DistKind K>
-SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_key, std::uint32_t t, std::uint32_t i0,
-                                              std::uint32_t n, const double* __restrict__ g_true,
+SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_key, std::uint32_t t,
+                                              std::uint32_t i0, std::uint32_t n,
+                                              const double* __restrict__ g_true,
                                               const double* __restrict__ noise, double* __restrict__ m,
                                               bool byzantine, std::int8_t* __restrict__ out,
                                               double* __restrict__ encoded) {
@@ -143,7 +164,8 @@ SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_k
     const std::uint64_t no_clip = !c.clip;
     for (std::uint32_t j = 0; j < n; ++j) {
       const double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
-      const std::uint64_t outside = static_cast<std::uint64_t>(!(s >= -c.R)) | static_cast<std::uint64_t>(!(s <= c.R));
+      const std::uint64_t outside =
+          static_cast<std::uint64_t>(!(s >= -c.R)) | static_cast<std::uint64_t>(!(s <= c.R));
       outside_count += outside;
       any_bad |= outside & (no_clip | static_cast<std::uint64_t>(s != s));
       encoded[j] = outside ? (s > 0 ? c.R : -c.R) : s;
@@ -170,14 +192,16 @@ SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_k
       out[2 * p + 1] = static_cast<std::int8_t>(flip * (u1 < 0.5 + encoded[2 * p + 1] / two_R ? 1 : -1));
     }
     if (n % 2)
-      out[n - 1] = static_cast<std::int8_t>(flip * node_unbiased_sign(encoded[n - 1], c.R, sign_key, t, i0 + n - 1));
+      out[n - 1] =
+          static_cast<std::int8_t>(flip * node_unbiased_sign(encoded[n - 1], c.R, sign_key, t, i0 + n - 1));
     return st;
   }
 }
 
 // The full-precision references' messages: g (float32 as sent), negated by a Byzantine node.
 SIGNRATE_INLINE void node_value_tile(std::uint32_t n, const double* __restrict__ g_true,
-                                     const double* __restrict__ noise, bool byzantine, float* __restrict__ out) {
+                                     const double* __restrict__ noise, bool byzantine,
+                                     float* __restrict__ out) {
   for (std::uint32_t j = 0; j < n; ++j) {
     const double s = g_true[j] + noise[j];
     out[j] = static_cast<float>(byzantine ? -s : s);
@@ -186,8 +210,9 @@ SIGNRATE_INLINE void node_value_tile(std::uint32_t n, const double* __restrict__
 
 // The server's reply to a tile of votes; returns the ties sent down as 0.
 SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* __restrict__ votes,
-                                               std::uint32_t nodes, RngKey key, std::uint32_t t, std::uint32_t i0,
-                                               std::uint32_t n, std::int8_t* __restrict__ down) {
+                                               std::uint32_t nodes, RngKey key, std::uint32_t t,
+                                               std::uint32_t i0, std::uint32_t n,
+                                               std::int8_t* __restrict__ down) {
   std::uint64_t ties = 0;
   if (k == DistKind::kMvsmV2) {  // S_1(vote / n), a Philox call per pair (i0 is even); never 0
     const double nn = static_cast<double>(nodes);
@@ -210,8 +235,9 @@ SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* _
 
 // The references' reply from the float sums (node order): the mean, or SGDM's buf = mu buf + mean
 // (PyTorch's convention on the mean: buf_1 = mean_1), as float32.
-SIGNRATE_INLINE void server_value_tile(const DistCoeffs& c, std::uint32_t nodes, const double* __restrict__ sums,
-                                       std::uint32_t n, double* __restrict__ buf, float* __restrict__ down) {
+SIGNRATE_INLINE void server_value_tile(const DistCoeffs& c, std::uint32_t nodes,
+                                       const double* __restrict__ sums, std::uint32_t n,
+                                       double* __restrict__ buf, float* __restrict__ down) {
   const double nn = static_cast<double>(nodes);
   for (std::uint32_t j = 0; j < n; ++j) {
     const double mean = sums[j] / nn;

@@ -18,7 +18,7 @@ std::string backend_name(Backend backend);
 // How a run is computed; never changes its numbers.
 struct EngineOptions {
   unsigned threads = 0;       // 0: all hardware threads
-  std::uint32_t block = 256;  // coordinates per tile; a positive multiple of 8
+  std::uint32_t block = 256;  // coordinates per tile; a positive multiple of kSumChunk = 32
   Backend backend = Backend::kCpu;
 };
 

@@ -1,10 +1,9 @@
 #pragma once
 // What a run is: the RunSpec that determines its numbers, and the Experiment its components build.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/distributed.hpp"
 #include "signrate/method.hpp"
@@ -42,9 +41,9 @@ struct Experiment {
   Problem problem;
   Oracle oracle;
   ScheduleValues schedule;
-  Method method;         // single-node methods; for a distributed one only name and resolved
+  Method method;  // single-node methods; for a distributed one only name and resolved
   bool distributed = false;
-  DistMethod dist;       // distributed methods (is_distributed_method)
+  DistMethod dist;                         // distributed methods (is_distributed_method)
   std::vector<std::uint32_t> checkpoints;  // increasing, last = T
   nlohmann::json resolved_spec() const;
 };

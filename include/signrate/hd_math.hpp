@@ -29,15 +29,15 @@ SIGNRATE_INLINE double from_bits(std::uint64_t b) {
 }
 
 // x is neither infinite nor NaN (by its exponent bits, so no compiler flag can fold it away).
-SIGNRATE_INLINE bool is_finite(double x) { return (bits_of(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL; }
+SIGNRATE_INLINE bool is_finite(double x) {
+  return (bits_of(x) & 0x7ff0000000000000ULL) != 0x7ff0000000000000ULL;
+}
 
 // Square root: IEEE 754 requires it correctly rounded, so std::sqrt is the same on every backend.
 SIGNRATE_INLINE double sqrt(double x) { return ::sqrt(x); }
 
 // 2^k for -1022 <= k <= 1023, exactly.
-SIGNRATE_INLINE double pow2i(int k) {
-  return from_bits(static_cast<std::uint64_t>(k + 1023) << 52);
-}
+SIGNRATE_INLINE double pow2i(int k) { return from_bits(static_cast<std::uint64_t>(k + 1023) << 52); }
 
 // Natural logarithm of a positive normal double (fdlibm e_log.c, general branch).
 // Inputs <= 0, subnormal, inf or NaN are outside the domain; the samplers never pass them.

@@ -3,10 +3,9 @@
 // method_step.hpp.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/method_step.hpp"
 #include "signrate/spec.hpp"

@@ -11,7 +11,15 @@
 namespace signrate {
 
 enum class MethodKind : std::uint8_t {
-  kSgd, kSgdm, kAdamw, kSignSgd, kSignum, kSmm, kSignSgdSim, kEfSignSgd, kLion
+  kSgd,
+  kSgdm,
+  kAdamw,
+  kSignSgd,
+  kSignum,
+  kSmm,
+  kSignSgdSim,
+  kEfSignSgd,
+  kLion
 };
 
 // sign(0) = 0 (THEORY.md, Notation). NaN maps to 0 as well; the engine stops on non-finite values.
@@ -22,12 +30,12 @@ SIGNRATE_INLINE double sign(double v) { return static_cast<double>((v > 0.0) - (
 struct MethodCoeffs {
   MethodKind kind = MethodKind::kSmm;
   double eta = 0.0;
-  double beta = 1.0;  // weight of the new gradient (smm, signsgd-sim)
-  double mu = 0.0;    // weight of the old momentum (sgdm, signum)
+  double beta = 1.0;                                  // weight of the new gradient (smm, signsgd-sim)
+  double mu = 0.0;                                    // weight of the old momentum (sgdm, signum)
   double b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.0;  // adamw, lion
-  std::uint32_t t = 1;           // the step, from 1
-  double adam_step = 0.0;        // eta / (1 - b1^t)
-  double adam_sqrt_bc2 = 1.0;    // sqrt(1 - b2^t)
+  std::uint32_t t = 1;                                // the step, from 1
+  double adam_step = 0.0;                             // eta / (1 - b1^t)
+  double adam_sqrt_bc2 = 1.0;                         // sqrt(1 - b2^t)
 };
 
 template <MethodKind K>
@@ -35,10 +43,11 @@ SIGNRATE_INLINE void method_step_k(const MethodCoeffs& c, double g, double& x, d
   if constexpr (K == MethodKind::kSgd) {
     x -= c.eta * g;
   } else if constexpr (K == MethodKind::kSgdm) {  // PyTorch SGD(momentum=mu, dampening=0): buf_1 = g_1
-    const double mu = (c.t == 1) ? 0.0 : c.mu;  // buf_1 = 0 buf + g_1 = g_1
+    const double mu = (c.t == 1) ? 0.0 : c.mu;    // buf_1 = 0 buf + g_1 = g_1
     m = mu * m + g;
     x -= c.eta * m;
-  } else if constexpr (K == MethodKind::kAdamw) {  // PyTorch AdamW: decoupled decay, then the bias-corrected step
+  } else if constexpr (K ==
+                       MethodKind::kAdamw) {  // PyTorch AdamW: decoupled decay, then the bias-corrected step
     x *= 1.0 - c.eta * c.wd;
     m = c.b1 * m + (1.0 - c.b1) * g;
     s = c.b2 * s + (1.0 - c.b2) * g * g;
@@ -48,13 +57,15 @@ SIGNRATE_INLINE void method_step_k(const MethodCoeffs& c, double g, double& x, d
   } else if constexpr (K == MethodKind::kSignum) {  // m_0 = 0
     m = c.mu * m + (1.0 - c.mu) * g;
     x -= c.eta * sign(m);
-  } else if constexpr (K == MethodKind::kSmm) {  // Algorithm 1: v_1 = g_1, v_t = (1 - beta) v_{t-1} + beta g_t
+  } else if constexpr (K ==
+                       MethodKind::kSmm) {  // Algorithm 1: v_1 = g_1, v_t = (1 - beta) v_{t-1} + beta g_t
     // v_1 = g_1 is the t = 1 step with beta_1 = 1: 0 v + 1 g = g. Written as a choice of the
     // coefficient, not of the result, so the step has no branch and vectorizes.
     const double beta = (c.t == 1) ? 1.0 : c.beta;
     m = (1.0 - beta) * m + beta * g;
     x -= c.eta * sign(m);
-  } else if constexpr (K == MethodKind::kSignSgdSim) {  // m_0 = 0; s keeps x_{t-1} for the extrapolated variant
+  } else if constexpr (K ==
+                       MethodKind::kSignSgdSim) {  // m_0 = 0; s keeps x_{t-1} for the extrapolated variant
     m = (1.0 - c.beta) * m + c.beta * g;
     s = x;
     x -= c.eta * sign(m);
@@ -70,15 +81,33 @@ SIGNRATE_INLINE void method_step_k(const MethodCoeffs& c, double g, double& x, d
 template <class F>
 SIGNRATE_INLINE void with_method_kind(MethodKind kind, F&& f) {
   switch (kind) {
-    case MethodKind::kSgd: f(std::integral_constant<MethodKind, MethodKind::kSgd>{}); break;
-    case MethodKind::kSgdm: f(std::integral_constant<MethodKind, MethodKind::kSgdm>{}); break;
-    case MethodKind::kAdamw: f(std::integral_constant<MethodKind, MethodKind::kAdamw>{}); break;
-    case MethodKind::kSignSgd: f(std::integral_constant<MethodKind, MethodKind::kSignSgd>{}); break;
-    case MethodKind::kSignum: f(std::integral_constant<MethodKind, MethodKind::kSignum>{}); break;
-    case MethodKind::kSmm: f(std::integral_constant<MethodKind, MethodKind::kSmm>{}); break;
-    case MethodKind::kSignSgdSim: f(std::integral_constant<MethodKind, MethodKind::kSignSgdSim>{}); break;
-    case MethodKind::kEfSignSgd: f(std::integral_constant<MethodKind, MethodKind::kEfSignSgd>{}); break;
-    case MethodKind::kLion: f(std::integral_constant<MethodKind, MethodKind::kLion>{}); break;
+    case MethodKind::kSgd:
+      f(std::integral_constant<MethodKind, MethodKind::kSgd>{});
+      break;
+    case MethodKind::kSgdm:
+      f(std::integral_constant<MethodKind, MethodKind::kSgdm>{});
+      break;
+    case MethodKind::kAdamw:
+      f(std::integral_constant<MethodKind, MethodKind::kAdamw>{});
+      break;
+    case MethodKind::kSignSgd:
+      f(std::integral_constant<MethodKind, MethodKind::kSignSgd>{});
+      break;
+    case MethodKind::kSignum:
+      f(std::integral_constant<MethodKind, MethodKind::kSignum>{});
+      break;
+    case MethodKind::kSmm:
+      f(std::integral_constant<MethodKind, MethodKind::kSmm>{});
+      break;
+    case MethodKind::kSignSgdSim:
+      f(std::integral_constant<MethodKind, MethodKind::kSignSgdSim>{});
+      break;
+    case MethodKind::kEfSignSgd:
+      f(std::integral_constant<MethodKind, MethodKind::kEfSignSgd>{});
+      break;
+    case MethodKind::kLion:
+      f(std::integral_constant<MethodKind, MethodKind::kLion>{});
+      break;
   }
 }
 

@@ -4,10 +4,9 @@
 // header holds the descriptor the engines pass around and the host-side declarations
 // (moments and shape, THEORY.md "Assumptions" 4-6) that tests and bounds read.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/oracle_law.hpp"
 #include "signrate/spec.hpp"
@@ -32,7 +31,7 @@ class Oracle {
   NoiseTraits traits;
   std::vector<double> scale;  // per coordinate, for one draw (before batch averaging)
   std::uint32_t batch = 1;
-  nlohmann::json resolved;    // {"name": ..., every parameter}
+  nlohmann::json resolved;  // {"name": ..., every parameter}
 
   OracleView view() const { return OracleView{law, scale.data(), batch}; }
   std::size_t dim() const { return scale.size(); }

@@ -16,7 +16,14 @@
 namespace signrate {
 
 enum class NoiseShape : std::uint8_t {
-  kGaussian, kStudentT, kLomax, kTwoPoint, kLognormal, kBimodal, kUniform, kRademacher
+  kGaussian,
+  kStudentT,
+  kLomax,
+  kTwoPoint,
+  kLognormal,
+  kBimodal,
+  kUniform,
+  kRademacher
 };
 
 // A noise law as kernels see it: the shape, its one parameter (nu, alpha, p, s or m) and the
@@ -28,18 +35,34 @@ struct NoiseLaw {
 };
 
 // One standardized draw for (step t, coordinate i, batch member b) under `key`.
-SIGNRATE_INLINE double standard_draw(const NoiseLaw& law, RngKey key, std::uint32_t t,
-                                     std::uint32_t i, std::uint32_t b) {
+SIGNRATE_INLINE double standard_draw(const NoiseLaw& law, RngKey key, std::uint32_t t, std::uint32_t i,
+                                     std::uint32_t b) {
   double raw = 0.0;
   switch (law.shape) {
-    case NoiseShape::kGaussian: raw = laws::draw_gaussian(key, t, i, b); break;
-    case NoiseShape::kStudentT: raw = laws::draw_student_t(law.param, key, t, i, b); break;
-    case NoiseShape::kLomax: raw = laws::draw_lomax(law.param, key, t, i, b); break;
-    case NoiseShape::kTwoPoint: raw = laws::draw_two_point(law.param, key, t, i, b); break;
-    case NoiseShape::kLognormal: raw = laws::draw_lognormal(law.param, key, t, i, b); break;
-    case NoiseShape::kBimodal: raw = laws::draw_bimodal(law.param, key, t, i, b); break;
-    case NoiseShape::kUniform: raw = laws::draw_uniform(key, t, i, b); break;
-    case NoiseShape::kRademacher: raw = laws::draw_rademacher(key, t, i, b); break;
+    case NoiseShape::kGaussian:
+      raw = laws::draw_gaussian(key, t, i, b);
+      break;
+    case NoiseShape::kStudentT:
+      raw = laws::draw_student_t(law.param, key, t, i, b);
+      break;
+    case NoiseShape::kLomax:
+      raw = laws::draw_lomax(law.param, key, t, i, b);
+      break;
+    case NoiseShape::kTwoPoint:
+      raw = laws::draw_two_point(law.param, key, t, i, b);
+      break;
+    case NoiseShape::kLognormal:
+      raw = laws::draw_lognormal(law.param, key, t, i, b);
+      break;
+    case NoiseShape::kBimodal:
+      raw = laws::draw_bimodal(law.param, key, t, i, b);
+      break;
+    case NoiseShape::kUniform:
+      raw = laws::draw_uniform(key, t, i, b);
+      break;
+    case NoiseShape::kRademacher:
+      raw = laws::draw_rademacher(key, t, i, b);
+      break;
   }
   return law.unit * raw;
 }

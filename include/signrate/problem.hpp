@@ -7,10 +7,9 @@
 // engine fuses gradient, noise and update in one pass; the others compute the whole gradient.
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/hd.hpp"
 #include "signrate/spec.hpp"
@@ -77,14 +76,14 @@ class DenseProblem {
 
 // Declared constants; +inf where a constant does not exist (not globally smooth, unbounded).
 struct ProblemConstants {
-  bool has_f_star = true;       // f* known (declared below)
-  bool bounded_below = true;    // f* > -inf, known or not (every theorem needs it)
+  bool has_f_star = true;     // f* known (declared below)
+  bool bounded_below = true;  // f* > -inf, known or not (every theorem needs it)
   double f_star = 0.0;
-  double L = 0.0;               // Assumption 2
-  double L_inf = 0.0;           // Assumption 3
-  std::vector<double> L_vec;    // Assumption 1 (empty when it does not hold)
-  double G = 0.0;               // Assumption 9: sup_x ||grad f(x)||_inf
-  double delta = 0.0;           // f(x_1) - f*
+  double L = 0.0;             // Assumption 2
+  double L_inf = 0.0;         // Assumption 3
+  std::vector<double> L_vec;  // Assumption 1 (empty when it does not hold)
+  double G = 0.0;             // Assumption 9: sup_x ||grad f(x)||_inf
+  double delta = 0.0;         // f(x_1) - f*
 };
 
 class Problem {

@@ -26,9 +26,9 @@ struct StepNorms {
 
 struct Recorder {
   const std::uint32_t* checkpoints = nullptr;  // increasing, last = T
-  std::uint32_t count = 0;                      // number of checkpoints
+  std::uint32_t count = 0;                     // number of checkpoints
   TraceView trace;
-  std::uint32_t next = 0;         // index of the next checkpoint
+  std::uint32_t next = 0;  // index of the next checkpoint
   double sum_l1 = 0.0, sum_l2 = 0.0;
   std::uint32_t diverged_at = 0;  // 0: finite so far; else the first step t with a non-finite norm
 

@@ -7,9 +7,9 @@
 // so a number depends only on where it is used, never on which thread, tile or backend
 // computed it. derive_key is itself one Philox call, a hash of (replicate, node, stream) under
 // the 64-bit seed, so seeds use their full 64 bits and keys of different streams are unrelated.
-#include <cstdint>
-
 #include <Random123/philox.h>
+
+#include <cstdint>
 
 #include "signrate/hd.hpp"
 #include "signrate/hd_math.hpp"

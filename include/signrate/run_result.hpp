@@ -9,11 +9,12 @@ namespace signrate {
 
 // Per-replicate results; index [r] or [r][k] for checkpoint k.
 struct RunResult {
-  std::vector<double> M1, M2;  // (1/T) sum_t ||grad f(x_t)||_1 (resp. _2)
+  std::vector<double> M1, M2;                                   // (1/T) sum_t ||grad f(x_t)||_1 (resp. _2)
   std::vector<double> final_grad_l1, final_grad_l2, final_gap;  // at x_{T+1}
   std::vector<double> final_x_mean;  // (1/d) sum_i x_{T+1,i}: where the run settled
   struct Trace {
-    std::vector<double> M1, M2, grad_l1, grad_l2, gap;  // at each checkpoint t: M1(t), ||grad f(x_t)||, f(x_t)-f*
+    std::vector<double> M1, M2, grad_l1, grad_l2,
+        gap;  // at each checkpoint t: M1(t), ||grad f(x_t)||, f(x_t)-f*
   };
   std::vector<Trace> traces;
   // Distributed runs, per replicate: coordinate-steps clipped to [-R, R] (clip=1 only), signs of 0

@@ -1,9 +1,8 @@
 #pragma once
 // A RunSpec from JSON (a --spec file, or the CLI's flags gathered under the same keys), and
 // writing outputs atomically.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "signrate/experiment.hpp"
 
@@ -15,7 +14,8 @@ namespace signrate {
 RunSpec run_spec_from_json(const nlohmann::json& j);
 
 // Parses an integer option given as text, with the same messages as run_spec_from_json.
-std::uint64_t parse_count(const std::string& key, const nlohmann::json& value, std::uint64_t lo, std::uint64_t hi);
+std::uint64_t parse_count(const std::string& key, const nlohmann::json& value, std::uint64_t lo,
+                          std::uint64_t hi);
 
 // Writes `content` to a temporary file beside `path`, then renames it over `path`: a reader never
 // sees a half-written file. Throws std::runtime_error naming the path on failure.

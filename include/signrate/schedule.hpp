@@ -2,10 +2,9 @@
 // Step-size and momentum schedules: eta and beta as functions of the horizon T and the dimension
 // d, constant over the run (THEORY.md, Theorems 1 and 2).
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "signrate/spec.hpp"
 

@@ -19,9 +19,9 @@ namespace signrate {
 // loop has no branch and vectorizes. grad[j] receives d_i f(x_t) (for the norms).
 template <MethodKind K, SeparableKind P>
 SIGNRATE_INLINE void separable_step_tile(const MethodCoeffs c, const double* __restrict__ coef,
-                                         const double* __restrict__ noise, std::uint32_t n, double* __restrict__ x,
-                                         double* __restrict__ m, double* __restrict__ s,
-                                         double* __restrict__ grad) {
+                                         const double* __restrict__ noise, std::uint32_t n,
+                                         double* __restrict__ x, double* __restrict__ m,
+                                         double* __restrict__ s, double* __restrict__ grad) {
   // (64-bit indices: with 32-bit ones the compiler cannot prove the addresses do not wrap.)
   for (std::uint64_t j = 0; j < n; ++j) {
     grad[j] = separable_grad_k<P>(coef[j], x[j]);
@@ -36,12 +36,13 @@ namespace detail {
 // vector for h = 2, 1. The same additions in the same order as chunk_sum: the same bits.
 typedef double Lane4 __attribute__((vector_size(32)));
 typedef long long Bits4 __attribute__((vector_size(32)));
-constexpr Bits4 kAbsMask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+constexpr Bits4 kAbsMask = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL,
+                            0x7fffffffffffffffLL};
 inline double fold_chunk_lanes(const Lane4 (&a)[8]) {
   const Lane4 b0 = a[0] + a[4], b1 = a[1] + a[5], b2 = a[2] + a[6], b3 = a[3] + a[7];  // h = 16
-  const Lane4 c0 = b0 + b2, c1 = b1 + b3;                                               // h = 8
-  const Lane4 e = c0 + c1;                                                              // h = 4
-  return (e[0] + e[2]) + (e[1] + e[3]);                                                 // h = 2, 1
+  const Lane4 c0 = b0 + b2, c1 = b1 + b3;                                              // h = 8
+  const Lane4 e = c0 + c1;                                                             // h = 4
+  return (e[0] + e[2]) + (e[1] + e[3]);                                                // h = 2, 1
 }
 }  // namespace detail
 #endif
@@ -65,8 +66,10 @@ SIGNRATE_INLINE void norm_chunk_sums(const double* __restrict__ g, std::uint32_t
 #endif
   const double* rest = g + done;
   const std::uint32_t left = n - done;
-  tile_chunk_sums(left, [&](std::uint32_t j) { return ::fabs(rest[j]); }, l1 + done / kSumChunk);
-  tile_chunk_sums(left, [&](std::uint32_t j) { return rest[j] * rest[j]; }, l2 + done / kSumChunk);
+  tile_chunk_sums(
+      left, [&](std::uint32_t j) { return ::fabs(rest[j]); }, l1 + done / kSumChunk);
+  tile_chunk_sums(
+      left, [&](std::uint32_t j) { return rest[j] * rest[j]; }, l2 + done / kSumChunk);
 }
 
 }  // namespace signrate

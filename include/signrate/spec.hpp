@@ -4,10 +4,9 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace signrate {
 
@@ -41,8 +40,8 @@ ParsedSpec parse_spec_json(const nlohmann::json& j, const std::string& what);
 
 // Finds the component named by spec.name (or one of its aliases) in a registry; throws a
 // SpecError that lists the allowed names otherwise.
-const ComponentInfo& find_component(const std::vector<ComponentInfo>& registry,
-                                    const std::string& name, const std::string& what);
+const ComponentInfo& find_component(const std::vector<ComponentInfo>& registry, const std::string& name,
+                                    const std::string& what);
 
 // The domain of a real parameter, with the words used in error messages.
 struct Domain {
@@ -55,7 +54,7 @@ struct Domain {
 };
 Domain positive();
 Domain nonnegative();
-Domain open_unit();    // (0, 1)
+Domain open_unit();       // (0, 1)
 Domain half_open_unit();  // (0, 1]
 Domain any_real();
 Domain at_least(double lo);

@@ -31,7 +31,7 @@ VariedParameter parse_varied(const std::string& text);
 struct SweepSpec {
   RunSpec base;  // d, T and nodes are taken from the grid
   std::vector<std::uint32_t> d, T;
-  std::vector<std::uint32_t> n;  // simulated nodes; empty: {base.nodes}
+  std::vector<std::uint32_t> n;       // simulated nodes; empty: {base.nodes}
   std::vector<VariedParameter> vary;  // the grid is every combination x n x d x T
 };
 

@@ -34,7 +34,8 @@ SIGNRATE_INLINE double unbiased_sign_at(double v, double R, RngKey key, std::uin
 
 // The checked host form: throws RunError naming the value when |v| > R or v is NaN.
 inline double unbiased_sign(double v, double R, std::uint32_t hi, std::uint32_t lo) {
-  if (!(R > 0.0)) throw SpecError("unbiased sign: R=" + std::to_string(R) + " is not allowed; allowed: R > 0");
+  if (!(R > 0.0))
+    throw SpecError("unbiased sign: R=" + std::to_string(R) + " is not allowed; allowed: R > 0");
   if (!(v >= -R && v <= R))
     throw RunError("unbiased sign: |v| = " + std::to_string(v) + " exceeds R = " + std::to_string(R) +
                    " (S_R needs |v| <= R; raise R or ask for clipping explicitly)");

@@ -17,8 +17,8 @@ struct DemoCliOptions {
 
 int demo(const DemoCliOptions& o) {
   const std::string out = o.out.empty() ? "demo-" + o.name + ".html" : o.out;
-  const analysis::DemoResult r =
-      analysis::run_demo(o.name, out, engine_options(o.threads, o.block), parse_count("seed", o.seed, 0, ~0ULL));
+  const analysis::DemoResult r = analysis::run_demo(o.name, out, engine_options(o.threads, o.block),
+                                                    parse_count("seed", o.seed, 0, ~0ULL));
   std::cout << r.explanation << "\n\n";
   for (const auto& line : r.lines) std::cout << "  " << line << "\n";
   std::cout << "\nwrote " << out << " (figure " << (r.pngs.empty() ? "none" : r.pngs.front()) << ")\n";

@@ -17,7 +17,8 @@ namespace signrate::cli {
 namespace {
 
 struct FitCliOptions {
-  std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1", out;
+  std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1",
+                          out;
 };
 
 std::string describe(const analysis::FitResult& f) {
@@ -56,8 +57,8 @@ int fit(const FitCliOptions& o) {
   j["measure"] = o.measure;
   j["part"] = o.part;
   j["level"] = fo.level;
-  std::cout << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T (" << fo.level * 100
-            << "% bootstrap CIs over replicates)\n";
+  std::cout << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T ("
+            << fo.level * 100 << "% bootstrap CIs over replicates)\n";
   const std::vector<VaryGroup> groups = split_by_vary(sweep_from_json(input));
   for (const VaryGroup& group : groups) {
     if (!group.vary.empty()) std::cout << "with " << varied_json(group.vary).dump() << "\n";
@@ -88,7 +89,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000, at least 100)");
   cmd->add_option("--level", o->level, "confidence level (default 0.95)");
   cmd->add_option("--seed", o->seed, "seed of the bootstrap (default 1)");
-  cmd->add_option("--out", o->out, "also write the fit as JSON here (exponents.T.estimate, exponents.T.ci, ...)");
+  cmd->add_option("--out", o->out,
+                  "also write the fit as JSON here (exponents.T.estimate, exponents.T.ci, ...)");
   cmd->callback([o, &exit_code] { exit_code = fit(*o); });
 }
 

@@ -1,7 +1,6 @@
 // signrate: the command-line front end. It parses, dispatches and writes; the work is in the library.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "commands.hpp"
 #include "signrate/error.hpp"

@@ -24,8 +24,8 @@ int report(const ReportCliOptions& o) {
   const ReportInput input = report_input_from_json(read_json_file(o.input, "report"));
   const std::vector<std::string> pngs =
       std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
-  std::cout << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
-            << (pngs.size() > 1 ? " ..." : "") << ")\n";
+  std::cout << "wrote " << o.out << " and " << pngs.size() << " PNG figures ("
+            << (pngs.empty() ? "" : pngs.front()) << (pngs.size() > 1 ? " ..." : "") << ")\n";
   return 0;
 }
 
@@ -33,7 +33,8 @@ int report(const ReportCliOptions& o) {
 
 void add_report_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ReportCliOptions>();
-  CLI::App* cmd = app.add_subcommand("report", "write a self-contained HTML report of a sweep or verify JSON");
+  CLI::App* cmd =
+      app.add_subcommand("report", "write a self-contained HTML report of a sweep or verify JSON");
   cmd->add_option("input", o->input, "a JSON written by signrate sweep or signrate verify --out")->required();
   cmd->add_option("-o,--out", o->out, "the HTML page (default report.html); PNGs go beside it");
   cmd->add_option("--theorem", o->theorem, "for a sweep: draw this theorem's slopes (thm1, thm2)");

@@ -1,9 +1,8 @@
 // signrate run: one experiment (problem x oracle x method x schedule x d, T, replicates, seed).
-#include "commands.hpp"
-
 #include <iostream>
 #include <memory>
 
+#include "commands.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
@@ -32,7 +31,8 @@ int run(const RunOptions& o) {
     const auto& m = j["metrics"];
     std::cout << "M1 = " << m["M1"]["mean"].get<double>() << " +- " << m["M1"]["stderr"].dump()
               << ", M2 = " << m["M2"]["mean"].get<double>() << " +- " << m["M2"]["stderr"].dump() << " ("
-              << spec.replicates << " replicates, " << result.elapsed_seconds << " s); wrote " << o.out << "\n";
+              << spec.replicates << " replicates, " << result.elapsed_seconds << " s); wrote " << o.out
+              << "\n";
   }
   return 0;
 }

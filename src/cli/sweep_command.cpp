@@ -42,7 +42,8 @@ int sweep(const SweepOptions& o) {
 
 void add_sweep_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SweepOptions>();
-  CLI::App* cmd = app.add_subcommand("sweep", "run a grid of d, T (and n) and write every point's metrics as JSON");
+  CLI::App* cmd =
+      app.add_subcommand("sweep", "run a grid of d, T (and n) and write every point's metrics as JSON");
   add_spec_flags(cmd, o->spec, true);
   cmd->get_option("--nodes")->description(
       "simulated nodes n: a,b,c or lo:hi:xF or lo:hi:+S (default 1; n > 1 needs a distributed method)");

@@ -16,7 +16,8 @@ namespace signrate::cli {
 namespace {
 
 struct VerifyCliOptions {
-  std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates, seed = "1", batch = "1";
+  std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates,
+      seed = "1", batch = "1";
   std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", out;
   bool allow_violations = false;
 };
@@ -63,22 +64,27 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       "verify", "check a theorem's rate and bound on its canonical family; exit 3 if a verdict fails");
   std::string ids;
   for (const auto& t : analysis::theorem_registry()) ids += (ids.empty() ? "" : ", ") + t.id;
-  cmd->add_option("theorem", o->theorem, ids + " (thm4 is registered, but its formula is not in our copy)")->required();
-  cmd->add_option("--family", o->family, "run only the families whose name starts with this (e.g. plateau for thm3)");
+  cmd->add_option("theorem", o->theorem, ids + " (thm4 is registered, but its formula is not in our copy)")
+      ->required();
+  cmd->add_option("--family", o->family,
+                  "run only the families whose name starts with this (e.g. plateau for thm3)");
   cmd->add_option("--problem", o->problem, "replace the family's problem SPEC");
   cmd->add_option("--oracle", o->oracle, "replace the family's oracle SPEC (e.g. student-t:nu=3)");
   cmd->add_option("--method", o->method, "replace the method (e.g. signsgd, signum; mvsm-v1:R=2 for thm3)");
   cmd->add_option("--schedule", o->schedule, "replace the schedule (e.g. theorem2 to drop the d-factor)");
-  cmd->add_option("--compare", o->compare,
-                  "methods to run beside, comma-separated (e.g. signsgd,signum; for thm3/thm5 distributed ones, "
-                  "e.g. signsgd-mv,sto-signsgd:R=1)");
+  cmd->add_option(
+      "--compare", o->compare,
+      "methods to run beside, comma-separated (e.g. signsgd,signum; for thm3/thm5 distributed ones, "
+      "e.g. signsgd-mv,sto-signsgd:R=1)");
   cmd->add_option("--d", o->d, "d grid (default: the family's, e.g. 16,64,256,1024 for thm1)");
   cmd->add_option("--T", o->T, "T grid (default: the family's, e.g. 1024:65536:x4 for thm1)");
   cmd->add_option("--nodes", o->nodes, "n grid of simulated nodes (default: the family's; 1 for thm1, thm2)");
   cmd->add_option("--replicates", o->replicates, "replicates per point (default: the family's, at least 4)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--batch", o->batch, "minibatch size (default 1)");
-  cmd->add_option("--tolerance", o->tolerance, "tolerance on the slopes of log(M / rate): on the exponents for a one-term rate (default 0.05)");
+  cmd->add_option(
+      "--tolerance", o->tolerance,
+      "tolerance on the slopes of log(M / rate): on the exponents for a one-term rate (default 0.05)");
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000)");
   cmd->add_flag("--allow-violations", o->allow_violations, "run even where the theorem's assumptions fail");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");

@@ -58,13 +58,14 @@ void NodeWorker::step_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, c
   NodeTileStatus st;
   with_dist_kind(c.kind, [&](auto kind) {
     st = cpu_node_tile<decltype(kind)::value>(c, sign_key_, t, i0, n, g_true, noise_.data(), m_.data() + i0,
-                                               byzantine_, sign_out, encoded_.data());
+                                              byzantine_, sign_out, encoded_.data());
   });
   clipped_ += st.clipped;
   if (st.bad != NodeTileStatus{}.bad)
-    throw RunError(e_.dist.name + ": |state| = " + format_real(std::fabs(st.bad_value)) + " exceeds R = " +
-                   format_real(c.R) + " at node " + std::to_string(node_) + ", step t=" + std::to_string(t) +
-                   ", coordinate i=" + std::to_string(i0 + st.bad) + ", replicate " + std::to_string(replicate_) +
+    throw RunError(e_.dist.name + ": |state| = " + format_real(std::fabs(st.bad_value)) +
+                   " exceeds R = " + format_real(c.R) + " at node " + std::to_string(node_) +
+                   ", step t=" + std::to_string(t) + ", coordinate i=" + std::to_string(i0 + st.bad) +
+                   ", replicate " + std::to_string(replicate_) +
                    " (S_R needs |state| <= R; raise R, or ask for clipping with clip=1)");
 }
 
@@ -82,8 +83,10 @@ void Server::sign_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, 
   ties_ += server_sign_tile(e_.dist.base.kind, votes, e_.spec.nodes, key_, t, i0, n, down);
 }
 
-void Server::value_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const double* sums, float* down) {
-  server_value_tile(e_.dist.coeffs_at(t), e_.spec.nodes, sums, n, buf_.empty() ? nullptr : buf_.data() + i0, down);
+void Server::value_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const double* sums,
+                             float* down) {
+  server_value_tile(e_.dist.coeffs_at(t), e_.spec.nodes, sums, n, buf_.empty() ? nullptr : buf_.data() + i0,
+                    down);
 }
 
 void Server::sign_down(std::uint32_t t, const std::int32_t* votes, std::int8_t* down) {
@@ -94,8 +97,12 @@ void Server::value_down(std::uint32_t t, const double* sums, float* down) {
   value_down_tile(t, 0, e_.problem.dim(), sums, down);
 }
 
-void apply_down(double eta, const std::int8_t* down, std::uint32_t d, double* x) { apply_down_tile(eta, down, d, x); }
-void apply_down(double eta, const float* down, std::uint32_t d, double* x) { apply_down_tile(eta, down, d, x); }
+void apply_down(double eta, const std::int8_t* down, std::uint32_t d, double* x) {
+  apply_down_tile(eta, down, d, x);
+}
+void apply_down(double eta, const float* down, std::uint32_t d, double* x) {
+  apply_down_tile(eta, down, d, x);
+}
 
 namespace {
 
@@ -106,8 +113,14 @@ struct Tiles {
   std::vector<float> value_msg, value_down;
   std::vector<std::int32_t> votes;
   explicit Tiles(std::uint32_t block)
-      : grad(block), node_grad(block), sums(block), sign_msg(block), sign_down(block), value_msg(block),
-        value_down(block), votes(block) {}
+      : grad(block),
+        node_grad(block),
+        sums(block),
+        sign_msg(block),
+        sign_down(block),
+        value_msg(block),
+        value_down(block),
+        votes(block) {}
 };
 
 std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, Recorder& rec,
@@ -141,8 +154,10 @@ std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, std::uint3
       } else {
         std::fill(grad, grad + nt, 0.0);
       }
-      if (signs) std::fill(tl.votes.begin(), tl.votes.begin() + nt, 0);
-      else std::fill(tl.sums.begin(), tl.sums.begin() + nt, 0.0);
+      if (signs)
+        std::fill(tl.votes.begin(), tl.votes.begin() + nt, 0);
+      else
+        std::fill(tl.sums.begin(), tl.sums.begin() + nt, 0.0);
       for (std::uint32_t k = 0; k < n; ++k) {
         const double* g_node = grad;
         if (hetero) {  // grad f_k: the node's shifted copy; f's gradient is their mean, summed in node order

@@ -20,25 +20,26 @@ namespace {
 // One replicate's state (x and the method's two slots, R x d in all replicates) and scratch.
 struct SingleState {
   std::vector<double> x, m, s;
-  std::vector<double> noise, grad, ef_terms;      // one tile
+  std::vector<double> noise, grad, ef_terms;            // one tile
   std::vector<double> l1_chunks, l2_chunks, ef_chunks;  // one slot per kSumChunk coordinates
-  std::vector<double> g_true, g_query, y, scratch;  // dense problems and extrapolation
+  std::vector<double> g_true, g_query, y, scratch;      // dense problems and extrapolation
 };
 
 // The fast path's tile as its own (not inlined) function: its restrict pointers are what let the
 // compiler vectorize the update and the chunk sums.
 template <MethodKind K, SeparableKind P>
 __attribute__((noinline)) void fast_tile(const MethodCoeffs c, const double* __restrict coef,
-                                         const double* __restrict noise, std::uint32_t n, double* __restrict x,
-                                         double* __restrict m, double* __restrict s, double* __restrict grad,
-                                         double* __restrict l1, double* __restrict l2) {
+                                         const double* __restrict noise, std::uint32_t n,
+                                         double* __restrict x, double* __restrict m, double* __restrict s,
+                                         double* __restrict grad, double* __restrict l1,
+                                         double* __restrict l2) {
   separable_step_tile<K, P>(c, coef, noise, n, x, m, s, grad);
   norm_chunk_sums(grad, n, l1, l2);
 }
 
 template <MethodKind K>
-std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block,
-                              std::uint32_t r, Recorder& rec, SingleState& st) {
+std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, std::uint32_t r, Recorder& rec,
+                              SingleState& st) {
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim();
   const bool separable = problem.separable, extrapolate = e.method.extrapolate;
@@ -83,12 +84,12 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block,
       if (fast) {
         switch (sv.kind) {  // exhaustive (-Werror=switch): a new kind cannot fall into another's branch
           case SeparableKind::kQuadratic:
-            fast_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0,
-                                                    grad, l1, l2);
+            fast_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
+                                                    s + i0, grad, l1, l2);
             break;
           case SeparableKind::kGemanMcClure:
-            fast_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0, s + i0,
-                                                       grad, l1, l2);
+            fast_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
+                                                       s + i0, grad, l1, l2);
             break;
         }
         continue;
@@ -108,7 +109,8 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block,
           }
         }
         if constexpr (two_phase)
-          tile_chunk_sums(n, [&](std::uint32_t j) { return st.ef_terms[j]; }, st.ef_chunks.data() + chunk0);
+          tile_chunk_sums(
+              n, [&](std::uint32_t j) { return st.ef_terms[j]; }, st.ef_chunks.data() + chunk0);
       }
       norm_chunk_sums(grad, n, l1, l2);
     }
@@ -126,8 +128,8 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block,
 
 RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
   if (options.block == 0 || options.block % kSumChunk != 0)
-    throw SpecError("block=" + std::to_string(options.block) + " is not allowed; allowed: a positive multiple of " +
-                    std::to_string(kSumChunk));
+    throw SpecError("block=" + std::to_string(options.block) +
+                    " is not allowed; allowed: a positive multiple of " + std::to_string(kSumChunk));
   if (e.distributed) return run_distributed(e, options);
   const auto start = std::chrono::steady_clock::now();
   const std::uint32_t R = e.spec.replicates, T = e.spec.T;

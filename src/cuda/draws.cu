@@ -14,21 +14,24 @@ __global__ void noise_kernel(OracleView view, RngKey key, std::uint32_t t, std::
   if (i < d) out[i] = signrate::oracle_noise(view, key, t, i);
 }
 
-__global__ void step_kernel(MethodCoeffs c, const double* g, double* x, double* m, double* s, std::uint32_t d) {
+__global__ void step_kernel(MethodCoeffs c, const double* g, double* x, double* m, double* s,
+                            std::uint32_t d) {
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < d) signrate::method_step(c, g[i], x[i], m[i], s[i]);
 }
 
-__global__ void node_kernel(DistCoeffs c, const double* g, double* m, RngKey key, std::int8_t* out, std::uint32_t d) {
+__global__ void node_kernel(DistCoeffs c, const double* g, double* m, RngKey key, std::int8_t* out,
+                            std::uint32_t d) {
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= d) return;
   const double s = signrate::node_state_update(c, g[i], m[i]);
-  out[i] = static_cast<std::int8_t>(signrate::uses_unbiased_sign(c.kind) ? signrate::node_unbiased_sign(s, c.R, key, c.t, i)
-                                                                        : signrate::sign(s));
+  out[i] = static_cast<std::int8_t>(signrate::uses_unbiased_sign(c.kind)
+                                        ? signrate::node_unbiased_sign(s, c.R, key, c.t, i)
+                                        : signrate::sign(s));
 }
 
-__global__ void server_kernel(DistKind kind, const std::int32_t* votes, std::uint32_t n, RngKey key, std::uint32_t t,
-                              std::int8_t* out, std::uint32_t d) {
+__global__ void server_kernel(DistKind kind, const std::int32_t* votes, std::uint32_t n, RngKey key,
+                              std::uint32_t t, std::int8_t* out, std::uint32_t d) {
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < d) out[i] = signrate::server_sign(kind, votes[i], n, key, t, i);
 }
@@ -92,8 +95,8 @@ void method_step(const MethodCoeffs& c, const std::vector<double>& g, std::vecto
   check(cudaFree(dg), "cudaFree");
 }
 
-std::vector<std::int8_t> node_messages(const DistCoeffs& c, const std::vector<double>& g, std::vector<double>& m,
-                                       RngKey key) {
+std::vector<std::int8_t> node_messages(const DistCoeffs& c, const std::vector<double>& g,
+                                       std::vector<double>& m, RngKey key) {
   const auto d = static_cast<std::uint32_t>(g.size());
   std::vector<std::int8_t> out(d);
   double *dg = to_device(g), *dm = to_device(m);

@@ -12,14 +12,17 @@ namespace signrate {
 StepNorms canonical_norms(const double* g, std::uint64_t d, std::vector<double>& chunks) {
   chunks.resize(sum_chunks(d));
   StepNorms n;
-  n.l1 = canonical_sum(d, [&](std::uint64_t i) { return std::fabs(g[i]); }, chunks.data());
-  n.l2 = std::sqrt(canonical_sum(d, [&](std::uint64_t i) { return g[i] * g[i]; }, chunks.data()));
+  n.l1 = canonical_sum(
+      d, [&](std::uint64_t i) { return std::fabs(g[i]); }, chunks.data());
+  n.l2 = std::sqrt(canonical_sum(
+      d, [&](std::uint64_t i) { return g[i] * g[i]; }, chunks.data()));
   return n;
 }
 
 double canonical_mean(const std::vector<double>& x) {
   std::vector<double> chunks(sum_chunks(x.size()));
-  return canonical_sum(x.size(), [&](std::uint64_t i) { return x[i]; }, chunks.data()) /
+  return canonical_sum(
+             x.size(), [&](std::uint64_t i) { return x[i]; }, chunks.data()) /
          static_cast<double>(x.size());
 }
 
@@ -56,7 +59,9 @@ bool finish_replicate(const Experiment& e, const Recorder& rec, const std::vecto
 }
 
 void throw_diverged(std::uint32_t r, std::uint32_t t, std::uint32_t T) {
-  if (t > T) throw RunError("the run diverged: the final iterate of replicate " + std::to_string(r) + " is not finite");
+  if (t > T)
+    throw RunError("the run diverged: the final iterate of replicate " + std::to_string(r) +
+                   " is not finite");
   throw RunError("the run diverged: ||grad f(x_t)|| is not finite at replicate " + std::to_string(r) +
                  ", step t=" + std::to_string(t) + " (lower eta, or check the schedule)");
 }

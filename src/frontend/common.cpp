@@ -17,14 +17,17 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--oracle", f.oracle, "oracle SPEC (default gaussian)");
   cmd->add_option("--method", f.method, "method SPEC (default smm)");
   cmd->add_option("--schedule", f.schedule, "schedule SPEC (default: the method's, shown in its help entry)");
-  cmd->add_option("--d", f.d, grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)");
-  cmd->add_option("--T", f.T, grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)");
+  cmd->add_option("--d", f.d,
+                  grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)");
+  cmd->add_option("--T", f.T,
+                  grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)");
   cmd->add_option("--replicates", f.replicates, "independent replicates (default 16)");
   cmd->add_option("--seed", f.seed, "seed, 0 to 2^64-1 (default 1)");
   cmd->add_option("--batch", f.batch, "minibatch size: each gradient averages this many draws (default 1)");
   cmd->add_option("--checkpoints-per-decade", f.checkpoints, "checkpoints per factor 10 of t (default 8)");
   cmd->add_option("--nodes", f.nodes, "n simulated nodes (default 1; n > 1 needs a distributed method)");
-  cmd->add_option("--byzantine", f.byzantine, "K faulty nodes (nodes 0..K-1) that send flipped messages (default 0)");
+  cmd->add_option("--byzantine", f.byzantine,
+                  "K faulty nodes (nodes 0..K-1) that send flipped messages (default 0)");
   cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
   cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
   cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 32 (never changes the numbers)");
@@ -36,10 +39,18 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
     j = read_json_file(f.spec_file, "--spec");
     if (!j.is_object()) throw SpecError("--spec '" + f.spec_file + "' must hold a JSON object");
   }
-  const std::pair<const char*, const std::string*> flags[] = {
-      {"problem", &f.problem}, {"oracle", &f.oracle}, {"method", &f.method}, {"schedule", &f.schedule},
-      {"d", &f.d}, {"T", &f.T}, {"replicates", &f.replicates}, {"seed", &f.seed}, {"batch", &f.batch},
-      {"checkpoints_per_decade", &f.checkpoints}, {"nodes", &f.nodes}, {"byzantine", &f.byzantine}};
+  const std::pair<const char*, const std::string*> flags[] = {{"problem", &f.problem},
+                                                              {"oracle", &f.oracle},
+                                                              {"method", &f.method},
+                                                              {"schedule", &f.schedule},
+                                                              {"d", &f.d},
+                                                              {"T", &f.T},
+                                                              {"replicates", &f.replicates},
+                                                              {"seed", &f.seed},
+                                                              {"batch", &f.batch},
+                                                              {"checkpoints_per_decade", &f.checkpoints},
+                                                              {"nodes", &f.nodes},
+                                                              {"byzantine", &f.byzantine}};
   for (const auto& [key, value] : flags)
     if (!value->empty()) j[key] = *value;
   if (grids) {
@@ -60,8 +71,10 @@ void set_command_line(int argc, char** argv) {
   std::string line = "signrate";
   for (int k = 1; k < argc; ++k) {
     const std::string a = argv[k];
-    const bool plain = !a.empty() && a.find_first_not_of(
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=:,./+@%") == std::string::npos;
+    const bool plain =
+        !a.empty() &&
+        a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=:,./+@%") ==
+            std::string::npos;
     if (plain) {
       line += " " + a;
     } else {

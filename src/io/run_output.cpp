@@ -21,8 +21,10 @@ std::vector<double> column(const RunResult& r, std::size_t k, std::vector<double
 }
 
 const std::vector<std::pair<const char*, std::vector<double> RunResult::Trace::*>> kTraceFields = {
-    {"M1", &RunResult::Trace::M1},           {"M2", &RunResult::Trace::M2},
-    {"grad_l1", &RunResult::Trace::grad_l1}, {"grad_l2", &RunResult::Trace::grad_l2},
+    {"M1", &RunResult::Trace::M1},
+    {"M2", &RunResult::Trace::M2},
+    {"grad_l1", &RunResult::Trace::grad_l1},
+    {"grad_l2", &RunResult::Trace::grad_l2},
     {"gap", &RunResult::Trace::gap}};
 
 }  // namespace
@@ -40,7 +42,9 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
                     {"oracle", spec_text(summary.spec.oracle)},
                     {"method", spec_text(summary.spec.method)},
                     {"schedule", spec_text(summary.spec.schedule)}};
-  j["engine"] = {{"backend", r.backend}, {"threads", options.threads}, {"block", options.block},
+  j["engine"] = {{"backend", r.backend},
+                 {"threads", options.threads},
+                 {"block", options.block},
                  {"elapsed_s", r.elapsed_seconds}};
   return j;
 }

@@ -174,7 +174,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.set_version_flag("--version", kVersion);
   cli::add_spec_flags(&app, o->spec, false);
   app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
-  app.get_option("--threads")->description("threads per rank over its replicates (default 1; never changes the numbers)");
+  app.get_option("--threads")
+      ->description("threads per rank over its replicates (default 1; never changes the numbers)");
   app.add_option("--out", o->out, "rank 0 writes the JSON here (atomically) instead of standard output");
   app.add_option("--csv", o->csv, "rank 0 also writes the checkpoint table as CSV here");
   app.add_option("--timeout-s", o->timeout_s,
@@ -233,8 +234,9 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     std::string hashes;
     for (int j = 0; j < ranks; ++j)
       hashes += (j ? " " : "") + std::to_string(j) + ":" + hex(all[j].spec_hash).substr(0, 8);
-    link.say("the ranks were given different runs (resolved spec hash by rank: " + hashes +
-             "); every rank needs the same options and signrate version. This rank's: " + spec_line(*experiment));
+    link.say(
+        "the ranks were given different runs (resolved spec hash by rank: " + hashes +
+        "); every rank needs the same options and signrate version. This rank's: " + spec_line(*experiment));
     return leave_together(link, 2);
   }
 

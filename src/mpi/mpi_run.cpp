@@ -53,7 +53,8 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
     RunResult& out = run.result;
     out.allocate(R, e.checkpoints.size());
     servers.reserve(R);
-    for (std::uint32_t r = 0; r < R; ++r) servers.emplace_back(e, r), recorders.push_back(make_recorder(e, r, out));
+    for (std::uint32_t r = 0; r < R; ++r)
+      servers.emplace_back(e, r), recorders.push_back(make_recorder(e, r, out));
   }
   std::vector<std::vector<double>> scratch(server ? R : 0), chunks(server ? R : 0);
   Exchange wire(link, signs, R, d);
@@ -79,7 +80,8 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
       cpu::for_each_replicate(R, threads, [&](std::uint32_t r) {
         if (server) {
           Recorder& rec = recorders[r];
-          if (!rec.record(t, measure_point(e.problem, x[r].data(), rec.is_checkpoint(t), scratch[r], chunks[r])))
+          if (!rec.record(t,
+                          measure_point(e.problem, x[r].data(), rec.is_checkpoint(t), scratch[r], chunks[r])))
             throw_diverged(r, t, T);
         }
         node_gradient(e.problem, static_cast<std::uint32_t>(me), x[r].data(), grad[r].data());

@@ -14,9 +14,9 @@ struct DemoInfo {
 const std::vector<DemoInfo>& demo_registry();
 
 struct DemoResult {
-  std::string explanation;          // what to look at (also at the top of the report)
-  std::vector<std::string> pngs;    // the figures written beside the report
-  std::vector<std::string> lines;   // the numbers behind the explanation, one per line
+  std::string explanation;         // what to look at (also at the top of the report)
+  std::vector<std::string> pngs;   // the figures written beside the report
+  std::vector<std::string> lines;  // the numbers behind the explanation, one per line
 };
 
 // Runs demo `name` (SpecError listing the names otherwise) and writes its report to html_path.

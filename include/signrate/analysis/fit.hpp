@@ -25,16 +25,16 @@ struct Exponent {
 struct FitOptions {
   std::vector<std::string> regressors = {"d", "T"};  // any of "d", "T", "n"; a regressor that
                                                      // does not vary over the points is refused
-  std::uint32_t bootstrap = 1000;  // resamples
-  double level = 0.95;             // confidence level of the intervals
-  std::uint64_t seed = 1;          // the bootstrap's random numbers (counter-based, reproducible)
+  std::uint32_t bootstrap = 1000;                    // resamples
+  double level = 0.95;                               // confidence level of the intervals
+  std::uint64_t seed = 1;  // the bootstrap's random numbers (counter-based, reproducible)
 };
 
 struct FitResult {
-  double log_c = 0;                           // intercept a
-  std::optional<Exponent> d, T, n;            // one per requested regressor
-  std::vector<double> fitted_log_mean;        // per point, in input order
-  std::vector<double> residuals;              // log mean - fitted, per point
+  double log_c = 0;                     // intercept a
+  std::optional<Exponent> d, T, n;      // one per requested regressor
+  std::vector<double> fitted_log_mean;  // per point, in input order
+  std::vector<double> residuals;        // log mean - fitted, per point
   double rms_residual = 0;
   std::size_t points = 0;
   std::uint32_t bootstrap = 0;

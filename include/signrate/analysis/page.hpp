@@ -8,10 +8,10 @@ namespace signrate::analysis {
 
 struct Series {
   enum class Style { kPointsWithErrorBars, kDashedLine, kDottedLine };
-  std::string label;  // empty: not in the key
+  std::string label;                    // empty: not in the key
   std::vector<double> x, y, low, high;  // low/high: error bars (kPointsWithErrorBars only)
   Style style = Style::kPointsWithErrorBars;
-  int color = 1;      // gnuplot line colour index
+  int color = 1;  // gnuplot line colour index
 };
 
 struct Figure {
@@ -22,8 +22,9 @@ struct Figure {
 struct Block {
   enum class Kind { kHeading, kParagraph, kCode, kTable, kFigure };
   Kind kind = Kind::kParagraph;
-  std::string text;                           // heading, paragraph, code
-  std::vector<std::vector<std::string>> rows;  // table: first row is the header; "yes"/"NO" cells are coloured
+  std::string text;  // heading, paragraph, code
+  std::vector<std::vector<std::string>>
+      rows;  // table: first row is the header; "yes"/"NO" cells are coloured
   Figure figure;
 };
 
@@ -34,7 +35,8 @@ struct Page {
 
 // Writes the page atomically to html_path and its figures as <html_path without .html>-<k>.png;
 // nothing is written unless every figure drew. Returns the PNG paths. RunError when gnuplot fails.
-std::vector<std::string> write_page(const Page& page, const std::string& html_path, const std::string& gnuplot);
+std::vector<std::string> write_page(const Page& page, const std::string& html_path,
+                                    const std::string& gnuplot);
 
 // A number for a table or caption: `precision` significant digits.
 std::string format_short(double v, int precision = 4);

@@ -12,7 +12,7 @@
 namespace signrate::analysis {
 
 struct ReportOptions {
-  std::string theorem;           // for a sweep: draw and tabulate this theorem's exponents (optional)
+  std::string theorem;             // for a sweep: draw and tabulate this theorem's exponents (optional)
   std::uint32_t bootstrap = 1000;  // for a sweep: the fit's bootstrap resamples
   std::string gnuplot = "gnuplot";
 };

@@ -60,12 +60,12 @@ struct Family {
 };
 
 struct Theorem {
-  std::string id;           // "thm1"
+  std::string id;  // "thm1"
   std::string title;
-  std::string measure;      // "M1" or "M2"
-  std::string schedule;     // the schedule the theorem analyses
+  std::string measure;                   // "M1" or "M2"
+  std::string schedule;                  // the schedule the theorem analyses
   std::vector<std::string> assumptions;  // paper numbering, e.g. {"2", "4"}
-  Rate rate;  // empty: the theorem has no rate here (Theorem 4)
+  Rate rate;                             // empty: the theorem has no rate here (Theorem 4)
   std::vector<Family> families;
   // Non-empty: the theorem is registered but cannot be checked; verify refuses with this reason.
   std::string unavailable;

@@ -44,8 +44,8 @@ struct Verdicts {
 };
 
 struct FamilyReport {
-  Family family;                         // as run (with the overrides)
-  std::vector<std::string> violations;   // assumptions the family breaks (allowed by the user)
+  Family family;                        // as run (with the overrides)
+  std::vector<std::string> violations;  // assumptions the family breaks (allowed by the user)
   SweepResult sweep;
   // Per sweep point: the theorem's explicit bound there, from the constants the run of the family's
   // own method resolved (for a compared method, the family's it is compared beside); nullopt: none.
@@ -79,8 +79,8 @@ VerifyReport verify(const VerifyOptions& options,
 
 namespace signrate {
 // The verification API at the library's top level: signrate::verify(options).all_hold().
+using analysis::Verdicts;
 using analysis::verify;
 using analysis::VerifyOptions;
 using analysis::VerifyReport;
-using analysis::Verdicts;
 }  // namespace signrate

@@ -1,11 +1,9 @@
 #pragma once
 // Pieces every subcommand shares: engine options, output, progress.
-#include <cstddef>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include <CLI/CLI.hpp>
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "signrate/engine.hpp"
 #include "signrate/spec.hpp"
@@ -14,7 +12,8 @@ namespace signrate::cli {
 
 // The flags that name an experiment (the keys of a --spec file), shared by run and sweep.
 struct SpecFlags {
-  std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, nodes, byzantine, spec_file;
+  std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, nodes, byzantine,
+      spec_file;
   std::string threads = "0", block = "256";
 };
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.

@@ -1,9 +1,8 @@
 #pragma once
 // A run's outputs as users keep them: the JSON of a run (README "JSON fields") and the CSV of
 // its checkpoints. The I/O layer: nothing below it reads or writes JSON of results.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "signrate/engine.hpp"
 #include "signrate/experiment.hpp"

@@ -6,8 +6,7 @@
 
 namespace signrate::laws {
 
-SIGNRATE_INLINE double draw_bimodal(double m, RngKey key, std::uint32_t t, std::uint32_t i,
-                                    std::uint32_t b) {
+SIGNRATE_INLINE double draw_bimodal(double m, RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) {
   const Bits4 r = philox(key, t, i, b, 0);
   const double z = normal_from_bits(r.v[0], r.v[1], r.v[2]);
   const double bump = (r.v[3] & 1u) ? m : -m;

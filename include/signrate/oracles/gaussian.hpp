@@ -21,7 +21,8 @@ namespace signrate::laws {
 constexpr std::uint32_t kGaussianGroup = 64;  // coordinates per group of 16 Philox calls
 
 // The four normals of the Philox call at counter (t, k, b, 0), in the order j = 0 .. 3.
-SIGNRATE_INLINE void draw_gaussian_four(RngKey key, std::uint32_t t, std::uint32_t k, std::uint32_t b, double* z) {
+SIGNRATE_INLINE void draw_gaussian_four(RngKey key, std::uint32_t t, std::uint32_t k, std::uint32_t b,
+                                        double* z) {
   const Bits4 r = philox(key, t, k, b, 0);
   normal_pair_f_from_bits(r.v[0], r.v[1], &z[0], &z[1]);
   normal_pair_f_from_bits(r.v[2], r.v[3], &z[2], &z[3]);
