@@ -18,6 +18,7 @@
 #include <limits>
 
 #include "signrate/exact_pow.hpp"
+#include "test_points.hpp"
 
 namespace signrate {
 namespace {
@@ -26,22 +27,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 constexpr double kDenormMin = std::numeric_limits<double>::denorm_min();
 
-// splitmix64 (Steele, Lea, Flood 2014): a fixed, portable sequence of test points.
-class SplitMix {
- public:
-  explicit SplitMix(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1p-53; }  // [0, 1)
-  double between(double lo, double hi) { return lo + (hi - lo) * unit(); }
-
- private:
-  std::uint64_t state_;
-};
+using testing_points::SplitMix;
 
 // Same bits, with every NaN equal to every NaN.
 bool same(double a, double b) {

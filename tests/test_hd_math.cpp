@@ -16,27 +16,12 @@
 
 #include "signrate/hd_math.hpp"
 #include "signrate/rng.hpp"
+#include "test_points.hpp"
 
 namespace signrate {
 namespace {
 
-// splitmix64 (Steele, Lea, Flood 2014): a fixed, portable sequence of test points.
-class SplitMix {
- public:
-  explicit SplitMix(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, 1) with 53 bits.
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * unit(); }
-
- private:
-  std::uint64_t state_;
-};
+using testing_points::SplitMix;
 
 // Distance in units in the last place: the number of doubles between a and b, counted on the
 // monotone integer line that IEEE 754 bit patterns form (negative values mirrored below zero).
@@ -80,7 +65,7 @@ TEST(HdMathLog, WithinTwoUlpAcrossTheWholeRange) {
   SplitMix rng(1);
   std::vector<double> xs;
   // Log-uniform over (1e-300, 1e300).
-  for (int k = 0; k < 200000; ++k) xs.push_back(std::pow(10.0, rng.uniform(-300.0, 300.0)));
+  for (int k = 0; k < 200000; ++k) xs.push_back(std::pow(10.0, rng.between(-300.0, 300.0)));
   // Random bit patterns of every normal exponent in range, so each binade is hit.
   for (int e = -996; e <= 996; ++e)
     for (int k = 0; k < 20; ++k) xs.push_back(std::ldexp(1.0 + rng.unit(), e));
@@ -132,10 +117,10 @@ void check_exp(const std::vector<double>& xs) {
 TEST(HdMathExp, WithinTwoUlpOnMinus700To700) {
   SplitMix rng(3);
   std::vector<double> xs;
-  for (int k = 0; k < 300000; ++k) xs.push_back(rng.uniform(-700.0, 700.0));
+  for (int k = 0; k < 300000; ++k) xs.push_back(rng.between(-700.0, 700.0));
   // Small arguments (the samplers' exp(-log(u)/alpha) and exp(s z) live here), both signs.
   for (int k = 0; k < 50000; ++k) {
-    const double mag = std::pow(10.0, rng.uniform(-20.0, 1.0));
+    const double mag = std::pow(10.0, rng.between(-20.0, 1.0));
     xs.push_back(k % 2 ? mag : -mag);
   }
   // Around the reduction's half-integer multiples of ln 2, where k switches.
@@ -160,8 +145,8 @@ TEST(HdMathExp, WithinTwoUlpNearOverflowAndInTheSubnormalRange) {
   // the two-step scaling by 2^k rounds once into the subnormal result.
   SplitMix rng(4);
   std::vector<double> xs;
-  for (int k = 0; k < 20000; ++k) xs.push_back(rng.uniform(700.0, 709.78));
-  for (int k = 0; k < 20000; ++k) xs.push_back(rng.uniform(-745.0, -700.0));
+  for (int k = 0; k < 20000; ++k) xs.push_back(rng.between(700.0, 709.78));
+  for (int k = 0; k < 20000; ++k) xs.push_back(rng.between(-745.0, -700.0));
   check_exp(xs);
   EXPECT_TRUE(std::isfinite(hdm::exp(709.78)));
 }
