@@ -22,9 +22,8 @@ class HeterogeneousSum final : public DenseProblem {
     return canonical_sum(
         coef_.size(),
         [&](std::uint64_t i) {
-          double s = 0.0;
-          for (double c : centers_) s += separable_value(v, x[i] - c, static_cast<std::uint32_t>(i));
-          return s / static_cast<double>(centers_.size());
+          return heterogeneous_value(v, centers_.data(), static_cast<std::uint32_t>(centers_.size()), x[i],
+                                     static_cast<std::uint32_t>(i));
         },
         chunks.data());
   }

@@ -19,8 +19,8 @@ import tempfile
 # (layer, rank, files and folders). A higher rank may include a lower one; equal ranks are peers,
 # which may not include each other. A path ending in "/" is a folder; the longest match wins.
 CORE_HEADERS = [
-    "canonical_sum", "component_table", "distributed", "distributed_step", "error", "exact_pow",
-    "experiment", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "problem", "recorder",
+    "canonical_sum", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
+    "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "problem", "recorder",
     "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec", "unbiased_sign",
     "version"
 ]
@@ -33,9 +33,8 @@ LAYERS = [
     ("engine", 1, [
         "include/signrate/engine.hpp", "include/signrate/replicate_metrics.hpp",
         "include/signrate/replicate_pool.hpp", "include/signrate/distributed_nodes.hpp", "src/engine.cpp",
-        "src/engine/", "src/cpu/"
+        "src/engine/", "src/cpu/", "include/signrate/cuda_check.hpp", "src/cuda/"
     ]),
-    ("cuda", 1, ["include/signrate/cuda_check.hpp", "src/cuda/"]),
     ("analysis", 2, [
         "include/signrate/analysis/", "include/signrate/sweep.hpp", "include/signrate/sweep_result.hpp",
         "analysis/", "src/sweep.cpp"

@@ -2,6 +2,7 @@
 #include "signrate/engine.hpp"
 
 #include "cpu/cpu_engine.hpp"
+#include "cuda/cuda_engine.hpp"
 
 namespace signrate {
 
@@ -9,6 +10,8 @@ std::string backend_name(Backend backend) {
   switch (backend) {
     case Backend::kCpu:
       return "cpu";
+    case Backend::kCuda:
+      return "cuda";
   }
   return "unknown";
 }
@@ -18,6 +21,9 @@ RunResult run(const Experiment& experiment, const EngineOptions& options) {
   switch (options.backend) {
     case Backend::kCpu:
       out = cpu::run_cpu(experiment, options);
+      break;
+    case Backend::kCuda:
+      out = cuda::run_cuda(experiment, options);
       break;
   }
   out.backend = backend_name(options.backend);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_process.hpp"
+#include "signrate/engine.hpp"
 #include "signrate/method.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/problem.hpp"
@@ -97,6 +98,9 @@ TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
       {"--block 48", "multiple of 32"},
       {"--seed -1", "seed=-1"},
       {"--spec /nonexistent/spec.json", "cannot read"},
+      {"--device gpu", "allowed: cpu, cuda, cuda:N"},
+      {"--device cuda:x", "device=cuda:x"},
+      {"--device cuda:-1", "device=cuda:-1"},
   };
   for (const auto& c : cases) {
     std::ofstream(path("old.json")) << "old";
@@ -110,6 +114,50 @@ TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
     std::ifstream in(path("old.json"));
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(content, "old") << c.args;
+  }
+}
+
+// --device: without a usable GPU, cuda is refused in one line that says why (exit 2, nothing
+// written) and auto runs on the CPU; with one, both run there. The --spec file's "device" key does
+// the same and is not echoed as part of the spec (it never changes the numbers).
+TEST_F(Cli, DeviceOptionRunsWhereAGpuIsAndRefusesWhereNot) {
+  std::string why;
+  const bool gpu = cuda_usable(0, &why);
+  const std::string small = "run --d 40 --T 30 --replicates 2";
+  const Outcome cuda = cli(small + " --device cuda --out " + path("cuda.json"));
+  if (gpu) {
+    EXPECT_EQ(cuda.code, 0) << cuda.output;
+    EXPECT_EQ(read_json(path("cuda.json"))["engine"]["backend"], "cuda");
+  } else {
+    EXPECT_EQ(cuda.code, 2) << cuda.output;
+    EXPECT_NE(cuda.output.find("--device cuda:0: " + why), std::string::npos) << cuda.output;
+    EXPECT_EQ(std::count(cuda.output.begin(), cuda.output.end(), '\n'), 1) << cuda.output;
+    EXPECT_FALSE(fs::exists(path("cuda.json")));
+  }
+  ASSERT_EQ(cli(small + " --device auto --out " + path("auto.json")).code, 0);
+  ASSERT_EQ(cli(small + " --out " + path("cpu.json")).code, 0);
+  const nlohmann::json a = read_json(path("auto.json")), c = read_json(path("cpu.json"));
+  EXPECT_EQ(a["engine"]["backend"], gpu ? "cuda" : "cpu");
+  EXPECT_EQ(c["engine"]["backend"], "cpu");
+  EXPECT_EQ(a["metrics"], c["metrics"]);  // the same numbers wherever they were computed
+  EXPECT_EQ(a["checkpoints"], c["checkpoints"]);
+
+  std::ofstream(path("spec.json")) << R"({"d": 40, "T": 30, "replicates": 2, "device": "auto"})";
+  ASSERT_EQ(cli("run --spec " + path("spec.json") + " --out " + path("spec_out.json")).code, 0);
+  const nlohmann::json from_spec = read_json(path("spec_out.json"));
+  EXPECT_EQ(from_spec["engine"]["backend"], gpu ? "cuda" : "cpu");
+  EXPECT_FALSE(from_spec["spec"].contains("device"));
+  EXPECT_EQ(from_spec["metrics"], c["metrics"]);
+  std::ofstream(path("bad.json")) << R"({"d": 40, "device": 1})";
+  const Outcome bad = cli("run --spec " + path("bad.json") + " --out " + path("bad_out.json"));
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("device=1"), std::string::npos) << bad.output;
+  EXPECT_FALSE(fs::exists(path("bad_out.json")));
+  for (const char* command :
+       {"sweep --d 8,16 --T 8,16 --replicates 2", "verify thm1 --replicates 4", "demo momentum"}) {
+    const Outcome o = cli(std::string(command) + " --device nope --out " + path("x.json"));
+    EXPECT_EQ(o.code, 2) << command << ": " << o.output;
+    EXPECT_NE(o.output.find("device=nope"), std::string::npos) << command << ": " << o.output;
   }
 }
 

@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "gpu_cases.hpp"
 #include "signrate/distributed_step.hpp"
+#include "signrate/engine.hpp"
+#include "signrate/error.hpp"
 #include "signrate/method_step.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/oracle_law.hpp"
@@ -19,14 +22,7 @@
 namespace signrate {
 namespace {
 
-bool have_device(std::string* why) {
-#if SIGNRATE_HAVE_CUDA
-  return cuda::device_available(why);
-#else
-  *why = "built without CUDA (no nvcc found at configure time)";
-  return false;
-#endif
-}
+bool have_device(std::string* why) { return cuda_usable(0, why); }
 
 // The laws as the oracle factory builds them (the constants every engine uses, never copied by
 // hand), one or more per shape; heavy tails with and without a finite variance.
@@ -136,6 +132,75 @@ TEST(Cuda, DistributedNodeAndServerStepsHaveTheCpuBits) {
     for (std::uint32_t i = 0; i < d; ++i) ASSERT_EQ(gpu[i], server_sign(kind, votes[i], 4, key, 9, i)) << i;
   }
 #endif
+}
+
+// The engine: every case of the matrix (gpu_cases.hpp) on the device against the CPU engine, with
+// the chosen layout and with forced blocks per replicate (the grid-barrier path, B > 1), and with
+// 64 and 1024 threads per block.
+class CudaEngine : public ::testing::TestWithParam<gpu_cases::Case> {};
+
+TEST_P(CudaEngine, RunHasTheCpuEnginesBits) {
+  std::string why;
+  if (!have_device(&why)) GTEST_SKIP() << why;
+  const gpu_cases::Case& c = GetParam();
+  const Experiment e = c.experiment();
+  const RunResult cpu = run(e, EngineOptions{2, 64});
+  for (std::uint32_t blocks : {0u, 1u, 4u})
+    for (std::uint32_t threads : {64u, 1024u}) {
+      EngineOptions o;
+      o.backend = Backend::kCuda;
+      o.cuda_blocks = blocks;
+      o.cuda_threads = threads;
+      const RunResult gpu = run(e, o);
+      EXPECT_EQ(gpu.backend, "cuda");
+      EXPECT_FALSE(gpu.device_name.empty());
+      gpu_cases::expect_same_run(
+          cpu, gpu, c.name() + " B=" + std::to_string(blocks) + " threads=" + std::to_string(threads));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(CudaSingleNode, CudaEngine, ::testing::ValuesIn(gpu_cases::single_cases()));
+INSTANTIATE_TEST_SUITE_P(CudaDistributed, CudaEngine, ::testing::ValuesIn(gpu_cases::dist_cases()));
+
+// A d needing many blocks per replicate at the chosen layout (d = 2^18: 8192 chunks).
+TEST(CudaEngineLarge, ManyBlocksPerReplicateHaveTheCpuEnginesBits) {
+  std::string why;
+  if (!have_device(&why)) GTEST_SKIP() << why;
+  for (const char* method : {"smm", "ef-signsgd"}) {
+    const Experiment e =
+        make_experiment(make_run_spec("quadratic", "gaussian", method, "theorem1", 1u << 18, 20, 3, 5));
+    EngineOptions o;
+    o.backend = Backend::kCuda;
+    gpu_cases::expect_same_run(run(e, EngineOptions{2, 256}), run(e, o), method);
+  }
+}
+
+// Refusals: a dense problem (never silently on the CPU), a run larger than the device's memory,
+// an impossible layout; each a SpecError (exit 2) naming the reason.
+TEST(CudaEngineRefusals, DenseProblemsMemoryAndLayout) {
+  std::string why;
+  if (!have_device(&why)) GTEST_SKIP() << why;
+  EngineOptions o;
+  o.backend = Backend::kCuda;
+  const auto message = [&](const RunSpec& spec) {
+    try {
+      run(make_experiment(spec), o);
+    } catch (const SpecError& err) {
+      return std::string(err.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message(make_run_spec("lowrank-quadratic", "gaussian", "smm", "theorem1", 64, 10, 2, 1))
+                .find("'lowrank-quadratic' cannot run on the GPU"),
+            std::string::npos);
+  const std::string big =
+      message(make_run_spec("quadratic", "gaussian", "smm", "theorem1", 1u << 24, 10, 4096, 1));
+  EXPECT_NE(big.find("GPU memory"), std::string::npos) << big;
+  EXPECT_NE(big.find("free"), std::string::npos) << big;
+  o.cuda_blocks = 256;
+  const std::string layout =
+      message(make_run_spec("quadratic", "gaussian", "smm", "theorem1", 1u << 20, 10, 4096, 1));
+  EXPECT_NE(layout.find("resident"), std::string::npos) << layout;
 }
 
 }  // namespace

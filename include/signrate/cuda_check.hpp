@@ -11,9 +11,6 @@
 
 namespace signrate::cuda {
 
-// True when a CUDA device can run kernels; otherwise false with the reason in *why.
-bool device_available(std::string* why);
-
 // Noise draws xi_i at step t for i in [0, d), computed by a kernel from the same code as the CPU.
 std::vector<double> oracle_noise(const NoiseLaw& law, const std::vector<double>& scale, std::uint32_t batch,
                                  RngKey key, std::uint32_t t);

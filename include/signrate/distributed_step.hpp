@@ -30,7 +30,9 @@ enum class DistKind : std::uint8_t {
 };
 
 // True when the method sends one bit (a sign) each way; false for the full-precision references.
-SIGNRATE_INLINE bool sends_signs(DistKind k) { return k != DistKind::kSgdDist && k != DistKind::kSgdmDist; }
+SIGNRATE_INLINE constexpr bool sends_signs(DistKind k) {
+  return k != DistKind::kSgdDist && k != DistKind::kSgdmDist;
+}
 // True when nodes send S_R of their state, which needs |state| <= R.
 SIGNRATE_INLINE bool uses_unbiased_sign(DistKind k) {
   return k == DistKind::kStoSignSgd || k == DistKind::kMvStoSignSgdSim || k == DistKind::kMvsmV1 ||
@@ -69,6 +71,9 @@ SIGNRATE_INLINE double node_state_update_k(const DistCoeffs& c, double g, double
 }
 
 // Calls f(std::integral_constant<DistKind, kind>{}), so a node's tile loop has no branch on the kind.
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable  // f may be a host lambda (the engines' dispatch)
+#endif
 template <class F>
 SIGNRATE_INLINE void with_dist_kind(DistKind kind, F&& f) {
   switch (kind) {

@@ -78,6 +78,9 @@ SIGNRATE_INLINE void method_step_k(const MethodCoeffs& c, double g, double& x, d
 
 // Calls f(std::integral_constant<MethodKind, kind>{}): engines instantiate their loop once per
 // method, so the per-coordinate step has no branch on the method (and vectorizes).
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable  // f may be a host lambda (the engines' dispatch)
+#endif
 template <class F>
 SIGNRATE_INLINE void with_method_kind(MethodKind kind, F&& f) {
   switch (kind) {

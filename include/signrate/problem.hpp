@@ -66,6 +66,15 @@ SIGNRATE_INLINE double separable_value(const SeparableView& p, double x, std::ui
   return f;
 }
 
+// A heterogeneous family's f at coordinate i (f = (1/n) sum_j f_j, f_j(x) = sum_i f_i(x_i - c_j)):
+// the node terms in node order, then divided by n. The dense view and the GPU engine share it.
+SIGNRATE_INLINE double heterogeneous_value(const SeparableView& p, const double* centers, std::uint32_t n,
+                                           double x, std::uint32_t i) {
+  double s = 0.0;
+  for (std::uint32_t j = 0; j < n; ++j) s += separable_value(p, x - centers[j], i);
+  return s / static_cast<double>(n);
+}
+
 // A problem whose gradient couples coordinates (problems/lowrank_quadratic.cpp, rosenbrock.cpp).
 class DenseProblem {
  public:

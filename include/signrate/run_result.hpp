@@ -23,6 +23,7 @@ struct RunResult {
   std::vector<std::uint64_t> clipped, zeros_up, ties_down;
   double elapsed_seconds = 0.0;
   std::string backend;  // the backend that ran (backend_name), the JSON's engine.backend
+  std::string device_name, compute_capability;  // the GPU that ran it (cuda only)
   // Sizes every per-replicate vector for `replicates` and every trace for `checkpoints` entries
   // (zeros), once before a run; every engine starts from this.
   void allocate(std::uint32_t replicates, std::size_t checkpoints);

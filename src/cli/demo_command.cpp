@@ -12,12 +12,12 @@ namespace signrate::cli {
 namespace {
 
 struct DemoCliOptions {
-  std::string name, out, seed = "1", threads = "0", block = "256";
+  std::string name, out, seed = "1", threads = "0", block = "256", device;
 };
 
 int demo(const DemoCliOptions& o) {
   const std::string out = o.out.empty() ? "demo-" + o.name + ".html" : o.out;
-  const analysis::DemoResult r = analysis::run_demo(o.name, out, engine_options(o.threads, o.block),
+  const analysis::DemoResult r = analysis::run_demo(o.name, out, engine_options(o.threads, o.block, o.device),
                                                     parse_count("seed", o.seed, 0, ~0ULL));
   std::cout << r.explanation << "\n\n";
   for (const auto& line : r.lines) std::cout << "  " << line << "\n";
@@ -37,6 +37,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
   cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 32");
+  cmd->add_option("--device", o->device, kDeviceHelp);
   cmd->footer("Demonstrations:" + names);
   cmd->callback([o, &exit_code] { exit_code = demo(*o); });
 }

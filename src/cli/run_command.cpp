@@ -19,9 +19,10 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o) {
-  const RunSpec spec = run_spec_from_json(gather_spec(o.spec, false));
+  nlohmann::json spec_json = gather_spec(o.spec, false);
+  const EngineOptions engine = engine_options(o.spec, spec_json);
+  const RunSpec spec = run_spec_from_json(spec_json);
   const Experiment experiment = make_experiment(spec);
-  const EngineOptions engine = engine_options(o.spec.threads, o.spec.block);
   const RunResult result = run(experiment, engine);
   nlohmann::json j = run_json(experiment, result, engine);
   j["command"] = command_line();

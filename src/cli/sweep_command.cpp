@@ -25,14 +25,15 @@ int sweep(const SweepOptions& o) {
   SweepSpec s;
   SpecFlags flags = o.spec;
   flags.nodes.clear();  // a grid, parsed below; a --spec file's "nodes" is the default single n
-  s.base = run_spec_from_json(gather_spec(flags, true));
+  nlohmann::json base = gather_spec(flags, true);
+  const EngineOptions engine = engine_options(flags, base);
+  s.base = run_spec_from_json(base);
   s.d = parse_grid(o.spec.d, "d");
   s.T = parse_grid(o.spec.T, "T");
   if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
   for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
   SweepResult result =
-      run_sweep(s, engine_options(o.spec.threads, o.spec.block),
-                [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
+      run_sweep(s, engine, [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
   result.command = command_line();
   emit_json(sweep_json(result), o.out);
   return 0;

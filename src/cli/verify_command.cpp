@@ -18,7 +18,7 @@ namespace {
 struct VerifyCliOptions {
   std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates,
       seed = "1", batch = "1";
-  std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", out;
+  std::string tolerance = "0.05", bootstrap = "1000", threads = "0", block = "256", device, out;
   bool allow_violations = false;
 };
 
@@ -45,7 +45,7 @@ int verify(const VerifyCliOptions& o) {
   v.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
   v.tolerance = parse_real_option("tolerance", o.tolerance, Domain{0.0, 10.0, false, true});
   v.allow_violations = o.allow_violations;
-  v.engine = engine_options(o.threads, o.block);
+  v.engine = engine_options(o.threads, o.block, o.device);
   analysis::VerifyReport report =
       analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
   std::cout << report.table();
@@ -89,6 +89,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--allow-violations", o->allow_violations, "run even where the theorem's assumptions fail");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");
   cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 32");
+  cmd->add_option("--device", o->device, kDeviceHelp);
   cmd->add_option("--out", o->out, "write the report as JSON here (families[].fit.exponents, verdicts, ...)");
   cmd->callback([o, &exit_code] { exit_code = verify(*o); });
 }

@@ -1,8 +1,9 @@
 // The host-device per-coordinate code (oracles, methods) compiled by nvcc and launched as
-// kernels. The GPU engine will launch the same functions; these kernels let tests compare a
-// device's bits with the CPU's (tests/test_cuda.cpp).
+// kernels one coordinate per thread, so tests can compare a device's bits with the CPU's for each
+// function alone; the engine (engine.cu) launches the same functions (tests/test_cuda.cpp).
 #include <cuda_runtime.h>
 
+#include "device_memory.hpp"
 #include "signrate/cuda_check.hpp"
 
 namespace signrate::cuda {
@@ -36,10 +37,6 @@ __global__ void server_kernel(DistKind kind, const std::int32_t* votes, std::uin
   if (i < d) out[i] = signrate::server_sign(kind, votes[i], n, key, t, i);
 }
 
-void check(cudaError_t err, const char* what) {
-  if (err != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(err));
-}
-
 template <class T>
 T* to_device(const std::vector<T>& v) {
   T* p = nullptr;
@@ -55,20 +52,6 @@ void to_host(T* p, std::vector<T>& v) {
 }
 
 }  // namespace
-
-bool device_available(std::string* why) {
-  int n = 0;
-  const cudaError_t err = cudaGetDeviceCount(&n);
-  if (err != cudaSuccess) {
-    *why = std::string("no CUDA device: ") + cudaGetErrorString(err);
-    return false;
-  }
-  if (n == 0) {
-    *why = "no CUDA device: cudaGetDeviceCount returned 0";
-    return false;
-  }
-  return true;
-}
 
 std::vector<double> oracle_noise(const NoiseLaw& law, const std::vector<double>& scale, std::uint32_t batch,
                                  RngKey key, std::uint32_t t) {

@@ -31,6 +31,7 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
   cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
   cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 32 (never changes the numbers)");
+  cmd->add_option("--device", f.device, kDeviceHelp);
 }
 
 nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
@@ -88,11 +89,43 @@ void set_command_line(int argc, char** argv) {
 
 const std::string& command_line() { return command_line_storage(); }
 
-EngineOptions engine_options(const std::string& threads, const std::string& block) {
+const char* const kDeviceHelp =
+    "where to compute: cpu, cuda (GPU 0), cuda:N or auto (a GPU when one is usable, else cpu); "
+    "never changes the numbers (default cpu)";
+
+EngineOptions engine_options(const std::string& threads, const std::string& block,
+                             const std::string& device) {
   EngineOptions e;
   e.threads = static_cast<unsigned>(parse_count("threads", threads, 0, 4096));
   e.block = static_cast<std::uint32_t>(parse_count("block", block, 32, 1u << 24));
+  const std::string allowed = "; allowed: cpu, cuda, cuda:N (N a GPU index) or auto";
+  if (device.empty() || device == "cpu") {
+    e.backend = Backend::kCpu;
+  } else if (device == "auto") {
+    std::string why;
+    e.backend = cuda_usable(0, &why) ? Backend::kCuda : Backend::kCpu;
+  } else if (device == "cuda") {
+    e.backend = Backend::kCuda;
+  } else if (device.rfind("cuda:", 0) == 0 && device.size() > 5 && device.size() <= 9 &&
+             device.find_first_not_of("0123456789", 5) == std::string::npos) {
+    e.backend = Backend::kCuda;
+    e.device = std::stoi(device.substr(5));
+  } else {
+    throw SpecError("device=" + device + " is not allowed" + allowed);
+  }
   return e;
+}
+
+EngineOptions engine_options(const SpecFlags& f, nlohmann::json& spec) {
+  std::string device = f.device;
+  if (spec.contains("device")) {
+    if (!spec["device"].is_string())
+      throw SpecError("--spec: device=" + spec["device"].dump() +
+                      " is not allowed; allowed: \"cpu\", \"cuda\", \"cuda:N\" or \"auto\"");
+    if (device.empty()) device = spec["device"].get<std::string>();
+    spec.erase("device");
+  }
+  return engine_options(f.threads, f.block, device);
 }
 
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain) {

@@ -46,6 +46,11 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
                  {"threads", options.threads},
                  {"block", options.block},
                  {"elapsed_s", r.elapsed_seconds}};
+  if (!r.device_name.empty()) {
+    j["engine"]["device"] = options.device;
+    j["engine"]["device_name"] = r.device_name;
+    j["engine"]["compute_capability"] = r.compute_capability;
+  }
   return j;
 }
 

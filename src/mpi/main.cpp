@@ -101,6 +101,9 @@ std::string spec_line(const Experiment& e) {
 // The run this rank's options describe, refused with a SpecError when signrate-mpi cannot run it.
 Experiment prepare(const Options& o, int ranks) {
   nlohmann::json j = cli::gather_spec(o.spec, false);
+  if (cli::engine_options(o.spec, j).backend != Backend::kCpu)
+    throw SpecError("device=" + (o.spec.device.empty() ? std::string("(from --spec)") : o.spec.device) +
+                    " is not allowed; signrate-mpi computes on the CPU of every rank (allowed: cpu)");
   if (j.contains("nodes")) {
     const std::uint64_t nodes = parse_count("nodes", j["nodes"], 1, 1u << 20);
     if (nodes != static_cast<std::uint64_t>(ranks))
@@ -241,7 +244,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   }
 
   const Experiment& e = *experiment;
-  const EngineOptions engine = cli::engine_options(o->spec.threads, o->spec.block);
+  const EngineOptions engine = cli::engine_options(o->spec.threads, o->spec.block, "cpu");
   const std::string command =
       "mpirun -np " + std::to_string(ranks) + " signrate-mpi" + cli::command_line().substr(8);
   nlohmann::json j;

@@ -14,7 +14,7 @@ namespace signrate::cli {
 struct SpecFlags {
   std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, nodes, byzantine,
       spec_file;
-  std::string threads = "0", block = "256";
+  std::string threads = "0", block = "256", device;  // device: empty = the --spec file's, else cpu
 };
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.
 void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
@@ -27,7 +27,14 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 
-EngineOptions engine_options(const std::string& threads, const std::string& block);
+// The engine options of --threads, --block and --device: cpu, cuda (device 0), cuda:N, or auto
+// (cuda when device 0 is usable, else cpu). A device that cannot be used is refused by the engine.
+EngineOptions engine_options(const std::string& threads, const std::string& block, const std::string& device);
+// The same from the experiment flags; the --spec file's "device" key (which never changes the
+// numbers, so it is not part of the spec) is taken when --device is not given, and removed from spec.
+EngineOptions engine_options(const SpecFlags& f, nlohmann::json& spec);
+// The help text of --device.
+extern const char* const kDeviceHelp;
 // A real-valued option checked against its domain (SpecError naming the value otherwise).
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain);
 // Writes j to `path` atomically, or to standard output when path is empty.
