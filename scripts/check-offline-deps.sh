@@ -4,9 +4,10 @@
 # private mount namespace (unshare -m, needs root), the system's copies of every -dev package in
 # DIR/MANIFEST.tsv are hidden (their folders under empty tmpfs mounts, their files under
 # /dev/null), a compile against a hidden header must fail, and then
-# `scripts/gpu-check.sh --cpu-only --deps DIR` runs there. Nothing outside this process's
-# namespace changes. The runtime libraries of MPFR and GMP stay visible: the compiler itself
-# loads them.
+# `scripts/gpu-check.sh --cpu-only --deps DIR` runs there (with --build-only among the options:
+# `gpu-check.sh --build-only --deps DIR`, CUDA on, which needs nvcc but no GPU). Nothing outside
+# this process's namespace changes. The runtime libraries of MPFR and GMP stay visible: the
+# compiler itself loads them.
 #
 #   sudo bash scripts/check-offline-deps.sh /tmp/sr-deps --jobs 2      # extra args: gpu-check.sh
 set -euo pipefail
@@ -15,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "${1:-}" = -h ] || [ "${1:-}" = --help ] || [ $# -lt 1 ]; then
   echo "usage: scripts/check-offline-deps.sh DIR [gpu-check.sh options]"
   echo "  hides the system's copies of DIR's packages (mount namespace, root) and runs"
-  echo "  scripts/gpu-check.sh --cpu-only --deps DIR there"
+  echo "  scripts/gpu-check.sh --cpu-only --deps DIR there (--build-only: CUDA on, build only)"
   [ $# -ge 1 ] && exit 0 || exit 2
 fi
 dir=$(cd "$1" && pwd)
@@ -46,14 +47,16 @@ while IFS=$'\t' read -r pkg _; do
   case "$runtime_only" in *" $pkg "*) continue ;; esac
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || continue
   while read -r path; do
-    [ -f "$path" ] && [ ! -L "$path" ] || continue
+    if [ ! -f "$path" ] || [ -L "$path" ]; then continue; fi
+    rest=${path#/usr/*/}  # the path below /usr/include/, /usr/share/, /usr/lib/
     case "$path" in
       /usr/share/doc/*) ;;
       /usr/include/"$multiarch"/*) files[$path]=1 ;;
-      /usr/include/*/*) dirs[/usr/include/$(cut -d/ -f4 <<<"$path")]=1 ;;
+      /usr/include/*/*) dirs[/usr/include/${rest%%/*}]=1 ;;
       /usr/share/eigen3/*) dirs[/usr/share/eigen3]=1 ;;
-      /usr/share/cmake/*/*) dirs[/usr/share/cmake/$(cut -d/ -f5 <<<"$path")]=1 ;;
-      /usr/lib/"$multiarch"/cmake/*/*) dirs[/usr/lib/$multiarch/cmake/$(cut -d/ -f6 <<<"$path")]=1 ;;
+      /usr/share/cmake/*/*) rest=${path#/usr/share/cmake/} && dirs[/usr/share/cmake/${rest%%/*}]=1 ;;
+      /usr/lib/"$multiarch"/cmake/*/*)
+        rest=${path#/usr/lib/"$multiarch"/cmake/} && dirs[/usr/lib/$multiarch/cmake/${rest%%/*}]=1 ;;
       *) files[$path]=1 ;;
     esac
   done < <(dpkg -L "$pkg")
@@ -75,4 +78,6 @@ static_assert(__GNU_MP_VERSION > 0);//"; do
   fi
 done
 echo "check-offline-deps: the system's headers are hidden; building from $dir alone"
-exec bash "$root/scripts/gpu-check.sh" --cpu-only --deps "$dir" "$@"
+mode=(--cpu-only)
+for arg in "$@"; do [ "$arg" != --build-only ] || mode=(); done
+exec bash "$root/scripts/gpu-check.sh" "${mode[@]}" --deps "$dir" "$@"

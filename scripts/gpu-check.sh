@@ -29,6 +29,9 @@ usage: scripts/gpu-check.sh [options]
                      names are in this script's `specs` list
   --no-python        skip the PyTorch/JAX side-by-side
   --no-build         use the binaries already in the build folder (no configure, no build)
+  --build-only       configure and build, nothing else (with CUDA unless --cpu-only): for a
+                     machine with nvcc and no GPU
+  --targets "A B"    build these targets instead of signrate, signrate_tests and the benchmarks
   --logs DIR         where the logs and JSON go (default BUILD_DIR/gpu-check)
   -h, --help         this text
 
@@ -37,8 +40,8 @@ failed (its name, its log and the log's last lines are printed), 2 bad arguments
 EOF
 }
 
-# Everything runs inside main, read whole before it starts, so that editing this file while a
-# check runs cannot change the running check.
+# Everything runs inside main, and the last line calls it and exits: bash has read the whole
+# script before main starts, so editing this file while a check runs cannot change that check.
 main() {
 deps=""
 arch=90
@@ -49,6 +52,8 @@ full=0
 python_side=1
 build=1
 spec_filter=""
+build_only=0
+targets=""
 logs=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -56,7 +61,7 @@ while [ $# -gt 0 ]; do
       usage
       exit 0
       ;;
-    --deps | --arch | --build-dir | --jobs | --logs | --specs)
+    --deps | --arch | --build-dir | --jobs | --logs | --specs | --targets)
       [ $# -ge 2 ] || {
         echo "gpu-check: $1 needs a value (see -h)" >&2
         exit 2
@@ -68,6 +73,7 @@ while [ $# -gt 0 ]; do
         --jobs) jobs=$2 ;;
         --logs) logs=$2 ;;
         --specs) spec_filter=$2 ;;
+        --targets) targets=$2 ;;
       esac
       shift 2
       ;;
@@ -85,6 +91,10 @@ while [ $# -gt 0 ]; do
       ;;
     --no-build)
       build=0
+      shift
+      ;;
+    --build-only)
+      build_only=1
       shift
       ;;
     *)
@@ -221,6 +231,11 @@ check_environment() {
   "$python" --version
   if [ $cpu_only -eq 0 ]; then
     command -v nvcc >/dev/null || fail "nvcc not found on PATH (add the CUDA toolkit's bin/, e.g. /usr/local/cuda/bin)"
+  fi
+  if [ $cpu_only -eq 0 ] && [ $build_only -eq 1 ]; then
+    nvcc --version | tail -2
+    line="nvcc only (--build-only); $(nvcc --version | sed -n 's/.*release \([0-9.]*\).*/CUDA \1/p')"
+  elif [ $cpu_only -eq 0 ]; then
     command -v nvidia-smi >/dev/null || fail "nvidia-smi not found: no NVIDIA driver on this machine"
     nvcc --version | tail -2
     nvidia-smi -L || fail "nvidia-smi -L failed: the driver does not answer"
@@ -279,14 +294,21 @@ check_deps_used() {
 }
 
 check_build() {
-  local targets=(signrate signrate_tests)
-  if [ $cpu_only -eq 1 ]; then targets+=(signrate_bench); else targets+=(signrate_bench_cuda); fi
-  echo "cmake --build $build_dir -j$jobs --target ${targets[*]}"
-  cmake --build "$build_dir" -j"$jobs" --target "${targets[@]}" || fail "build failed (see the log)"
-  local missing
-  missing=$(ldd "$signrate" "$tests_bin" 2>&1 | grep "not found" || true)
+  local list
+  if [ -n "$targets" ]; then
+    read -r -a list <<<"$targets"
+  else
+    list=(signrate signrate_tests)
+    if [ $cpu_only -eq 1 ]; then list+=(signrate_bench); else list+=(signrate_bench_cuda); fi
+  fi
+  echo "cmake --build $build_dir -j$jobs --target ${list[*]}"
+  cmake --build "$build_dir" -j"$jobs" --target "${list[@]}" || fail "build failed (see the log)"
+  local bin missing=""
+  for bin in "$signrate" "$tests_bin"; do
+    [ ! -x "$bin" ] || missing+=$(ldd "$bin" 2>&1 | grep "not found" || true)
+  done
   [ -z "$missing" ] || fail "runtime libraries not found: $(echo "$missing" | tr -s ' \n\t' ' ')"
-  note "${targets[*]}"
+  note "${list[*]}"
 }
 
 # Without a usable device, --device cuda exits 2 with one line and writes nothing; a device
@@ -493,6 +515,10 @@ if [ $build -eq 1 ]; then
   step configure check_configure
   if [ -n "$deps" ]; then step deps-used check_deps_used; else skipped deps-used "no --deps"; fi
   step build check_build
+  if [ $build_only -eq 1 ]; then
+    summary
+    return 0
+  fi
 else
   skipped configure "--no-build"
   skipped build "--no-build: the binaries in $build_dir"
@@ -512,5 +538,4 @@ if [ $python_side -eq 1 ]; then step side-by-side check_python_side; else skippe
 summary
 }
 
-main "$@"
-exit $?
+main "$@"; exit $?  # one line: read whole before main runs
