@@ -83,15 +83,18 @@ dir=$(cd "$1" && pwd)
 mkdir -p "$dir/debs"
 
 # The candidate versions (what apt-get install would take), one apt-cache call for all packages:
-# "package version architecture depends" per line.
+# "package version architecture depends" per line, for this machine's architecture (or "all":
+# with a foreign architecture enabled, apt-cache also shows e.g. libgmp10:i386).
+native=$(dpkg --print-architecture)
 candidates() {
-  apt-cache show --no-all-versions "$@" 2>/dev/null | awk '
+  apt-cache show --no-all-versions "$@" 2>/dev/null | awk -v native="$native" '
+    function emit() { if (p != "" && (a == native || a == "all")) print p, v, a, d; p = "" }
     /^Package:/ { p = $2; v = ""; a = ""; d = "" }
     /^Version:/ { v = $2 }
     /^Architecture:/ { a = $2 }
     /^Depends:/ { d = $0; sub(/^Depends: */, "", d); gsub(/ /, "", d) }
-    /^$/ { if (p != "") print p, v, a, d; p = "" }
-    END { if (p != "") print p, v, a, d }'
+    /^$/ { emit() }
+    END { emit() }'
 }
 declare -A version_of arch_of depends_of
 while read -r p v a d; do
@@ -138,6 +141,7 @@ for pkg in "${packages[@]}"; do
     fi
     got=$(find "$staging" -maxdepth 1 -name "${pkg}_*.deb" -print -quit)
     [ -n "$got" ] || die "apt-get download $pkg left no .deb in $staging"
+    rm -f "$dir/debs/${pkg}_"*.deb  # an older version's
     mv -f "$got" "$deb"
     rm -f "$dir/debs/.unpacked-${pkg}"
     downloaded=$((downloaded + 1))
@@ -160,7 +164,7 @@ cat >"$dir/deps.env" <<EOF
 # Written by scripts/fetch-build-deps.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ); read by scripts/gpu-check.sh.
 SIGNRATE_DEPS_RELEASE="$release"
 SIGNRATE_DEPS_MULTIARCH="$multiarch"
-SIGNRATE_DEPS_ARCH="$(dpkg --print-architecture)"
+SIGNRATE_DEPS_ARCH="$native"
 EOF
 
 # The files the build looks for must be there (a package split or rename in a later release
