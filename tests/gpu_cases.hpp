@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -102,7 +103,33 @@ inline std::vector<Case> dist_cases() {
       out.push_back(c);
       ++k;
     }
+  // sign(0) sent up and ties sent down, often: g = 1 and noise +-1 at every coordinate at t = 1.
+  for (const char* method : {"signsgd-mv", "signum-mv"}) {
+    Case c{"hetero-quadratic:centers=0/0,x1=1",
+           "rademacher:sigma=8",
+           method,
+           "constant:eta=0.002,beta=0.3",
+           64,
+           3,
+           2};
+    c.nodes = 2;
+    out.push_back(c);
+  }
+  // Clipping to [-R, R] (clip=1) at a small R, counted per coordinate-step.
+  for (const char* method : {"sto-signsgd:R=0.05,clip=1", "mvsm-v2:R=0.05,clip=1"}) {
+    Case c{"quadratic", "gaussian:sigma=4", method, "constant:eta=0.002,beta=0.3", 64, 5, 2};
+    c.nodes = 3;
+    out.push_back(c);
+  }
   return out;
+}
+
+// A test name for a case: its index, method and d (gtest names allow only [A-Za-z0-9_]).
+inline std::string case_name(const ::testing::TestParamInfo<Case>& info) {
+  std::string s = std::to_string(info.index) + "_" + info.param.method + "_d" + std::to_string(info.param.d);
+  for (char& ch : s)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return s;
 }
 
 // Bit equality of two doubles (NaN equal to NaN: a missing f* is NaN in both).

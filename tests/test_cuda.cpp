@@ -159,8 +159,10 @@ TEST_P(CudaEngine, RunHasTheCpuEnginesBits) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(CudaSingleNode, CudaEngine, ::testing::ValuesIn(gpu_cases::single_cases()));
-INSTANTIATE_TEST_SUITE_P(CudaDistributed, CudaEngine, ::testing::ValuesIn(gpu_cases::dist_cases()));
+INSTANTIATE_TEST_SUITE_P(CudaSingleNode, CudaEngine, ::testing::ValuesIn(gpu_cases::single_cases()),
+                         gpu_cases::case_name);
+INSTANTIATE_TEST_SUITE_P(CudaDistributed, CudaEngine, ::testing::ValuesIn(gpu_cases::dist_cases()),
+                         gpu_cases::case_name);
 
 // A d needing many blocks per replicate at the chosen layout (d = 2^18: 8192 chunks).
 TEST(CudaEngineLarge, ManyBlocksPerReplicateHaveTheCpuEnginesBits) {

@@ -210,15 +210,23 @@ TEST_P(GpuAlgorithm, ReplayedKernelHasTheCpuEnginesBits) {
   }
 }
 
-std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-  std::string s = std::to_string(info.index) + "_" + info.param.method + "_d" + std::to_string(info.param.d);
-  for (char& ch : s)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return s;
-}
+INSTANTIATE_TEST_SUITE_P(SingleNode, GpuAlgorithm, ::testing::ValuesIn(gpu_cases::single_cases()),
+                         gpu_cases::case_name);
+INSTANTIATE_TEST_SUITE_P(Distributed, GpuAlgorithm, ::testing::ValuesIn(gpu_cases::dist_cases()),
+                         gpu_cases::case_name);
 
-INSTANTIATE_TEST_SUITE_P(SingleNode, GpuAlgorithm, ::testing::ValuesIn(gpu_cases::single_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(Distributed, GpuAlgorithm, ::testing::ValuesIn(gpu_cases::dist_cases()), case_name);
+// The matrix reaches the counters it compares: some case sends sign(0) up, ties down, and clips.
+TEST(GpuAlgorithmMatrix, ExercisesZerosTiesAndClipping) {
+  std::uint64_t zeros = 0, ties = 0, clipped = 0;
+  for (const Case& c : gpu_cases::dist_cases()) {
+    const RunResult r = run(c.experiment(), EngineOptions{1, 64});
+    for (std::size_t k = 0; k < r.zeros_up.size(); ++k)
+      zeros += r.zeros_up[k], ties += r.ties_down[k], clipped += r.clipped[k];
+  }
+  EXPECT_GT(zeros, 0u);
+  EXPECT_GT(ties, 0u);
+  EXPECT_GT(clipped, 0u);
+}
 
 // The identity the layout rests on (gpu_plan.hpp): folding each residue class c = b (mod B) and
 // then the B partials is fold_sum over all chunk sums, bit for bit, for every power of two B <= P;

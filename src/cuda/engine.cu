@@ -5,8 +5,14 @@
 // its chunk (32 lanes, shuffle-down: chunk_sum's tree), the block folds its chunk sums (fold_sum's
 // tree, one level per barrier), and with B > 1 the blocks meet at a grid barrier so that one block
 // folds the B partials. Block 0 of each replicate keeps its Recorder, so M1, M2 and the checkpoint
-// rows are the CPU's bits. No host round trip and no launch per step; x, the method's slots and the
-// chunk sums stay in device memory (L2-resident at the benchmark sizes), one thread per coordinate.
+// rows are the CPU's bits. No host round trip and no launch per step.
+//
+// Where the state lives: x and the method's slots in device memory, each coordinate read and
+// written by the one thread that owns it (a method touches only the slots it uses: SMM reads and
+// writes x and v, 32 bytes per coordinate-step). Up to a few million coordinates in all replicates
+// they stay in the 50 MB L2, on the chip; at d = 2^20 x 16 replicates (256 MB for x and v) no
+// chip holds them (an H100/H200 has 34 MB of registers) and every step streams them from HBM,
+// which bounds that size at about bandwidth / 32 bytes (bench/README.md).
 #include <cooperative_groups.h>
 #include <cuda_runtime.h>
 #include <thrust/copy.h>
