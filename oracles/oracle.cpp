@@ -63,8 +63,9 @@ std::vector<double> make_profile(Params& params, std::uint32_t d) {
   // coordinate's noise: refused, as is a total variance (sigma_l2^2 / batch) beyond double's range.
   for (std::uint32_t i = 0; i < d; ++i)
     if (!std::isnormal(s[i]))
-      params.fail("the noise profile's scale of coordinate " + std::to_string(i) + " is " + format_real(s[i]) +
-                  " (sigma=" + format_real(sigma) + ", law=" + law + "), outside double precision's normal range; "
+      params.fail("the noise profile's scale of coordinate " + std::to_string(i) + " is " +
+                  format_real(s[i]) + " (sigma=" + format_real(sigma) + ", law=" + law +
+                  "), outside double precision's normal range; "
                   "allowed: sigma, ratio and decay that keep every scale between 2.2e-308 and 1.8e308");
   return s;
 }

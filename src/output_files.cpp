@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 
@@ -112,7 +112,8 @@ void OutputFiles::add(const std::string& what, const std::string& path) {
       same = e1 || e2 ? path == t.path : a == b;
     }
     if (same)
-      throw SpecError(what + " " + quoted(path) + " is also " + t.what + "; allowed: a different file for each");
+      throw SpecError(what + " " + quoted(path) + " is also " + t.what +
+                      "; allowed: a different file for each");
   }
   if (stream.empty()) {
     const std::string problem = existing_target_problem(what, path);

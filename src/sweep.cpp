@@ -31,8 +31,7 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
   };
   const auto real = [&](const std::string& item) {
     double v = 0;
-    if (!parse_decimal(item, &v) || !std::isfinite(v))
-      throw bad("'" + item + "' is not a number");
+    if (!parse_decimal(item, &v) || !std::isfinite(v)) throw bad("'" + item + "' is not a number");
     return v;
   };
   std::vector<double> out;

@@ -41,7 +41,8 @@ void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
   text << "joint:" << describe(fits.joint) << "\n";
   for (const analysis::SeparateFit& s : fits.separate) {
     text << "at";
-    for (std::size_t k = 0; k < s.at.size(); ++k) text << (k ? ", " : " ") << s.at[k].first << " = " << s.at[k].second;
+    for (std::size_t k = 0; k < s.at.size(); ++k)
+      text << (k ? ", " : " ") << s.at[k].first << " = " << s.at[k].second;
     text << ":" << describe(s.fit) << "\n";
   }
 }
@@ -63,7 +64,7 @@ int fit(const FitCliOptions& o) {
   j["level"] = fo.level;
   const SweepResult sweep = sweep_from_json(input);
   text << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T ("
-            << fo.level * 100 << "% bootstrap CIs over replicates)\n";
+       << fo.level * 100 << "% bootstrap CIs over replicates)\n";
   const std::vector<VaryGroup> groups = split_by_vary(sweep);
   for (const VaryGroup& group : groups) {
     if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";

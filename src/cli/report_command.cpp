@@ -29,8 +29,9 @@ int report(const ReportCliOptions& o) {
   const ReportInput input = report_input_from_json(read_json_file(o.input, "report"));
   const std::vector<std::string> pngs =
       std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
-  (is_stdout_target(o.out) ? std::cerr : std::cout) << "wrote " << o.out << " and " << pngs.size() << " PNG figures ("
-            << (pngs.empty() ? "" : pngs.front()) << (pngs.size() > 1 ? " ..." : "") << ")\n";
+  (is_stdout_target(o.out) ? std::cerr : std::cout)
+      << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
+      << (pngs.size() > 1 ? " ..." : "") << ")\n";
   return 0;
 }
 

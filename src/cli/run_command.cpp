@@ -57,7 +57,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "run one experiment and write its metrics as JSON");
   add_spec_flags(cmd, o->spec, false);
-  cmd->add_option("--out", o->out, "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
+  cmd->add_option("--out", o->out,
+                  "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->add_option("--csv", o->csv, "also write the checkpoint table as CSV here");
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

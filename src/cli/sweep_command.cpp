@@ -80,7 +80,8 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--vary", o->vary,
                   "sweep a spec parameter too, COMPONENT.KEY=VALUES (e.g. oracle.sigma=0.5,1,2 or "
                   "schedule.eta_scale=0.25:4:x2); repeatable: every combination is run");
-  cmd->add_option("--out", o->out, "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
+  cmd->add_option("--out", o->out,
+                  "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = sweep(*o); });
 }

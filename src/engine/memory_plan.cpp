@@ -1,5 +1,7 @@
 #include "signrate/memory_plan.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <unistd.h>
 
 #include "signrate/error.hpp"
 #include "signrate/text.hpp"
@@ -97,7 +97,8 @@ std::uint64_t available_memory(std::string* source) {
   std::uint64_t best = meminfo("MemAvailable");
   *source = "available (MemAvailable in /proc/meminfo)";
   if (best == 0) {
-    best = static_cast<std::uint64_t>(::sysconf(_SC_AVPHYS_PAGES)) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    best = static_cast<std::uint64_t>(::sysconf(_SC_AVPHYS_PAGES)) *
+           static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     *source = "available (free physical pages)";
   }
   const std::uint64_t limit = cgroup_value("memory.max");
@@ -114,9 +115,10 @@ std::uint64_t available_memory(std::string* source) {
 
 std::uint64_t parse_memory_size(const std::string& option, const std::string& text) {
   const auto bad = [&] {
-    return SpecError(option + "=" + printable(text) +
-                     " is not allowed; allowed: a size in bytes, or with a unit K, M, G or T (powers of 1024, "
-                     "e.g. 512M, 4G, 1.5GiB)");
+    return SpecError(
+        option + "=" + printable(text) +
+        " is not allowed; allowed: a size in bytes, or with a unit K, M, G or T (powers of 1024, "
+        "e.g. 512M, 4G, 1.5GiB)");
   };
   std::size_t k = 0;
   while (k < text.size() && (std::isdigit(static_cast<unsigned char>(text[k])) || text[k] == '.')) ++k;
@@ -160,10 +162,10 @@ void check_memory(double needed, const std::string& what, std::uint64_t max_memo
   std::string source = "set by --max-memory";
   const std::uint64_t limit = max_memory ? max_memory : available_memory(&source);
   if (to_bytes(needed) <= limit) return;
-  throw SpecError(what + " needs about " + format_bytes(needed) + " of memory, more than the " +
-                  format_bytes(static_cast<double>(limit)) + " " + source +
-                  "; lower d, replicates, threads or the grid" +
-                  (max_memory ? std::string(", or raise --max-memory") : std::string(", or set --max-memory")));
+  throw SpecError(
+      what + " needs about " + format_bytes(needed) + " of memory, more than the " +
+      format_bytes(static_cast<double>(limit)) + " " + source + "; lower d, replicates, threads or the grid" +
+      (max_memory ? std::string(", or raise --max-memory") : std::string(", or set --max-memory")));
 }
 
 }  // namespace signrate

@@ -187,8 +187,8 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
     if (n == 0) break;
     text.append(buf, static_cast<std::size_t>(n));
     if (text.size() > kMaxJsonBytes)
-      throw SpecError(named + " has more than " + std::to_string(kMaxJsonBytes) + " bytes; allowed: at most " +
-                      std::to_string(kMaxJsonBytes) + " (1 GiB)");
+      throw SpecError(named + " has more than " + std::to_string(kMaxJsonBytes) +
+                      " bytes; allowed: at most " + std::to_string(kMaxJsonBytes) + " (1 GiB)");
   }
   return parse_json_text(text, named);
 }

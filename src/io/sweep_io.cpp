@@ -360,24 +360,27 @@ void check_sweep(const Reader& r, const SweepResult& s) {
   for (std::size_t k = 0; k < s.points.size(); ++k) {
     const SweepPoint& p = s.points[k];
     const Reader pj = points.at(k);
-    for (const auto& [axis, value, values] : {std::tuple{"d", p.d, &s.grid.d}, {"T", p.T, &s.grid.T},
-                                              {"n", p.n, &s.grid.n}})
+    for (const auto& [axis, value, values] :
+         {std::tuple{"d", p.d, &s.grid.d}, {"T", p.T, &s.grid.T}, {"n", p.n, &s.grid.n}})
       if (!on(*values, value))
         (pj.has(axis) ? pj[axis] : pj).fail("is " + std::to_string(value) + ", not a value of grid." + axis);
     if (p.run.spec.d != p.d || p.run.spec.T != p.T || p.run.spec.nodes != p.n)
       pj["spec"].fail("does not have the point's d, T and nodes");
-    if (p.vary.size() != s.grid.vary.size())
-      pj.fail("does not give every varied parameter of grid.vary");
+    if (p.vary.size() != s.grid.vary.size()) pj.fail("does not give every varied parameter of grid.vary");
     for (const auto& [name, value] : p.vary) {
       const auto it = s.grid.vary.find(name);
-      if (it == s.grid.vary.end() || std::find(it->second.begin(), it->second.end(), value) == it->second.end())
+      if (it == s.grid.vary.end() ||
+          std::find(it->second.begin(), it->second.end(), value) == it->second.end())
         pj["vary"][name].fail("is not a value of grid.vary." + name);
     }
     const std::uint32_t R = p.run.spec.replicates;
     if (R < 1) pj["spec"]["replicates"].fail("is 0; allowed: an integer >= 1");
     const ReplicateValues& v = p.run.per_replicate;
-    for (const auto& [name, values] : {std::pair{"M1", &v.M1}, {"M2", &v.M2}, {"final_grad_l1", &v.final_grad_l1},
-                                       {"final_grad_l2", &v.final_grad_l2}, {"final_gap", &v.final_gap},
+    for (const auto& [name, values] : {std::pair{"M1", &v.M1},
+                                       {"M2", &v.M2},
+                                       {"final_grad_l1", &v.final_grad_l1},
+                                       {"final_grad_l2", &v.final_grad_l2},
+                                       {"final_gap", &v.final_gap},
                                        {"final_x_mean", &v.final_x_mean}})
       if (values->size() != R)
         pj["per_replicate"][name].fail("has " + std::to_string(values->size()) + " values for " +

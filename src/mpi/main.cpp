@@ -179,7 +179,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
   app.get_option("--threads")
       ->description("threads per rank over its replicates (default 1; never changes the numbers)");
-  app.add_option("--out", o->out, "rank 0 writes the JSON here (atomically; - or /dev/stdout: standard output, the default)");
+  app.add_option("--out", o->out,
+                 "rank 0 writes the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   app.add_option("--csv", o->csv, "rank 0 also writes the checkpoint table as CSV here");
   app.add_option("--timeout-s", o->timeout_s,
                  "longest wait for any message before the run is ended (default 60)")
@@ -213,8 +214,9 @@ int run_main(int argc, char** argv, int rank, int ranks) {
       spec.nodes = 1;
       const double share = setup_bytes(spec) + result_bytes(spec) + R * d * 40 +
                            (rank == 0 ? R * d * (12 + static_cast<double>(ranks) / 4) : 0);
-      check_memory(share, "rank " + std::to_string(rank) + "'s part of the run (d=" + std::to_string(spec.d) +
-                              ", replicates=" + std::to_string(spec.replicates) + ")",
+      check_memory(share,
+                   "rank " + std::to_string(rank) + "'s part of the run (d=" + std::to_string(spec.d) +
+                       ", replicates=" + std::to_string(spec.replicates) + ")",
                    max_memory);
     }
     experiment = std::make_unique<Experiment>(prepare(*o, ranks));

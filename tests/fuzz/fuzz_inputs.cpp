@@ -89,7 +89,8 @@ void fuzz_report(const std::string& text) {
   analysis::ReportOptions ro;
   ro.bootstrap = 100;
   ro.gnuplot = "/nonexistent/gnuplot";  // everything up to the first figure; then a RunError
-  std::visit([&](const auto& in) { (void)analysis::write_report(in, "/nonexistent/report.html", ro); }, input);
+  std::visit([&](const auto& in) { (void)analysis::write_report(in, "/nonexistent/report.html", ro); },
+             input);
   if (const auto* sweep = std::get_if<SweepResult>(&input)) {
     ro.theorem = "thm1";
     (void)analysis::write_report(*sweep, "/nonexistent/report.html", ro);

@@ -38,17 +38,88 @@ struct Rng {
   std::size_t below(std::size_t n) { return n ? static_cast<std::size_t>(next() % n) : 0; }
 };
 
-const std::vector<std::string> kTokens = {
-    "[", "]", "{", "}", "\"", ",", ":", "=", "/", "\\", "null", "true", "false", "\"\"", "[]", "{}", "0", "-0",
-    "-1", "1e309", "-1e309", "1e-320", "4294967295", "4294967296", "18446744073709551616", "0x10", "nan",
-    "inf", "-inf", "1.5", "\\u0000", "\\n", "\xff", "\xc3\x28", "\n", "\t", "name", "d", "T", "n", "points",
-    "grid", "per_replicate", "M1", "replicates", "spikes", "ratio=1e200", "ratio=1e-300", "law=spikes",
-    "sigma=1e200", "centers=0/1", "R=1", "clip=1", "nu=0.25"};
+const std::vector<std::string> kTokens = {"[",
+                                          "]",
+                                          "{",
+                                          "}",
+                                          "\"",
+                                          ",",
+                                          ":",
+                                          "=",
+                                          "/",
+                                          "\\",
+                                          "null",
+                                          "true",
+                                          "false",
+                                          "\"\"",
+                                          "[]",
+                                          "{}",
+                                          "0",
+                                          "-0",
+                                          "-1",
+                                          "1e309",
+                                          "-1e309",
+                                          "1e-320",
+                                          "4294967295",
+                                          "4294967296",
+                                          "18446744073709551616",
+                                          "0x10",
+                                          "nan",
+                                          "inf",
+                                          "-inf",
+                                          "1.5",
+                                          "\\u0000",
+                                          "\\n",
+                                          "\xff",
+                                          "\xc3\x28",
+                                          "\n",
+                                          "\t",
+                                          "name",
+                                          "d",
+                                          "T",
+                                          "n",
+                                          "points",
+                                          "grid",
+                                          "per_replicate",
+                                          "M1",
+                                          "replicates",
+                                          "spikes",
+                                          "ratio=1e200",
+                                          "ratio=1e-300",
+                                          "law=spikes",
+                                          "sigma=1e200",
+                                          "centers=0/1",
+                                          "R=1",
+                                          "clip=1",
+                                          "nu=0.25"};
 
-const std::vector<nlohmann::json> kEdgeValues = {
-    nullptr, true, false, 0, -1, 1, 2, 3, 4294967295ULL, 4294967296ULL, 18446744073709551615ULL, 0.5, -0.5, 1e300,
-    -1e300, 1e-320, "", "inf", "-inf", "nan", "0x10", "\xff\xfe", "a\nb", nlohmann::json::array(),
-    nlohmann::json::object(), nlohmann::json::array({1}), nlohmann::json::array({nullptr})};
+const std::vector<nlohmann::json> kEdgeValues = {nullptr,
+                                                 true,
+                                                 false,
+                                                 0,
+                                                 -1,
+                                                 1,
+                                                 2,
+                                                 3,
+                                                 4294967295ULL,
+                                                 4294967296ULL,
+                                                 18446744073709551615ULL,
+                                                 0.5,
+                                                 -0.5,
+                                                 1e300,
+                                                 -1e300,
+                                                 1e-320,
+                                                 "",
+                                                 "inf",
+                                                 "-inf",
+                                                 "nan",
+                                                 "0x10",
+                                                 "\xff\xfe",
+                                                 "a\nb",
+                                                 nlohmann::json::array(),
+                                                 nlohmann::json::object(),
+                                                 nlohmann::json::array({1}),
+                                                 nlohmann::json::array({nullptr})};
 
 std::string mutate_bytes(std::string s, Rng& rng, const std::vector<Seed>& seeds) {
   const int edits = 1 + static_cast<int>(rng.below(4));
@@ -153,7 +224,8 @@ std::vector<Seed> load(const fs::path& dir) {
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
       std::ifstream in(f, std::ios::binary);
-      seeds.push_back({target, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())});
+      seeds.push_back(
+          {target, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>())});
     }
   }
   return seeds;
@@ -186,18 +258,30 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto start = std::chrono::steady_clock::now();
-  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   for (const Seed& s : seeds) signrate::fuzz::fuzz_one(s.target, s.text);
   std::printf("signrate_fuzz: replayed %zu corpus inputs in %.2f s\n", seeds.size(), elapsed());
   std::fflush(stdout);
+  std::vector<std::vector<std::size_t>> by_target;
+  for (int t = 0; t < signrate::fuzz::kTargets; ++t) {
+    std::vector<std::size_t> of;
+    for (std::size_t k = 0; k < seeds.size(); ++k)
+      if (static_cast<int>(seeds[k].target) == t) of.push_back(k);
+    if (!of.empty()) by_target.push_back(of);
+  }
   Rng rng{seed};
   const double replay = elapsed();
   std::uint64_t done = 0;
   std::uint64_t per_target[signrate::fuzz::kTargets] = {};
   for (; done < runs; ++done) {
     if (max_seconds > 0 && elapsed() > max_seconds) break;
-    const Seed& base = seeds[rng.below(seeds.size())];
-    const std::string input = rng.below(2) ? mutate_json(base.text, rng) : mutate_bytes(base.text, rng, seeds);
+    // A target first (each equally often), then one of its corpus files.
+    const std::vector<std::size_t>& of = by_target[rng.below(by_target.size())];
+    const Seed& base = seeds[of[rng.below(of.size())]];
+    const std::string input =
+        rng.below(2) ? mutate_json(base.text, rng) : mutate_bytes(base.text, rng, seeds);
     signrate::fuzz::fuzz_one(base.target, input);
     ++per_target[static_cast<int>(base.target)];
     if ((done + 1) % 100000 == 0) {
@@ -207,10 +291,12 @@ int main(int argc, char** argv) {
     }
   }
   const double t = elapsed() - replay;
-  std::printf("signrate_fuzz: %llu mutated inputs (spec %llu, run %llu, fit %llu, report %llu) in %.2f s, %.0f/s, seed %llu; no finding\n",
-              static_cast<unsigned long long>(done), static_cast<unsigned long long>(per_target[0]),
-              static_cast<unsigned long long>(per_target[1]), static_cast<unsigned long long>(per_target[2]),
-              static_cast<unsigned long long>(per_target[3]), t, t > 0 ? static_cast<double>(done) / t : 0.0,
-              static_cast<unsigned long long>(seed));
+  std::printf(
+      "signrate_fuzz: %llu mutated inputs (spec %llu, run %llu, fit %llu, report %llu) in %.2f s, %.0f/s, "
+      "seed %llu; no finding\n",
+      static_cast<unsigned long long>(done), static_cast<unsigned long long>(per_target[0]),
+      static_cast<unsigned long long>(per_target[1]), static_cast<unsigned long long>(per_target[2]),
+      static_cast<unsigned long long>(per_target[3]), t, t > 0 ? static_cast<double>(done) / t : 0.0,
+      static_cast<unsigned long long>(seed));
   return 0;
 }

@@ -282,13 +282,15 @@ TEST(MpiFailures, OptionErrorsAreExit2OnEveryRank) {
   EXPECT_EQ(p.code, 2) << p.out;
   expect_lines(p, {"rank 0: error: threads=abc is not allowed", "rank 1: error: threads=abc is not allowed"});
   EXPECT_EQ(p.out.find("internal error"), std::string::npos) << p.out;
-  const Proc out = shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T 10 --out /nonexistent/x.json");
+  const Proc out =
+      shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T 10 --out /nonexistent/x.json");
   EXPECT_EQ(out.code, 2) << out.out;
   expect_lines(out, {"rank 0: error: --out '/nonexistent/x.json' cannot be written",
                      "rank 1: stopping: the options of rank 0 (the server) are not valid"});
   const Proc empty = shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T ''");
   EXPECT_EQ(empty.code, 2) << empty.out;
-  expect_lines(empty, {"rank 0: error: --T: an empty value is not allowed", "rank 1: error: --T: an empty value"});
+  expect_lines(empty,
+               {"rank 0: error: --T: an empty value is not allowed", "rank 1: error: --T: an empty value"});
 }
 
 TEST(MpiFailures, SilentServerIsNamedByTheNodes) {
