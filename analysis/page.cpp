@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "signrate/error.hpp"
-#include "signrate/run_spec.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/version.hpp"
 
 namespace signrate::analysis {
@@ -189,10 +189,15 @@ std::vector<std::string> write_page(const Page& page, const std::string& html_pa
     }
   }
   html << "<p>signrate " << kVersion << "</p>\n</body></html>\n";
-  // Every figure drew: only now do the outputs appear, each written atomically.
+  // Every figure drew: only now do the outputs appear, renamed into place together. A page sent to
+  // a stream is self-contained (its SVGs are inlined): no PNG goes beside it.
+  OutputFiles files;
+  files.add("the page", html_path);
+  if (is_stream_target(html_path)) pngs.clear();
   for (std::size_t k = 0; k < pngs.size(); ++k)
-    write_file_atomic(pngs[k], slurp(fs::path(pattern) / ("fig" + std::to_string(k) + ".png")));
-  write_file_atomic(html_path, html.str());
+    files.set(pngs[k], slurp(fs::path(pattern) / ("fig" + std::to_string(k) + ".png")));
+  files.set(html_path, html.str());
+  files.commit();
   return pngs;
 }
 

@@ -2,6 +2,7 @@
 // per-coordinate scale profile (THEORY.md, Assumptions 4 and 5) shared by all of them.
 #include "signrate/oracle.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -50,10 +51,22 @@ std::vector<double> make_profile(Params& params, std::uint32_t d) {
     const double ratio = params.real("ratio", positive());
     for (std::int64_t i = 0; i < k; ++i) s[i] = ratio;
   }
+  // The norm with the largest entry factored out, so that neither its squares nor its sum
+  // overflow or underflow: ||s|| = top * ||s / top||, each s_i / top in (0, 1].
+  double top = 0.0;
+  for (double v : s) top = std::max(top, v);
   double n = 0.0;
-  for (double v : s) n += norm == "l1" ? v : v * v;
+  for (double v : s) n += norm == "l1" ? v / top : (v / top) * (v / top);
   if (norm == "l2") n = std::sqrt(n);
-  for (double& v : s) v *= sigma / n;
+  for (double& v : s) v = (v / top) * (sigma / n);
+  // A scale that is not a normal double (0, subnormal or infinite) would silently drop or blow up a
+  // coordinate's noise: refused, as is a total variance (sigma_l2^2 / batch) beyond double's range.
+  for (std::uint32_t i = 0; i < d; ++i)
+    if (!std::isnormal(s[i]))
+      params.fail("the noise profile's scale of coordinate " + std::to_string(i) + " is " +
+                  format_real(s[i]) + " (sigma=" + format_real(sigma) + ", law=" + law +
+                  "), outside double precision's normal range; "
+                  "allowed: sigma, ratio and decay that keep every scale between 2.2e-308 and 1.8e308");
   return s;
 }
 
@@ -234,6 +247,12 @@ Oracle make_oracle(const ParsedSpec& spec, std::uint32_t d, std::uint32_t batch)
       row.factory(params, d, o);
     }
   if (o.scale.empty()) o.scale = make_profile(params, d);
+  if (o.traits.finite_variance) {
+    const double l2 = o.sigma_l2();
+    if (!std::isfinite(l2 * l2) || !(l2 > 0))
+      params.fail("the noise's total variance sigma_l2^2 = " + format_real(l2 * l2) +
+                  " is outside double precision's range; allowed: a smaller sigma (or scales)");
+  }
   params.require_all_used();
   o.resolved = params.resolved();
   return o;
@@ -254,9 +273,14 @@ double Oracle::sigma_l1() const {
 
 double Oracle::sigma_l2() const {
   if (!traits.finite_variance) return kInf;
+  // With the largest entry factored out (no overflow or underflow of the squares).
+  const std::vector<double> s = sigma();
+  double top = 0;
+  for (double v : s) top = std::max(top, v);
+  if (top == 0 || !std::isfinite(top)) return top;
   double n = 0;
-  for (double v : sigma()) n += v * v;
-  return std::sqrt(n);
+  for (double v : s) n += (v / top) * (v / top);
+  return top * std::sqrt(n);
 }
 
 double Oracle::noise_bound() const {

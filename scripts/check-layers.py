@@ -20,20 +20,21 @@ import tempfile
 # which may not include each other. A path ending in "/" is a folder; the longest match wins.
 CORE_HEADERS = [
     "canonical_sum", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
-    "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "problem", "recorder",
-    "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec", "unbiased_sign",
-    "version"
+    "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "output_files",
+    "problem", "recorder", "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec",
+    "text", "unbiased_sign", "version"
 ]
 LAYERS = [
     ("core", 0, [f"include/signrate/{h}.hpp" for h in CORE_HEADERS] + [
         "include/signrate/oracles/", "oracles/", "problems/", "src/spec.cpp", "src/exact_pow.cpp",
         "src/method.cpp", "src/schedule.cpp", "src/experiment.cpp", "src/run_spec.cpp", "src/run_summary.cpp",
-        "src/distributed_method.cpp"
+        "src/distributed_method.cpp", "src/output_files.cpp", "src/text.cpp"
     ]),
     ("engine", 1, [
         "include/signrate/engine.hpp", "include/signrate/replicate_metrics.hpp",
-        "include/signrate/replicate_pool.hpp", "include/signrate/distributed_nodes.hpp", "src/engine.cpp",
-        "src/engine/", "src/cpu/", "include/signrate/cuda_check.hpp", "src/cuda/"
+        "include/signrate/replicate_pool.hpp", "include/signrate/distributed_nodes.hpp",
+        "include/signrate/memory_plan.hpp", "src/engine.cpp", "src/engine/", "src/cpu/",
+        "include/signrate/cuda_check.hpp", "src/cuda/"
     ]),
     ("analysis", 2, [
         "include/signrate/analysis/", "include/signrate/sweep.hpp", "include/signrate/sweep_result.hpp",

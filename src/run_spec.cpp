@@ -1,7 +1,5 @@
 #include "signrate/run_spec.hpp"
 
-#include <cstdio>
-#include <fstream>
 #include <limits>
 #include <stdexcept>
 
@@ -67,24 +65,6 @@ RunSpec run_spec_from_json(const nlohmann::json& j) {
                       "checkpoints_per_decade, nodes, byzantine");
   }
   return spec;
-}
-
-void write_file_atomic(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write '" + tmp + "'");
-    out << content;
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write '" + tmp + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot rename '" + tmp + "' to '" + path + "'");
-  }
 }
 
 }  // namespace signrate

@@ -23,14 +23,37 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-bool parse_double(const std::string& text, double* out) {
-  if (text.empty()) return false;
-  char* end = nullptr;
-  *out = std::strtod(text.c_str(), &end);
-  return end == text.c_str() + text.size();
-}
+bool parse_double(const std::string& text, double* out) { return parse_decimal(text, out); }
 
 }  // namespace
+
+bool parse_decimal(const std::string& text, double* out) {
+  std::size_t k = 0;
+  const auto digits = [&] {
+    const std::size_t from = k;
+    while (k < text.size() && text[k] >= '0' && text[k] <= '9') ++k;
+    return k - from;
+  };
+  if (k < text.size() && (text[k] == '+' || text[k] == '-')) ++k;
+  std::string word = text.substr(k);
+  for (char& c : word) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (word == "inf" || word == "infinity" || word == "nan") {
+    *out = std::strtod(text.c_str(), nullptr);
+    return true;
+  }
+  const std::size_t whole = digits();
+  std::size_t fraction = 0;
+  if (k < text.size() && text[k] == '.') ++k, fraction = digits();
+  if (whole + fraction == 0) return false;
+  if (k < text.size() && (text[k] == 'e' || text[k] == 'E')) {
+    ++k;
+    if (k < text.size() && (text[k] == '+' || text[k] == '-')) ++k;
+    if (digits() == 0) return false;
+  }
+  if (k != text.size()) return false;
+  *out = std::strtod(text.c_str(), nullptr);
+  return true;
+}
 
 std::string format_real(double v) {
   char buf[64];

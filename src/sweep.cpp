@@ -30,10 +30,8 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
         "; allowed: a list a,b,c of finite numbers, or lo:hi:xF (F > 1, 0 < lo <= hi) or lo:hi:+S (S > 0)");
   };
   const auto real = [&](const std::string& item) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(v))
-      throw bad("'" + item + "' is not a number");
+    double v = 0;
+    if (!parse_decimal(item, &v) || !std::isfinite(v)) throw bad("'" + item + "' is not a number");
     return v;
   };
   std::vector<double> out;

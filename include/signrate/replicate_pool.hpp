@@ -1,15 +1,20 @@
 #pragma once
 // Threads over replicates: each replicate runs whole on one thread, so its numbers never depend on
 // which thread ran it or how many there are. The error reported is the lowest failing replicate's,
-// the same for any thread count.
+// the same for any thread count. A thread that cannot start (the system's limit on threads) is a
+// RunError naming it, after the started ones have stopped, never an abort.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "signrate/error.hpp"
 
 namespace signrate::cpu {
 
@@ -32,7 +37,15 @@ void for_each_replicate(std::uint32_t replicates, unsigned threads, F&& run_one)
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+  try {
+    pool.reserve(threads);
+    for (unsigned k = 1; k < threads; ++k) pool.emplace_back(worker);
+  } catch (const std::system_error& e) {
+    next = replicates;  // the started workers stop after the replicate they run
+    for (auto& th : pool) th.join();
+    throw RunError("cannot start worker thread " + std::to_string(pool.size() + 2) + " of " +
+                   std::to_string(threads) + " (" + e.what() + "); run with fewer --threads");
+  }
   worker();
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);

@@ -1,6 +1,5 @@
 #pragma once
-// A RunSpec from JSON (a --spec file, or the CLI's flags gathered under the same keys), and
-// writing outputs atomically.
+// A RunSpec from JSON (a --spec file, or the CLI's flags gathered under the same keys).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,9 +15,5 @@ RunSpec run_spec_from_json(const nlohmann::json& j);
 // Parses an integer option given as text, with the same messages as run_spec_from_json.
 std::uint64_t parse_count(const std::string& key, const nlohmann::json& value, std::uint64_t lo,
                           std::uint64_t hi);
-
-// Writes `content` to a temporary file beside `path`, then renames it over `path`: a reader never
-// sees a half-written file. Throws std::runtime_error naming the path on failure.
-void write_file_atomic(const std::string& path, const std::string& content);
 
 }  // namespace signrate

@@ -97,6 +97,10 @@ class Params {
 std::string spec_text(const nlohmann::json& resolved);
 
 // Text of a double that reads back to the same value, shortest form.
+// A number as a SPEC value, option or grid item gives it: decimal only, [+-]digits[.digits] or
+// [+-].digits with an optional exponent e[+-]digits, or the words inf and nan (which the domains
+// then refuse). No hexadecimal (0x10), no spaces, nothing after the number. False otherwise.
+bool parse_decimal(const std::string& text, double* out);
 std::string format_real(double v);
 
 // A declared constant as JSON: the number, or "inf" / "-inf" where it does not exist (JSON has

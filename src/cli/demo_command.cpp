@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "signrate/analysis/demos.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {
@@ -17,11 +18,16 @@ struct DemoCliOptions {
 
 int demo(const DemoCliOptions& o) {
   const std::string out = o.out.empty() ? "demo-" + o.name + ".html" : o.out;
+  {
+    OutputFiles check;  // the page's folder takes files (its PNG goes there too); written by run_demo
+    check.add("--out", out);
+  }
   const analysis::DemoResult r = analysis::run_demo(o.name, out, engine_options(o.threads, o.block, o.device),
                                                     parse_count("seed", o.seed, 0, ~0ULL));
-  std::cout << r.explanation << "\n\n";
-  for (const auto& line : r.lines) std::cout << "  " << line << "\n";
-  std::cout << "\nwrote " << out << " (figure " << (r.pngs.empty() ? "none" : r.pngs.front()) << ")\n";
+  std::ostream& text = is_stdout_target(out) ? std::cerr : std::cout;
+  text << r.explanation << "\n\n";
+  for (const auto& line : r.lines) text << "  " << line << "\n";
+  text << "\nwrote " << out << " (figure " << (r.pngs.empty() ? "none" : r.pngs.front()) << ")\n";
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/fit_io.hpp"
 #include "signrate/io/sweep_io.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/version.hpp"
 
@@ -36,17 +37,21 @@ std::string describe(const analysis::FitResult& f) {
 }
 
 // Prints the joint and the separate fits of one combination of the varied parameters.
-void print_fits(const analysis::AxisFits& fits) {
-  std::cout << "joint:" << describe(fits.joint) << "\n";
+void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
+  text << "joint:" << describe(fits.joint) << "\n";
   for (const analysis::SeparateFit& s : fits.separate) {
-    std::cout << "at";
+    text << "at";
     for (std::size_t k = 0; k < s.at.size(); ++k)
-      std::cout << (k ? ", " : " ") << s.at[k].first << " = " << s.at[k].second;
-    std::cout << ":" << describe(s.fit) << "\n";
+      text << (k ? ", " : " ") << s.at[k].first << " = " << s.at[k].second;
+    text << ":" << describe(s.fit) << "\n";
   }
 }
 
 int fit(const FitCliOptions& o) {
+  OutputFiles files;
+  if (!o.out.empty()) files.add("--out", o.out);
+  // With the JSON on standard output, the table goes to standard error.
+  std::ostream& text = !o.out.empty() && is_stdout_target(o.out) ? std::cerr : std::cout;
   const nlohmann::json input = read_json_file(o.sweep_file, "fit");
   analysis::FitOptions fo;
   fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
@@ -57,14 +62,15 @@ int fit(const FitCliOptions& o) {
   j["measure"] = o.measure;
   j["part"] = o.part;
   j["level"] = fo.level;
-  std::cout << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T ("
-            << fo.level * 100 << "% bootstrap CIs over replicates)\n";
-  const std::vector<VaryGroup> groups = split_by_vary(sweep_from_json(input));
+  const SweepResult sweep = sweep_from_json(input);
+  text << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T ("
+       << fo.level * 100 << "% bootstrap CIs over replicates)\n";
+  const std::vector<VaryGroup> groups = split_by_vary(sweep);
   for (const VaryGroup& group : groups) {
-    if (!group.vary.empty()) std::cout << "with " << varied_json(group.vary).dump() << "\n";
+    if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";
     const analysis::AxisFits fits =
         analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo);
-    print_fits(fits);
+    print_fits(fits, text);
     nlohmann::json g = axis_fits_json(fits);
     if (groups.size() == 1) {
       j.update(g);
@@ -73,7 +79,10 @@ int fit(const FitCliOptions& o) {
       j["groups"].push_back(g);
     }
   }
-  if (!o.out.empty()) emit_json(j, o.out);
+  if (!o.out.empty()) {
+    files.set(o.out, json_text(j));
+    files.commit();
+  }
   return 0;
 }
 

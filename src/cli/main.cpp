@@ -1,11 +1,13 @@
 // signrate: the command-line front end. It parses, dispatches and writes; the work is in the library.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
 
 #include "commands.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/text.hpp"
 #include "signrate/version.hpp"
 
 int main(int argc, char** argv) {
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   signrate::cli::add_verify_command(app, exit_code);
   signrate::cli::add_report_command(app, exit_code);
   signrate::cli::add_demo_command(app, exit_code);
+  signrate::cli::refuse_empty_values(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -30,13 +33,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "signrate: error: " << e.what() << " (see signrate --help)\n";
+    std::cerr << "signrate: error: " << signrate::printable(e.what()) << " (see signrate --help)\n";
     return 2;
   } catch (const signrate::SpecError& e) {
-    std::cerr << "signrate: error: " << e.what() << "\n";
+    std::cerr << "signrate: error: " << signrate::printable(e.what()) << "\n";
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "signrate: error: out of memory while " << signrate::printable(signrate::cli::activity())
+              << " (std::bad_alloc); nothing was written\n";
+    return 1;
   } catch (const std::exception& e) {
-    std::cerr << "signrate: error: " << e.what() << "\n";
+    std::cerr << "signrate: error: " << signrate::printable(e.what()) << "\n";
     return 1;
   }
   return exit_code;

@@ -7,6 +7,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/verify_io.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {
@@ -21,11 +22,16 @@ int report(const ReportCliOptions& o) {
   analysis::ReportOptions ro;
   ro.theorem = o.theorem;
   ro.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
+  {
+    OutputFiles check;  // the page's folder takes files (its PNGs go there too); written by write_report
+    check.add("--out", o.out);
+  }
   const ReportInput input = report_input_from_json(read_json_file(o.input, "report"));
   const std::vector<std::string> pngs =
       std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
-  std::cout << "wrote " << o.out << " and " << pngs.size() << " PNG figures ("
-            << (pngs.empty() ? "" : pngs.front()) << (pngs.size() > 1 ? " ..." : "") << ")\n";
+  (is_stdout_target(o.out) ? std::cerr : std::cout)
+      << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
+      << (pngs.size() > 1 ? " ..." : "") << ")\n";
   return 0;
 }
 

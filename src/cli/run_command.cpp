@@ -7,6 +7,8 @@
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/run_output.hpp"
+#include "signrate/memory_plan.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 
 namespace signrate::cli {
@@ -22,13 +24,25 @@ int run(const RunOptions& o) {
   nlohmann::json spec_json = gather_spec(o.spec, false);
   const EngineOptions engine = engine_options(o.spec, spec_json);
   const RunSpec spec = run_spec_from_json(spec_json);
+  const std::string json_path = o.out.empty() ? "-" : o.out;
+  OutputFiles files;
+  files.add("--out", json_path);
+  if (!o.csv.empty()) files.add("--csv", o.csv);
+  const double planned = planned_run_bytes(spec, engine.threads);
+  check_memory(planned,
+               "the run (d=" + std::to_string(spec.d) + ", replicates=" + std::to_string(spec.replicates) +
+                   ", nodes=" + std::to_string(spec.nodes) + ")",
+               max_memory_bytes(o.spec.max_memory));
+  set_activity("running the experiment (planned about " + format_bytes(planned) + ")");
   const Experiment experiment = make_experiment(spec);
   const RunResult result = run(experiment, engine);
+  set_activity("writing the outputs");
   nlohmann::json j = run_json(experiment, result, engine);
   j["command"] = command_line();
-  if (!o.csv.empty()) write_file_atomic(o.csv, checkpoints_csv(experiment, result));
-  emit_json(j, o.out);
-  if (!o.out.empty()) {
+  if (!o.csv.empty()) files.set(o.csv, checkpoints_csv(experiment, result));
+  files.set(json_path, json_text(j));
+  files.commit();
+  if (!is_stdout_target(json_path)) {
     const auto& m = j["metrics"];
     std::cout << "M1 = " << m["M1"]["mean"].get<double>() << " +- " << m["M1"]["stderr"].dump()
               << ", M2 = " << m["M2"]["mean"].get<double>() << " +- " << m["M2"]["stderr"].dump() << " ("
@@ -44,7 +58,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "run one experiment and write its metrics as JSON");
   add_spec_flags(cmd, o->spec, false);
-  cmd->add_option("--out", o->out, "write the JSON here (atomically) instead of standard output");
+  cmd->add_option("--out", o->out,
+                  "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->add_option("--csv", o->csv, "also write the checkpoint table as CSV here");
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = run(*o); });

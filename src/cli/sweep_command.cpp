@@ -1,4 +1,5 @@
 // signrate sweep: one run per point of a (d, T, n) grid, all in one JSON.
+#include <algorithm>
 #include <memory>
 
 #include "commands.hpp"
@@ -6,6 +7,8 @@
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/sweep_io.hpp"
+#include "signrate/memory_plan.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"
 
@@ -32,10 +35,37 @@ int sweep(const SweepOptions& o) {
   s.T = parse_grid(o.spec.T, "T");
   if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
   for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
+  const std::string json_path = o.out.empty() ? "-" : o.out;
+  OutputFiles files;
+  files.add("--out", json_path);
+  // Every point's experiment is made before the first runs, each point's results are kept, and
+  // the points run one at a time.
+  double combinations = 1;
+  for (const VariedParameter& v : s.vary) combinations *= static_cast<double>(v.values.size());
+  double kept = 0, largest_state = 0;
+  std::uint32_t largest_d = 0;
+  for (std::uint32_t n : s.n.empty() ? std::vector<std::uint32_t>{s.base.nodes} : s.n)
+    for (std::uint32_t d : s.d)
+      for (std::uint32_t T : s.T) {
+        RunSpec point = s.base;
+        point.d = d, point.T = T, point.nodes = n;
+        kept += combinations * (setup_bytes(point) + result_bytes(point));
+        largest_state = std::max(largest_state, state_bytes(point, engine.threads));
+        largest_d = std::max(largest_d, d);
+      }
+  const double planned = kept + largest_state;
+  check_memory(planned,
+               "the sweep (" + format_real(combinations * static_cast<double>(s.d.size() * s.T.size())) +
+                   " points per n, d up to " + std::to_string(largest_d) +
+                   ", replicates=" + std::to_string(s.base.replicates) + ")",
+               max_memory_bytes(o.spec.max_memory));
+  set_activity("running the sweep (planned about " + format_bytes(planned) + ")");
   SweepResult result =
       run_sweep(s, engine, [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
   result.command = command_line();
-  emit_json(sweep_json(result), o.out);
+  set_activity("writing the outputs");
+  files.set(json_path, json_text(sweep_json(result)));
+  files.commit();
   return 0;
 }
 
@@ -51,7 +81,8 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--vary", o->vary,
                   "sweep a spec parameter too, COMPONENT.KEY=VALUES (e.g. oracle.sigma=0.5,1,2 or "
                   "schedule.eta_scale=0.25:4:x2); repeatable: every combination is run");
-  cmd->add_option("--out", o->out, "write the JSON here (atomically) instead of standard output");
+  cmd->add_option("--out", o->out,
+                  "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = sweep(*o); });
 }

@@ -8,6 +8,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/verify_io.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/sweep.hpp"
 
@@ -46,12 +47,17 @@ int verify(const VerifyCliOptions& o) {
   v.tolerance = parse_real_option("tolerance", o.tolerance, Domain{0.0, 10.0, false, true});
   v.allow_violations = o.allow_violations;
   v.engine = engine_options(o.threads, o.block, o.device);
+  OutputFiles files;
+  if (!o.out.empty()) files.add("--out", o.out);
+  set_activity("running the verification");
   analysis::VerifyReport report =
       analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
-  std::cout << report.table();
+  // With the JSON on standard output, the table goes to standard error.
+  (!o.out.empty() && is_stdout_target(o.out) ? std::cerr : std::cout) << report.table();
   if (!o.out.empty()) {
     report.command = command_line();
-    emit_json(verify_json(report), o.out);
+    files.set(o.out, json_text(verify_json(report)));
+    files.commit();
   }
   return report.all_hold() ? 0 : 3;
 }

@@ -1,14 +1,20 @@
 #include "signrate/frontend/common.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 
 #include "signrate/error.hpp"
+#include "signrate/memory_plan.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
+#include "signrate/text.hpp"
 
 namespace signrate::cli {
 
@@ -32,6 +38,9 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--threads", f.threads, "worker threads, 0 = all cores (never changes the numbers)");
   cmd->add_option("--block", f.block, "coordinates per tile, a multiple of 32 (never changes the numbers)");
   cmd->add_option("--device", f.device, kDeviceHelp);
+  cmd->add_option("--max-memory", f.max_memory,
+                  "refuse a run planned to take more memory than this, e.g. 4G (default: the available "
+                  "memory)");
 }
 
 nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
@@ -70,24 +79,35 @@ std::string& command_line_storage() {
 
 void set_command_line(int argc, char** argv) {
   std::string line = "signrate";
-  for (int k = 1; k < argc; ++k) {
-    const std::string a = argv[k];
-    const bool plain =
-        !a.empty() &&
-        a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=:,./+@%") ==
-            std::string::npos;
-    if (plain) {
-      line += " " + a;
-    } else {
-      std::string q = "'";
-      for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-      line += " " + q + "'";
-    }
-  }
+  for (int k = 1; k < argc; ++k) line += " " + shell_word(argv[k]);
   command_line_storage() = line;
 }
 
 const std::string& command_line() { return command_line_storage(); }
+
+void refuse_empty_values(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_expected_min() == 0 || opt->get_type_size_min() == 0) continue;  // a flag
+    opt->check(CLI::Validator(
+        [](std::string& value) { return value.empty() ? std::string("an empty value is not allowed") : ""; },
+        "", "NONEMPTY"));
+  }
+  for (CLI::App* sub : app.get_subcommands({})) refuse_empty_values(*sub);
+}
+
+std::uint64_t max_memory_bytes(const std::string& text) {
+  return text.empty() ? 0 : parse_memory_size("max-memory", text);
+}
+
+namespace {
+std::string& activity_storage() {
+  static std::string what = "working";
+  return what;
+}
+}  // namespace
+
+void set_activity(const std::string& what) { activity_storage() = what; }
+const std::string& activity() { return activity_storage(); }
 
 const char* const kDeviceHelp =
     "where to compute: cpu, cuda (GPU 0), cuda:N or auto (a GPU when one is usable, else cpu); "
@@ -129,19 +149,14 @@ EngineOptions engine_options(const SpecFlags& f, nlohmann::json& spec) {
 }
 
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || !domain.contains(v))
+  double v = 0;
+  if (!parse_decimal(text, &v) || !domain.contains(v))
     throw SpecError(key + "=" + text + " is not allowed; allowed: " + domain.describe());
   return v;
 }
 
-void emit_json(const nlohmann::json& j, const std::string& path) {
-  if (path.empty()) {
-    std::cout << j.dump(2) << "\n";
-  } else {
-    write_file_atomic(path, j.dump(2) + "\n");
-  }
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 void progress_line(const std::string& what, std::size_t done, std::size_t total) {
@@ -150,14 +165,65 @@ void progress_line(const std::string& what, std::size_t done, std::size_t total)
   std::fflush(stderr);
 }
 
-nlohmann::json read_json_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw SpecError(what + ": cannot read '" + path + "'");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw SpecError(what + ": '" + path + "' is not valid JSON: " + e.what());
+nlohmann::json parse_json_text(const std::string& text, const std::string& what) {
+  // The depth first, by a scan outside strings: the parser itself would take any depth, but the
+  // code that echoes or copies a value recurses once per level.
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\')
+        ++k;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth)
+        throw SpecError(what + " nests deeper than " + std::to_string(kMaxJsonDepth) + " levels (at byte " +
+                        std::to_string(k) + "); allowed: at most " + std::to_string(kMaxJsonDepth));
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
   }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    // nlohmann's message without its "[json.exception.parse_error.101] " prefix.
+    std::string why = e.what();
+    if (!why.empty() && why[0] == '[') why = why.substr(std::min(why.size(), why.find("] ") + 2));
+    throw SpecError(what + " is not valid JSON: " + printable(why));
+  }
+}
+
+nlohmann::json read_json_file(const std::string& path, const std::string& what) {
+  const std::string named = what + " '" + printable(path) + "'";
+  const int fd = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw SpecError(named + ": cannot read: " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) throw SpecError(named + ": cannot read: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw SpecError(named + " is a directory; allowed: a JSON file");
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > kMaxJsonBytes)
+    throw SpecError(named + " has " + std::to_string(st.st_size) + " bytes; allowed: at most " +
+                    std::to_string(kMaxJsonBytes) + " (1 GiB)");
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw SpecError(named + ": cannot read: " + std::strerror(errno));
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > kMaxJsonBytes)
+      throw SpecError(named + " has more than " + std::to_string(kMaxJsonBytes) +
+                      " bytes; allowed: at most " + std::to_string(kMaxJsonBytes) + " (1 GiB)");
+  }
+  return parse_json_text(text, named);
 }
 
 }  // namespace signrate::cli

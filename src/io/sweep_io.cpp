@@ -1,8 +1,11 @@
 // The JSON of run summaries and sweeps, written and read back (the I/O layer).
 #include "signrate/io/sweep_io.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 
 #include "signrate/error.hpp"
 #include "signrate/spec.hpp"
@@ -333,6 +336,61 @@ nlohmann::json sweep_json(const SweepResult& s) {
   return j;
 }
 
+namespace {
+
+// What fitting and reporting rely on and the JSON's types alone do not say: non-empty axes, at
+// least one point, every point on the grid with its own spec's coordinates, and one value per
+// replicate in every per-replicate list. A SpecError naming the key otherwise.
+void check_sweep(const Reader& r, const SweepResult& s) {
+  const Reader grid = r["grid"], points = r["points"];
+  for (const auto& [axis, values] : {std::pair{"d", &s.grid.d}, {"T", &s.grid.T}, {"n", &s.grid.n}}) {
+    if (values->empty()) grid[axis].fail("is empty; allowed: a list of integers >= 1");
+    for (std::size_t k = 0; k < values->size(); ++k)
+      if ((*values)[k] < 1) grid[axis].at(k).fail("is 0; allowed: an integer >= 1");
+  }
+  for (const auto& [name, values] : s.grid.vary) {
+    if (values.empty()) grid["vary"][name].fail("is empty; allowed: a list of numbers");
+    for (std::size_t k = 0; k < values.size(); ++k)
+      if (!std::isfinite(values[k])) grid["vary"][name].at(k).fail("is not a finite number");
+  }
+  if (s.points.empty()) points.fail("is empty; allowed: the points of a sweep (at least one)");
+  const auto on = [](const std::vector<std::uint32_t>& axis, std::uint32_t v) {
+    return std::find(axis.begin(), axis.end(), v) != axis.end();
+  };
+  for (std::size_t k = 0; k < s.points.size(); ++k) {
+    const SweepPoint& p = s.points[k];
+    const Reader pj = points.at(k);
+    for (const auto& [axis, value, values] :
+         {std::tuple{"d", p.d, &s.grid.d}, {"T", p.T, &s.grid.T}, {"n", p.n, &s.grid.n}})
+      if (!on(*values, value))
+        (pj.has(axis) ? pj[axis] : pj).fail("is " + std::to_string(value) + ", not a value of grid." + axis);
+    if (p.run.spec.d != p.d || p.run.spec.T != p.T || p.run.spec.nodes != p.n)
+      pj["spec"].fail("does not have the point's d, T and nodes");
+    if (p.vary.size() != s.grid.vary.size()) pj.fail("does not give every varied parameter of grid.vary");
+    for (const auto& [name, value] : p.vary) {
+      const auto it = s.grid.vary.find(name);
+      if (it == s.grid.vary.end() ||
+          std::find(it->second.begin(), it->second.end(), value) == it->second.end())
+        pj["vary"][name].fail("is not a value of grid.vary." + name);
+    }
+    const std::uint32_t R = p.run.spec.replicates;
+    if (R < 1) pj["spec"]["replicates"].fail("is 0; allowed: an integer >= 1");
+    const ReplicateValues& v = p.run.per_replicate;
+    for (const auto& [name, values] : {std::pair{"M1", &v.M1},
+                                       {"M2", &v.M2},
+                                       {"final_grad_l1", &v.final_grad_l1},
+                                       {"final_grad_l2", &v.final_grad_l2},
+                                       {"final_gap", &v.final_gap},
+                                       {"final_x_mean", &v.final_x_mean}})
+      if (values->size() != R)
+        pj["per_replicate"][name].fail("has " + std::to_string(values->size()) + " values for " +
+                                       std::to_string(R) + " replicates");
+    if (p.run.checkpoints.empty()) pj["checkpoints"].fail("is empty; allowed: the run's checkpoints");
+  }
+}
+
+}  // namespace
+
 SweepResult read_sweep(const Reader& r) {
   SweepResult s;
   s.version = r["version"].text();
@@ -358,6 +416,7 @@ SweepResult read_sweep(const Reader& r) {
     s.points.push_back(std::move(point));
   }
   if (r.has("command")) s.command = r["command"].text();
+  check_sweep(r, s);
   return s;
 }
 

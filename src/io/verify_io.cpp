@@ -71,6 +71,7 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
   report.tolerance = r["tolerance"].real();
   report.level = r["level"].real();
   const io::Reader families = r["families"];
+  if (families.size() == 0) families.fail("is empty; allowed: the verified families (at least one)");
   for (std::size_t k = 0; k < families.size(); ++k) {
     const io::Reader fj = families.at(k);
     FamilyReport f;
@@ -80,6 +81,7 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
     f.family.method = fj["method"].text();
     f.family.schedule = fj["schedule"].text();
     f.family.n = fj["n"].u32s();
+    if (f.family.n.empty()) fj["n"].fail("is empty; allowed: the family's n grid");
     f.family.note = fj["note"].text();
     const io::Reader violations = fj["violations"];
     for (std::size_t v = 0; v < violations.size(); ++v) f.violations.push_back(violations.at(v).text());
@@ -90,6 +92,7 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
       rate["combine"].fail("is \"" + combine + "\", not \"sum\" or \"max\"");
     f.rate.combine = combine == "sum" ? Rate::Combine::kSum : Rate::Combine::kMax;
     const io::Reader terms = rate["terms"];
+    if (terms.size() == 0) terms.fail("is empty; allowed: the rate's terms (at least one)");
     for (std::size_t t = 0; t < terms.size(); ++t)
       f.rate.terms.push_back({terms.at(t)["d"].real(), terms.at(t)["T"].real(), terms.at(t)["n"].real()});
     read_exponents(fj["ratio_fit"]["slopes"], f.ratio_fit);

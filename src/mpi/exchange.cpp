@@ -150,6 +150,21 @@ int Exchange::gather(std::uint32_t t, std::uint64_t zeros, bool failed) {
   return failing;
 }
 
+std::vector<int> Exchange::silent_nodes() const {
+  // A node that took its part of step t's broadcast goes on and sends its next message (step
+  // t + 1's, or its report after the last step): the nodes with none pending are the silent ones.
+  std::vector<int> silent;
+  for (int j = 1; j < link_.size(); ++j) {
+    int next = 0, report = 0;
+    MPI_Iprobe(j, kTagUp, MPI_COMM_WORLD, &next, MPI_STATUS_IGNORE);
+    MPI_Iprobe(j, kTagReport, MPI_COMM_WORLD, &report, MPI_STATUS_IGNORE);
+    if (!next && !report) silent.push_back(j);
+  }
+  if (silent.empty())
+    for (int j = 1; j < link_.size(); ++j) silent.push_back(j);
+  return silent;
+}
+
 WireHeader Exchange::broadcast(std::uint32_t t, std::uint64_t zeros, int failing) {
   const bool root = link_.rank() == 0;
   if (root) {
@@ -170,7 +185,7 @@ WireHeader Exchange::broadcast(std::uint32_t t, std::uint64_t zeros, int failing
   requests_.emplace_back();
   peers_.push_back(0);
   MPI_Ibcast(down_.data(), down_.bytes(), MPI_BYTE, 0, MPI_COMM_WORLD, &requests_.back());
-  link_.wait(requests_, peers_, limit, at_step(t));
+  link_.wait(requests_, peers_, limit, at_step(t), nullptr, [&] { return silent_nodes(); });
   requests_.clear();
   peers_.clear();
   const WireHeader h = down_.header();
@@ -184,7 +199,7 @@ WireHeader Exchange::broadcast(std::uint32_t t, std::uint64_t zeros, int failing
     requests_.emplace_back();
     peers_.push_back(0);
     MPI_Ibcast(down_zeros_.data(), down_zeros_.bytes(), MPI_BYTE, 0, MPI_COMM_WORLD, &requests_.back());
-    link_.wait(requests_, peers_, limit, at_step(t));
+    link_.wait(requests_, peers_, limit, at_step(t), nullptr, [&] { return silent_nodes(); });
     requests_.clear();
     peers_.clear();
     if (!root) decode(down_zeros_, R_, d_);

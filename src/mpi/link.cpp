@@ -61,7 +61,8 @@ void Link::say(const std::string& text) const {
 }
 
 void Link::wait(std::vector<MPI_Request>& requests, const std::vector<int>& peers, double limit_s,
-                const std::string& where, std::vector<MPI_Status>* statuses) {
+                const std::string& where, std::vector<MPI_Status>* statuses,
+                const std::function<std::vector<int>()>& silent_instead) {
   const int count = static_cast<int>(requests.size());
   if (statuses) statuses->assign(requests.size(), MPI_Status{});
   std::vector<int> done(requests.size());
@@ -79,10 +80,14 @@ void Link::wait(std::vector<MPI_Request>& requests, const std::vector<int>& peer
     service_notices();
     if (since(start) > limit_s) {
       std::vector<int> silent;
-      for (int k = 0; k < count; ++k)
-        if (requests[k] != MPI_REQUEST_NULL &&
-            std::find(silent.begin(), silent.end(), peers[k]) == silent.end())
-          silent.push_back(peers[k]);
+      for (int k = 0; k < count; ++k) {
+        if (requests[k] == MPI_REQUEST_NULL) continue;
+        // Waiting on itself: its broadcast, held up by the ranks that do not take part.
+        const std::vector<int> who =
+            peers[k] == rank_ && silent_instead ? silent_instead() : std::vector<int>{peers[k]};
+        for (int j : who)
+          if (std::find(silent.begin(), silent.end(), j) == silent.end()) silent.push_back(j);
+      }
       std::sort(silent.begin(), silent.end());
       fail_all("no message from " + rank_list(silent) + " within " + seconds_text(limit_s) + " s " + where,
                silent);

@@ -17,9 +17,12 @@
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/run_output.hpp"
+#include "signrate/memory_plan.hpp"
 #include "signrate/mpi/link.hpp"
 #include "signrate/mpi/wire.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
+#include "signrate/text.hpp"
 #include "signrate/version.hpp"
 
 namespace {
@@ -71,7 +74,7 @@ void on_terminate(int sig) {
 
 // "signrate-mpi: rank K: <text>" as one write, so that the ranks' lines do not interleave.
 void say_line(int rank, const std::string& text) {
-  const std::string line = "signrate-mpi: rank " + std::to_string(rank) + ": " + text + "\n";
+  const std::string line = "signrate-mpi: rank " + std::to_string(rank) + ": " + printable(text) + "\n";
   [[maybe_unused]] const auto w = ::write(2, line.data(), line.size());
 }
 
@@ -179,20 +182,46 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
   app.get_option("--threads")
       ->description("threads per rank over its replicates (default 1; never changes the numbers)");
-  app.add_option("--out", o->out, "rank 0 writes the JSON here (atomically) instead of standard output");
+  app.add_option("--out", o->out,
+                 "rank 0 writes the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   app.add_option("--csv", o->csv, "rank 0 also writes the checkpoint table as CSV here");
   app.add_option("--timeout-s", o->timeout_s,
                  "longest wait for any message before the run is ended (default 60)")
       ->check(CLI::Range(0.001, 1e6));
   app.footer(cli::catalogue());
+  cli::refuse_empty_values(app);
   cli::set_command_line(argc, argv);
 
   Hello mine;
   std::unique_ptr<Experiment> experiment;
+  EngineOptions engine;
+  OutputFiles files;  // rank 0's
+  const std::string json_path = o->out.empty() ? "-" : o->out;
   std::string help;
   try {
     app.parse(argc, argv);
     if (app.count("--threads") == 0) o->spec.threads = "1";  // one thread per rank unless asked
+    // Every option is checked here, before the ranks compare notes: a bad one is exit code 2 on
+    // every rank, never an error after the start.
+    engine = cli::engine_options(o->spec.threads, o->spec.block, "cpu");
+    const std::uint64_t max_memory = cli::max_memory_bytes(o->spec.max_memory);
+    if (rank == 0) {
+      files.add("--out", o->out.empty() ? "-" : o->out);
+      if (!o->csv.empty()) files.add("--csv", o->csv);
+    }
+    {
+      // This rank's share: its replicates' x, gradient and messages (and the server's votes or sums,
+      // and every node's message, on rank 0), beside the problem and the results.
+      RunSpec spec = run_spec_from_json(cli::gather_spec(o->spec, false));
+      const double R = spec.replicates, d = spec.d;
+      spec.nodes = 1;
+      const double share = setup_bytes(spec) + result_bytes(spec) + R * d * 40 +
+                           (rank == 0 ? R * d * (12 + static_cast<double>(ranks) / 4) : 0);
+      check_memory(share,
+                   "rank " + std::to_string(rank) + "'s part of the run (d=" + std::to_string(spec.d) +
+                       ", replicates=" + std::to_string(spec.replicates) + ")",
+                   max_memory);
+    }
     experiment = std::make_unique<Experiment>(prepare(*o, ranks));
     mine.spec_hash = mpi::fnv1a(std::string(kVersion) + " " + experiment->resolved_spec().dump());
   } catch (const CLI::CallForHelp&) {
@@ -244,7 +273,6 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   }
 
   const Experiment& e = *experiment;
-  const EngineOptions engine = cli::engine_options(o->spec.threads, o->spec.block, "cpu");
   const std::string command =
       "mpirun -np " + std::to_string(ranks) + " signrate-mpi" + cli::command_line().substr(8);
   nlohmann::json j;
@@ -253,12 +281,13 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     j["command"] = command;
     j["engine"]["backend"] = "mpi";
     j["mpi"] = mpi::mpi_json(e, run, link);
-    if (!o->csv.empty()) write_file_atomic(o->csv, checkpoints_csv(e, run.result));
-    cli::emit_json(j, o->out);
+    if (!o->csv.empty()) files.set(o->csv, checkpoints_csv(e, run.result));
+    files.set(json_path, cli::json_text(j));
+    files.commit();
   };
   try {
     const mpi::MpiRun run = mpi::run_mpi(e, engine, link, mpi::FaultHook::from_environment(), write_outputs);
-    if (rank == 0 && !o->out.empty()) {
+    if (rank == 0 && !is_stdout_target(json_path)) {
       const auto& m = j["metrics"];
       std::cout << "M1 = " << m["M1"]["mean"].get<double>() << " +- " << m["M1"]["stderr"].dump()
                 << ", M2 = " << m["M2"]["mean"].get<double>() << " +- " << m["M2"]["stderr"].dump() << " ("

@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <thread>
 
@@ -31,6 +32,7 @@ FaultHook FaultHook::from_environment() {
   f.rank = std::atoi(rank);
   f.step = static_cast<std::uint32_t>(std::strtoul(step, nullptr, 10));
   f.hang = mode && std::string(mode) == "hang";
+  f.stop = mode && std::string(mode) == "stop";
   return f;
 }
 
@@ -66,7 +68,7 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
 
   for (std::uint32_t t = 1; t <= T; ++t) {
     g_current_step = t;
-    if (me == fault.rank && t == fault.step) {
+    if (me == fault.rank && t == fault.step && !fault.stop) {
       link.say(std::string("SIGNRATE_MPI_FAULT test hook: ") + (fault.hang ? "hanging" : "exiting") +
                " at step " + std::to_string(t));
       if (!fault.hang) std::_Exit(41);
@@ -102,6 +104,10 @@ MpiRun run_mpi(const Experiment& e, const EngineOptions& options, Link& link, co
     std::uint64_t zeros = 0;
     for (auto v : zeros_of) zeros += v;
     const int failing = wire.gather(t, signs ? zeros : 0, failed);
+    if (me == fault.rank && t == fault.step && fault.stop) {
+      link.say("SIGNRATE_MPI_FAULT test hook: SIGSTOP at step " + std::to_string(t));
+      std::raise(SIGSTOP);
+    }
     std::uint64_t ties = 0;
     if (server && failing < 0) {
       if (signs) {

@@ -28,12 +28,13 @@ struct MpiRun {
 };
 
 // Test hook (docs/mpi.md): SIGNRATE_MPI_FAULT_RANK=K, SIGNRATE_MPI_FAULT_STEP=t and
-// SIGNRATE_MPI_FAULT_MODE=exit|hang make rank K, at the start of step t, exit without a word to
-// the others (the MPI runtime then ends the job) or stop answering (the others' deadlines end it).
+// SIGNRATE_MPI_FAULT_MODE=exit|hang|stop make rank K, at the start of step t, exit without a word
+// to the others (the MPI runtime then ends the job) or stop answering (the others' deadlines end
+// it); `stop` sends the rank SIGSTOP after its step-t message went up, before the reply came down.
 struct FaultHook {
   int rank = -1;
   std::uint32_t step = 0;
-  bool hang = false;
+  bool hang = false, stop = false;
   static FaultHook from_environment();
 };
 

@@ -261,6 +261,38 @@ TEST(MpiFailures, SilentNodeIsNamedByTheServerOnEveryRank) {
                    "rank 3: stopping: rank 0 reports: no message from rank 2 within 2 s at step 5"});
 }
 
+// Issue 12, case 13: a node stopped (SIGSTOP) after its message went up holds up the server's
+// broadcast; the server names that node, never itself.
+TEST(MpiFailures, StoppedNodeIsNamedNotTheServer) {
+  const Proc p = shell("SIGNRATE_MPI_FAULT_RANK=2 SIGNRATE_MPI_FAULT_STEP=3 SIGNRATE_MPI_FAULT_MODE=stop " +
+                       mpirun(kFaultEnv) + " -np 3 " + mpi_exe() +
+                       " --method mvsm-v2:R=3 --d 400000 --T 20 --replicates 1 --timeout-s 2");
+  EXPECT_NE(p.code, 0);
+  EXPECT_NE(p.code, 124) << "timed out:\n" << p.out;
+  EXPECT_LT(p.seconds, 60);
+  expect_lines(p, {"rank 2: SIGNRATE_MPI_FAULT test hook: SIGSTOP at step 3",
+                   "rank 0: no message from rank 2 within 2 s at step 3"});
+  EXPECT_EQ(p.out.find("rank 0: no message from rank 0"), std::string::npos) << p.out;
+}
+
+// Issue 12, case 9: an option error found after the parse (--threads abc) is exit 2 on every rank
+// with the same message, and so is an output that cannot be written, before any step.
+TEST(MpiFailures, OptionErrorsAreExit2OnEveryRank) {
+  const Proc p = shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T 10 --threads abc");
+  EXPECT_EQ(p.code, 2) << p.out;
+  expect_lines(p, {"rank 0: error: threads=abc is not allowed", "rank 1: error: threads=abc is not allowed"});
+  EXPECT_EQ(p.out.find("internal error"), std::string::npos) << p.out;
+  const Proc out =
+      shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T 10 --out /nonexistent/x.json");
+  EXPECT_EQ(out.code, 2) << out.out;
+  expect_lines(out, {"rank 0: error: --out '/nonexistent/x.json' cannot be written",
+                     "rank 1: stopping: the options of rank 0 (the server) are not valid"});
+  const Proc empty = shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T ''");
+  EXPECT_EQ(empty.code, 2) << empty.out;
+  expect_lines(empty,
+               {"rank 0: error: --T: an empty value is not allowed", "rank 1: error: --T: an empty value"});
+}
+
 TEST(MpiFailures, SilentServerIsNamedByTheNodes) {
   const Proc p = shell("SIGNRATE_MPI_FAULT_RANK=0 SIGNRATE_MPI_FAULT_STEP=3 SIGNRATE_MPI_FAULT_MODE=hang " +
                        mpirun(kFaultEnv) + " -np 4 " + mpi_exe() +

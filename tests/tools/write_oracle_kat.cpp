@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../oracle_kat.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 
 int main(int argc, char** argv) {

@@ -2,6 +2,7 @@
 // Pieces every subcommand shares: engine options, output, progress.
 #include <CLI/CLI.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,7 +14,7 @@ namespace signrate::cli {
 // The flags that name an experiment (the keys of a --spec file), shared by run and sweep.
 struct SpecFlags {
   std::string problem, oracle, method, schedule, d, T, replicates, seed, batch, checkpoints, nodes, byzantine,
-      spec_file;
+      spec_file, max_memory;
   std::string threads = "0", block = "256", device;  // device: empty = the --spec file's, else cpu
 };
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.
@@ -27,6 +28,16 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 
+// Makes every option of `app` and its subcommands refuse an empty value (`--d ''`): CLI11 then
+// reports it as a parse error (exit code 2) naming the option.
+void refuse_empty_values(CLI::App& app);
+
+// The --max-memory option's bytes; 0 when it is not given (the available memory is the limit).
+std::uint64_t max_memory_bytes(const std::string& text);
+// What the command is doing, for the message when memory runs out anyway (std::bad_alloc).
+void set_activity(const std::string& what);
+const std::string& activity();
+
 // The engine options of --threads, --block and --device: cpu, cuda (device 0), cuda:N, or auto
 // (cuda when device 0 is usable, else cpu). A device that cannot be used is refused by the engine.
 EngineOptions engine_options(const std::string& threads, const std::string& block, const std::string& device);
@@ -37,11 +48,19 @@ EngineOptions engine_options(const SpecFlags& f, nlohmann::json& spec);
 extern const char* const kDeviceHelp;
 // A real-valued option checked against its domain (SpecError naming the value otherwise).
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain);
-// Writes j to `path` atomically, or to standard output when path is empty.
-void emit_json(const nlohmann::json& j, const std::string& path);
+// The text of an output JSON (two-space indent, a final newline); bytes that are not valid UTF-8
+// in its strings are replaced (U+FFFD), never an error.
+std::string json_text(const nlohmann::json& j);
 // A progress line on stderr when stderr is a terminal; nothing otherwise.
 void progress_line(const std::string& what, std::size_t done, std::size_t total);
-// Reads a JSON file, with a SpecError naming it when it is missing or malformed.
+// The limits of every JSON input (README "Inputs"): its size and how deeply it nests.
+constexpr std::uint64_t kMaxJsonBytes = 1ULL << 30;
+constexpr int kMaxJsonDepth = 64;
+// Parses JSON text; a SpecError of one line, beginning with `what`, when it is not valid JSON, a
+// number does not fit in a double, or it nests deeper than kMaxJsonDepth.
+nlohmann::json parse_json_text(const std::string& text, const std::string& what);
+// Reads and parses a JSON file (a regular file or a stream such as a pipe, at most kMaxJsonBytes),
+// with a SpecError naming it and the OS reason when it cannot be read.
 nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
 }  // namespace signrate::cli

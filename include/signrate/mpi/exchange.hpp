@@ -46,6 +46,9 @@ class Exchange {
   // that rank `failing` failed), the others receive it. Returns the reply's header; with
   // kFailed set in its flags the payload means nothing.
   WireHeader broadcast(std::uint32_t t, std::uint64_t zeros, int failing);
+  // On rank 0, while its broadcast is held up: the nodes with no later message pending (all of
+  // them when every node has one).
+  std::vector<int> silent_nodes() const;
 
   const WireCounts& counts() const { return counts_; }
 

@@ -12,6 +12,7 @@
 #include <mpi.h>
 
 #include <csignal>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,11 @@ class Link {
   // Waits until every request completes; peers[k] is the rank request k waits on (for a
   // broadcast, its root). statuses (if not null) receive the statuses, aligned with requests.
   // `where` completes the message: "at step 17", "at start". On the deadline: fail_all.
+  // A peer equal to this rank (the root of its own broadcast, which completes only when the
+  // others take part) is named by `silent_instead` when given: the ranks that fell silent.
   void wait(std::vector<MPI_Request>& requests, const std::vector<int>& peers, double limit_s,
-            const std::string& where, std::vector<MPI_Status>* statuses = nullptr);
+            const std::string& where, std::vector<MPI_Status>* statuses = nullptr,
+            const std::function<std::vector<int>()>& silent_instead = {});
 
   // Prints "signrate-mpi: rank K: <message>", passes it to every rank not in `silent`, waits
   // briefly for their acknowledgements, and ends the job with MPI_Abort (exit code 3).
