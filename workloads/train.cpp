@@ -172,6 +172,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
       {"steps", total},
       {"seconds", seconds_since(run_start)},
       {"train_seconds", train_seconds},
+      {"optimizer_share", optimizer_seconds / train_seconds},
       {"images_per_second",
        static_cast<double>(total) > 0 ? static_cast<double>(o.batch * total) / train_seconds : 0.0}};
   return {{"spec", spec}, {"version", kVersion}, {"final", final}, {"log", lines}};
