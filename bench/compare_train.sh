@@ -28,7 +28,7 @@ PY
 for opt in sgdm adamw; do
   read -r rate share < <(cpp_rate "$opt" "$opt")
   pyrate=$($py bench/train_pytorch.py --batch 128 --steps "$steps" --warmup "$warmup" --threads "$threads" \
-    --optimizer "$opt" | $py -c 'import json,sys; print(f"{json.load(sys.stdin)[\"images_per_second\"]:.1f}")')
+    --optimizer "$opt" | $py -c 'import json, sys; print("%.1f" % json.load(sys.stdin)["images_per_second"])')
   echo "resnet18 batch 128, $threads threads, $opt: signrate train $rate images/s, PyTorch $pyrate images/s; optimizer share $share"
 done
 for opt in ${SIGN_OPTIMIZERS:-smm signsgd signum signsgd-sim ef-signsgd lion}; do
