@@ -36,6 +36,7 @@ LAYERS = [
         "include/signrate/memory_plan.hpp", "src/engine.cpp", "src/engine/", "src/cpu/",
         "include/signrate/cuda_check.hpp", "src/cuda/"
     ]),
+    ("workloads", 1, ["include/signrate/workloads/", "workloads/"]),
     ("analysis", 2, [
         "include/signrate/analysis/", "include/signrate/sweep.hpp", "include/signrate/sweep_result.hpp",
         "analysis/", "src/sweep.cpp"

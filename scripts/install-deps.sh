@@ -16,6 +16,10 @@ packages=(
   chromium                 # the report's browser test (headless)
   openmpi-bin libopenmpi-dev  # signrate-mpi, one MPI rank per node (docs/mpi.md)
   libmpfr-dev              # correctly rounded pow for schedules and bias corrections (exact_pow)
+  libtorch-dev             # LibTorch (CPU): the optimizers as torch::optim, ResNets, signrate train
+  python3-torch            # PyTorch on the same LibTorch: the training benchmark's side-by-side (bench/)
+  zlib1g-dev               # reading the gzip IDX files
+  dataset-fashion-mnist    # Fashion-MNIST IDX files (/usr/share/datasets/fashion-mnist): train's CI test
   clang-format             # the formatting check of CI (scripts/check-format.sh); its version decides the layout
 )
 

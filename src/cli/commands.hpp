@@ -9,4 +9,5 @@ void add_fit_command(CLI::App& app, int& exit_code);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
+void add_train_command(CLI::App& app, int& exit_code);  // with LibTorch only (SIGNRATE_HAVE_TORCH)
 }  // namespace signrate::cli

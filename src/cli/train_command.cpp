@@ -1,0 +1,119 @@
+// signrate train: a network trained by one of the optimizers (docs/training.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "commands.hpp"
+#include "signrate/error.hpp"
+#include "signrate/frontend/common.hpp"
+#include "signrate/run_spec.hpp"
+#include "signrate/spec.hpp"
+#include "signrate/workloads/train.hpp"
+
+namespace signrate::cli {
+
+namespace {
+
+struct TrainFlags {
+  workloads::TrainOptions o;
+  std::string epochs = "1", batch = "128", steps = "0", seed = "1", seeds, eval_every = "0", threads = "0";
+  std::string out, csv;
+};
+
+// "a:b" with a <= b, both seeds.
+std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) throw SpecError("--seeds " + text + " is not allowed; allowed: first:last");
+  const auto max = std::numeric_limits<std::uint64_t>::max();
+  return {parse_count("seeds", text.substr(0, colon), 0, max),
+          parse_count("seeds", text.substr(colon + 1), 0, max)};
+}
+
+std::string csv_of(const nlohmann::json& j) {
+  std::string out =
+      "seed,step,epoch,train_loss,train_accuracy,test_accuracy,grad_l1,grad_l2,update_l2,"
+      "images_per_second,seconds\n";
+  auto rows = [&](std::uint64_t seed, const nlohmann::json& log) {
+    for (const auto& r : log) {
+      out += std::to_string(seed);
+      for (const char* k : {"step", "epoch", "train_loss", "train_accuracy", "test_accuracy", "grad_l1",
+                            "grad_l2", "update_l2", "images_per_second", "seconds"})
+        out.append(",").append(r[k].dump());
+      out += "\n";
+    }
+  };
+  if (j.contains("runs")) {
+    for (const auto& r : j["runs"]) rows(r["seed"].get<std::uint64_t>(), r["log"]);
+  } else {
+    rows(j["spec"]["seed"].get<std::uint64_t>(), j["log"]);
+  }
+  return out;
+}
+
+int train(TrainFlags& f) {
+  workloads::TrainOptions& o = f.o;
+  o.epochs = static_cast<std::int64_t>(parse_count("epochs", f.epochs, 1, 1u << 20));
+  o.batch = static_cast<std::int64_t>(parse_count("batch", f.batch, 1, 1u << 24));
+  o.steps = static_cast<std::int64_t>(parse_count("steps", f.steps, 0, 1ull << 40));
+  o.eval_every = static_cast<std::int64_t>(parse_count("eval-every", f.eval_every, 0, 1ull << 40));
+  o.threads = static_cast<std::int64_t>(parse_count("threads", f.threads, 0, 4096));
+  o.seed = parse_count("seed", f.seed, 0, std::numeric_limits<std::uint64_t>::max());
+  if (!f.out.empty()) o.log_path = f.out + ".log.jsonl";
+  workloads::TrainCallbacks callbacks;
+  if (::isatty(2))
+    callbacks.progress = [](std::int64_t step, std::int64_t total) {
+      if (step % 10 != 0 && step != total) return;
+      const int width = 30, done = static_cast<int>(width * step / total);
+      std::fprintf(stderr, "\rtrain [%s%s] %lld/%lld steps%s", std::string(done, '#').c_str(),
+                   std::string(width - done, ' ').c_str(), static_cast<long long>(step),
+                   static_cast<long long>(total), step == total ? "\n" : "");
+      std::fflush(stderr);
+    };
+  nlohmann::json j;
+  if (f.seeds.empty()) {
+    j = workloads::train(o, callbacks);
+  } else {
+    const auto [first, last] = parse_seed_range(f.seeds);
+    j = workloads::train_seeds(o, first, last, callbacks);
+  }
+  j["command"] = command_line();
+  if (!f.csv.empty()) write_file_atomic(f.csv, csv_of(j));
+  emit_json(j, f.out);
+  if (!f.out.empty()) {
+    const auto& fin = j["final"];
+    std::cout << "train_loss = " << fin["train_loss"].get<double>()
+              << ", train_accuracy = " << fin["train_accuracy"].get<double>()
+              << ", test_accuracy = " << fin["test_accuracy"].get<double>() << " (" << fin["steps"].dump()
+              << " steps, " << fin["images_per_second"].get<double>() << " images/s); wrote " << f.out
+              << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, int& exit_code) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* cmd = app.add_subcommand("train", "train a network with one of the optimizers (LibTorch)");
+  cmd->add_option("--model", f->o.model,
+                  "model SPEC: resnet18, resnet50, resnet:blocks=1/1/1,width=16 (default resnet18)");
+  cmd->add_option("--data", f->o.data,
+                  "data SPEC: synthetic, fashion-mnist, cifar10, cifar100 (default synthetic)");
+  cmd->add_option("--optimizer", f->o.optimizer, "optimizer SPEC, e.g. smm:lr=1e-3,beta=0.1 (default smm)");
+  cmd->add_option("--epochs", f->epochs, "passes over the training set (default 1)");
+  cmd->add_option("--batch", f->batch, "images per step (default 128)");
+  cmd->add_option("--steps", f->steps, "stop after this many steps (default 0: run the epochs)");
+  cmd->add_option("--seed", f->seed, "seed of the initialisation and the batch order (default 1)");
+  cmd->add_option("--seeds", f->seeds, "independent runs for seeds first:last; mean and standard deviation");
+  cmd->add_option("--eval-every", f->eval_every, "steps per logged interval (default 0: one per epoch)");
+  cmd->add_option("--device", f->o.device, "cpu, cuda or auto (default cpu)");
+  cmd->add_option("--threads", f->threads, "LibTorch's CPU threads (default 0: its default)");
+  cmd->add_option("--out", f->out,
+                  "write the JSON here (atomically) and the log, as it goes, to FILE.log.jsonl");
+  cmd->add_option("--csv", f->csv, "also write the log as CSV here");
+  cmd->callback([f, &exit_code] { exit_code = train(*f); });
+}
+
+}  // namespace signrate::cli
