@@ -23,10 +23,10 @@ int main(int argc, char** argv) {
   signrate::cli::add_verify_command(app, exit_code);
   signrate::cli::add_report_command(app, exit_code);
   signrate::cli::add_demo_command(app, exit_code);
-  signrate::cli::refuse_empty_values(app);
 #if SIGNRATE_HAVE_TORCH
   signrate::cli::add_train_command(app, exit_code);
 #endif
+  signrate::cli::refuse_empty_values(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

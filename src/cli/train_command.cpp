@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/spec.hpp"
 #include "signrate/workloads/train.hpp"
@@ -60,7 +61,13 @@ int train(TrainFlags& f) {
   o.eval_every = static_cast<std::int64_t>(parse_count("eval-every", f.eval_every, 0, 1ull << 40));
   o.threads = static_cast<std::int64_t>(parse_count("threads", f.threads, 0, 4096));
   o.seed = parse_count("seed", f.seed, 0, std::numeric_limits<std::uint64_t>::max());
-  if (!f.out.empty()) o.log_path = f.out + ".log.jsonl";
+  // Every target is checked before training (the one output writer); the JSON and CSV are
+  // written together at the end, the log as it goes.
+  const std::string json_path = f.out.empty() ? "-" : f.out;
+  OutputFiles files;
+  files.add("--out", json_path);
+  if (!f.csv.empty()) files.add("--csv", f.csv);
+  if (!f.out.empty() && !is_stream_target(f.out)) o.log_path = f.out + ".log.jsonl";
   workloads::TrainCallbacks callbacks;
   if (::isatty(2))
     callbacks.progress = [](std::int64_t step, std::int64_t total) {
@@ -79,9 +86,10 @@ int train(TrainFlags& f) {
     j = workloads::train_seeds(o, first, last, callbacks);
   }
   j["command"] = command_line();
-  if (!f.csv.empty()) write_file_atomic(f.csv, csv_of(j));
-  emit_json(j, f.out);
-  if (!f.out.empty()) {
+  if (!f.csv.empty()) files.set(f.csv, csv_of(j));
+  files.set(json_path, json_text(j));
+  files.commit();
+  if (!is_stdout_target(json_path)) {
     const auto& fin = j["final"];
     std::cout << "train_loss = " << fin["train_loss"].get<double>()
               << ", train_accuracy = " << fin["train_accuracy"].get<double>()
