@@ -195,8 +195,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   Hello mine;
   std::unique_ptr<Experiment> experiment;
   EngineOptions engine;
-  OutputFiles files;  // rank 0's
-  const std::string json_path = o->out.empty() ? "-" : o->out;
+  OutputFiles files;            // rank 0's
+  std::string json_path = "-";  // --out, once parsed
   std::string help;
   try {
     app.parse(argc, argv);
@@ -205,8 +205,9 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     // every rank, never an error after the start.
     engine = cli::engine_options(o->spec.threads, o->spec.block, "cpu");
     const std::uint64_t max_memory = cli::max_memory_bytes(o->spec.max_memory);
+    json_path = o->out.empty() ? "-" : o->out;
     if (rank == 0) {
-      files.add("--out", o->out.empty() ? "-" : o->out);
+      files.add("--out", json_path);
       if (!o->csv.empty()) files.add("--csv", o->csv);
     }
     {
