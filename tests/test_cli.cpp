@@ -210,22 +210,49 @@ TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
   EXPECT_NE(few.output.find("at least 4"), std::string::npos) << few.output;
 }
 
+// Issue 13: every theorem decides with its defaults (the grids are the registry's), and the verdict
+// a user gates on is the one documented in docs/distributed-theory.md and docs/theory.md.
+TEST_F(Cli, VerifyDefaultsDecide) {
+  for (const auto& [args, code, verdict] : {std::tuple{"thm1", 0, "holds"},
+                                            {"thm2", 0, "holds"},
+                                            {"thm3", 0, "holds, loose"},
+                                            {"thm5", 0, "holds, loose"},
+                                            {"thm1 --schedule theorem2", 3, "violated"}}) {
+    const Outcome o = cli(std::string("verify ") + args + " --out " + path("default.json"));
+    EXPECT_EQ(o.code, code) << args << "\n" << o.output;
+    EXPECT_EQ(read_json(path("default.json"))["verdict"], verdict) << args;
+  }
+}
+
 TEST_F(Cli, VerifyExitCodesFollowTheVerdicts) {
   const std::string grid = " --d 16,64,256 --T 256:16384:x4 --replicates 8 --bootstrap 200";
   const Outcome ok = cli("verify thm1" + grid + " --out " + path("v.json"));
   EXPECT_EQ(ok.code, 0) << ok.output;
-  EXPECT_NE(ok.output.find("rate holds: yes"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("\nverdict: holds"), std::string::npos) << ok.output;
   const nlohmann::json v = read_json(path("v.json"));
   EXPECT_TRUE(v["families"][0]["verdicts"]["bound_holds"].get<bool>());
   EXPECT_EQ(v["families"][0]["predicted"]["T"], -0.25);
   const Outcome failed = cli("verify thm1 --schedule theorem2" + grid);
   EXPECT_EQ(failed.code, 3) << failed.output;
-  EXPECT_NE(failed.output.find("a verdict FAILED"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("\nverdict: violated"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("d: measured 0.7"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("a persistent excess"), std::string::npos) << failed.output;
+  EXPECT_EQ(cli("verify thm1 --schedule theorem2 --strict" + grid).code, 3);
   EXPECT_EQ(cli("verify thm7").code, 2);
   EXPECT_EQ(cli("verify thm1 --d 0").code, 2);
   const Outcome refused = cli("verify thm1 --oracle student-t:nu=1.5" + grid);
   EXPECT_EQ(refused.code, 2) << refused.output;
   EXPECT_NE(refused.output.find("--allow-violations"), std::string::npos) << refused.output;
+  // Allowed, the infinite-variance run is inconclusive (exit 4): its bound is infinite, never "holds".
+  const Outcome infinite = cli("verify thm1 --oracle student-t:nu=1.5 --allow-violations" + grid);
+  EXPECT_EQ(infinite.code, 4) << infinite.output;
+  EXPECT_NE(infinite.output.find("bound holds: n/a (the bound is infinite"), std::string::npos)
+      << infinite.output;
+  EXPECT_EQ(infinite.output.find("bound holds: yes"), std::string::npos) << infinite.output;
+  EXPECT_NE(infinite.output.find("\nverdict: inconclusive"), std::string::npos) << infinite.output;
+  const Outcome dominance = cli("verify thm3 --dominance 0.5");
+  EXPECT_EQ(dominance.code, 2) << dominance.output;
+  EXPECT_NE(dominance.output.find("dominance=0.5"), std::string::npos) << dominance.output;
 }
 
 }  // namespace

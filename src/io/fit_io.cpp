@@ -8,10 +8,14 @@ namespace signrate {
 using analysis::Exponent;
 using analysis::FitResult;
 
+nlohmann::json exponent_json(const Exponent& e) {
+  return {{"estimate", e.estimate}, {"ci", {e.ci_low, e.ci_high}}};
+}
+
 nlohmann::json exponents_json(const FitResult& fit) {
   nlohmann::json j = nlohmann::json::object();
   const auto put = [&](const char* name, const std::optional<Exponent>& e) {
-    if (e) j[name] = {{"estimate", e->estimate}, {"ci", {e->ci_low, e->ci_high}}};
+    if (e) j[name] = exponent_json(*e);
   };
   put("T", fit.T);
   put("d", fit.d);
@@ -41,10 +45,12 @@ void read_exponents(const io::Reader& e, FitResult& fit) {
   e.keys();  // an object
   for (const auto& [name, field] :
        {std::pair{"T", &FitResult::T}, {"d", &FitResult::d}, {"n", &FitResult::n}}) {
-    if (!e.has(name)) continue;
-    const io::Reader x = e[name];
-    fit.*field = Exponent{x["estimate"].real(), x["ci"].at(0).real(), x["ci"].at(1).real()};
+    if (e.has(name)) fit.*field = read_exponent(e[name]);
   }
+}
+
+Exponent read_exponent(const io::Reader& x) {
+  return Exponent{x["estimate"].real(), x["ci"].at(0).real(), x["ci"].at(1).real()};
 }
 
 FitResult read_fit(const io::Reader& r) {

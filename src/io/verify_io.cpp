@@ -24,6 +24,8 @@ nlohmann::json verify_json(const VerifyReport& report) {
   j["measure"] = report.measure;
   j["tolerance"] = report.tolerance;
   j["level"] = report.level;
+  j["dominance"] = report.dominance;
+  j["verdict"] = analysis::verdict_name(report.verdict());
   j["families"] = nlohmann::json::array();
   for (const FamilyReport& f : report.families) {
     nlohmann::json fj;
@@ -51,7 +53,34 @@ nlohmann::json verify_json(const VerifyReport& report) {
     fj["verdicts"] = {{"rate_holds", f.verdicts.rate_holds},
                       {"tight", f.verdicts.tight},
                       {"bound_holds", f.verdicts.has_bound ? nlohmann::json(f.verdicts.bound_holds) : none}};
+    fj["verdicts"]["bound_finite"] = f.verdicts.bound_finite;
     fj["worst_bound_ratio"] = f.verdicts.has_bound ? nlohmann::json(f.worst_bound_ratio) : none;
+    fj["verdict"] = analysis::verdict_name(f.verdict);
+    fj["reasons"] = f.reasons;
+    fj["terms"] = nlohmann::json::array();
+    for (const analysis::TermCheck& t : f.terms) {
+      nlohmann::json tj = {{"term", {{"d", t.term.d}, {"T", t.term.T}, {"n", t.term.n}}},
+                           {"expression", t.description},
+                           {"points", t.points},
+                           {"fitted", t.fitted},
+                           {"verdict", analysis::verdict_name(t.verdict)},
+                           {"untested", t.untested.empty() ? none : nlohmann::json(t.untested)},
+                           {"axes", nlohmann::json::array()}};
+      for (const analysis::AxisCheck& a : t.axes) {
+        nlohmann::json aj = {{"axis", a.axis},
+                             {"predicted", a.predicted},
+                             {"fitted", exponent_json(a.fitted)},
+                             {"status", a.status},
+                             {"trend", nlohmann::json::array()}};
+        for (const auto& [T, e] : a.trend) {
+          nlohmann::json w = exponent_json(e);
+          w["T"] = T;
+          aj["trend"].push_back(w);
+        }
+        tj["axes"].push_back(aj);
+      }
+      fj["terms"].push_back(tj);
+    }
     fj["sweep"] = sweep_json(f.sweep);
     for (std::size_t k = 0; k < f.bounds.size() && k < f.sweep.points.size(); ++k)
       if (f.bounds[k]) fj["sweep"]["points"][k]["bound"] = *f.bounds[k];
@@ -60,6 +89,18 @@ nlohmann::json verify_json(const VerifyReport& report) {
   if (!report.command.empty()) j["command"] = report.command;
   return j;
 }
+
+namespace {
+
+analysis::Verdict verdict_of(const io::Reader& r) {
+  try {
+    return analysis::verdict_from_name(r.text());
+  } catch (const SpecError& e) {
+    r.fail(std::string("is not a verdict: ") + e.what());
+  }
+}
+
+}  // namespace
 
 VerifyReport verify_from_json(const nlohmann::json& j) {
   const io::Reader r(j, "verify JSON");
@@ -70,6 +111,7 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
   report.measure = r["measure"].text();
   report.tolerance = r["tolerance"].real();
   report.level = r["level"].real();
+  report.dominance = r["dominance"].real();
   const io::Reader families = r["families"];
   if (families.size() == 0) families.fail("is empty; allowed: the verified families (at least one)");
   for (std::size_t k = 0; k < families.size(); ++k) {
@@ -109,6 +151,35 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
     if (f.verdicts.has_bound) {
       f.verdicts.bound_holds = verdicts["bound_holds"].boolean();
       f.worst_bound_ratio = fj["worst_bound_ratio"].real();
+    }
+    f.verdicts.bound_finite = verdicts["bound_finite"].boolean();
+    f.verdict = verdict_of(fj["verdict"]);
+    const io::Reader reasons = fj["reasons"];
+    for (std::size_t k = 0; k < reasons.size(); ++k) f.reasons.push_back(reasons.at(k).text());
+    const io::Reader checks = fj["terms"];
+    for (std::size_t k = 0; k < checks.size(); ++k) {
+      const io::Reader tj = checks.at(k);
+      analysis::TermCheck t;
+      t.term = {tj["term"]["d"].real(), tj["term"]["T"].real(), tj["term"]["n"].real()};
+      t.description = tj["expression"].text();
+      t.points = tj["points"].u32();
+      t.fitted = tj["fitted"].u32();
+      t.verdict = verdict_of(tj["verdict"]);
+      if (!tj["untested"].json().is_null()) t.untested = tj["untested"].text();
+      const io::Reader axes = tj["axes"];
+      for (std::size_t a = 0; a < axes.size(); ++a) {
+        const io::Reader aj = axes.at(a);
+        analysis::AxisCheck c;
+        c.axis = aj["axis"].text();
+        c.predicted = aj["predicted"].real();
+        c.fitted = read_exponent(aj["fitted"]);
+        c.status = aj["status"].text();
+        const io::Reader trend = aj["trend"];
+        for (std::size_t w = 0; w < trend.size(); ++w)
+          c.trend.push_back({trend.at(w)["T"].real(), read_exponent(trend.at(w))});
+        t.axes.push_back(c);
+      }
+      f.terms.push_back(t);
     }
     const io::Reader sweep = fj["sweep"];
     f.sweep = read_sweep(sweep);

@@ -67,6 +67,8 @@ struct Theorem {
   std::vector<std::string> assumptions;  // paper numbering, e.g. {"2", "4"}
   Rate rate;                             // empty: the theorem has no rate here (Theorem 4)
   std::vector<Family> families;
+  // A term of the rate is checked where it exceeds the others by this factor (docs/theory.md, "Verdicts").
+  double dominance = 10;
   // Non-empty: the theorem is registered but cannot be checked; verify refuses with this reason.
   std::string unavailable;
   // The explicit bound on the measure (THEORY.md); nullopt when the theorem has none here.

@@ -1,6 +1,7 @@
 #pragma once
-// Rate verification (THEORY.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
-// family, fit M = C d^p T^q (n^r) on the upper half of T with bootstrap CIs, and give the three verdicts.
+// Rate verification (docs/theory.md, "How a rate is verified"): sweep a theorem's canonical family,
+// fit M = C d^p T^q (n^r) on the upper half of T with bootstrap CIs, check each term of the rate
+// where it dominates and the explicit bound at every point, and give the verdict (verdicts.hpp).
 // This is also the C++ API for users' own regression tests: signrate::analysis::verify(...).
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "signrate/analysis/fit.hpp"
 #include "signrate/analysis/theory.hpp"
+#include "signrate/analysis/verdicts.hpp"
 #include "signrate/sweep.hpp"
 
 namespace signrate::analysis {
@@ -25,7 +27,9 @@ struct VerifyOptions {
   std::uint32_t replicates = 0;
   std::uint64_t seed = 1;
   std::uint32_t batch = 1;
-  double tolerance = 0.05;  // on the slopes of log(M / rate), for "rate holds" and "tight"
+  double tolerance = 0.05;  // on the exponents, for "tight", "loose" and "worse"
+  // A term of the rate is checked where it exceeds the others by this factor; 0: the theorem's.
+  double dominance = 0;
   // Replaces the theorem's rate (e.g. to check that a wrong rate fails); nullopt keeps it.
   std::optional<Rate> rate;
   bool allow_violations = false;
@@ -35,12 +39,13 @@ struct VerifyOptions {
 };
 
 struct Verdicts {
-  // From the fit of log(M / rate(d, T, n)) on the varying regressors (for a single term C d^p T^q
-  // its slopes are the fitted exponents minus p, q):
-  bool rate_holds = false;   // each slope's CI lower end <= 0 + tolerance (M / rate does not grow)
-  bool tight = false;        // each slope's CI, widened by the tolerance, contains 0
+  // From the terms' checks (FamilyReport::terms):
+  bool rate_holds = false;   // no tested exponent is worse than its term's on an axis where the term
+                             // keeps dominating (neither persistent nor shrinking)
+  bool tight = false;        // every tested exponent is within the tolerance of its term's
   bool bound_holds = false;  // at every point, mean + z * stderr <= the explicit bound
   bool has_bound = true;     // false: the theorem has no explicit bound here (bound_holds is n/a)
+  bool bound_finite = true;  // false: the bound is infinite somewhere (the assumptions fail)
 };
 
 struct FamilyReport {
@@ -52,7 +57,11 @@ struct FamilyReport {
   std::vector<std::optional<double>> bounds;
   FitResult fit;        // M = C d^p T^q n^r: the raw exponents
   Rate rate;            // the rate checked (the theorem's, or VerifyOptions::rate)
-  FitResult ratio_fit;  // log(M / rate) on the same regressors: the slopes the verdicts use
+  FitResult ratio_fit;  // log(M / rate) on the same regressors, over the whole fitted grid (shown only;
+                        // the verdict reads the terms' checks)
+  std::vector<TermCheck> terms;  // each term of the rate where it dominates
+  Verdict verdict = Verdict::kInconclusive;
+  std::vector<std::string> reasons;  // the sentences that decided the verdict
   // A single-term rate's exponents on the varying axes; NaN: not varied, or a sum/max of terms.
   double predicted_T = NAN, predicted_d = NAN, predicted_n = NAN;
   Verdicts verdicts;
@@ -62,10 +71,13 @@ struct FamilyReport {
 struct VerifyReport {
   std::string version;  // of the library that verified
   std::string theorem, title, measure;
-  double tolerance = 0, level = 0;
+  double tolerance = 0, level = 0, dominance = 0;
   std::vector<FamilyReport> families;
-  std::string command;  // the command line that ran it (the CLI's); empty: none recorded
-  bool all_hold() const;
+  std::string command;      // the command line that ran it (the CLI's); empty: none recorded
+  Verdict verdict() const;  // the worst of the families' verdicts
+  // 3 violated, 4 inconclusive, 0 otherwise; with `strict`, pre-asymptotic is 3 too.
+  int exit_code(bool strict) const;
+  bool all_hold() const;      // exit_code(false) == 0: holds, loose or pre-asymptotic everywhere
   std::string table() const;  // what `signrate verify` prints (its JSON: signrate/io/verify_io.hpp)
 };
 

@@ -8,6 +8,8 @@
 
 namespace signrate {
 
+// {"estimate": q, "ci": [lo, hi]}.
+nlohmann::json exponent_json(const analysis::Exponent& e);
 // {"T": {"estimate": q, "ci": [lo, hi]}, "d": {...}, "n": {...}} for the exponents a fit has.
 nlohmann::json exponents_json(const analysis::FitResult& fit);
 // exponents, log_c, residuals, rms_residual, points, bootstrap.
