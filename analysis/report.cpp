@@ -23,6 +23,9 @@ struct Section {
   std::map<std::string, double> predicted;  // axis -> the theorem's exponent (where it has one)
   std::string predicted_measure;
   std::optional<Verdicts> verdicts;     // none for a plain sweep
+  std::string verdict;                  // the family's verdict (verdict_name), for a verify family
+  std::vector<std::string> reasons;     // the sentences that decided it
+  std::vector<TermCheck> terms;         // the rate's terms, each where it dominates
   std::vector<std::string> violations;  // assumptions the family breaks (run with --allow-violations)
   double worst_bound_ratio = NAN;       // NaN: no explicit bound
   std::string note;                     // what the simulation shows on a verify family
@@ -141,6 +144,9 @@ std::vector<Section> sections_of(const VerifyReport& report) {
       if (!std::isnan(value)) s.predicted[axis] = value;
     s.predicted_measure = thm.measure;
     s.verdicts = f.verdicts;
+    s.verdict = verdict_name(f.verdict);
+    s.reasons = f.reasons;
+    s.terms = f.terms;
     s.violations = f.violations;
     if (f.verdicts.has_bound) s.worst_bound_ratio = f.worst_bound_ratio;
     s.note = f.family.note;
@@ -230,10 +236,27 @@ std::vector<std::string> write_sections(std::vector<Section> sections, const std
     }
     if (s.verdicts) {
       const auto yes = [](bool b) { return std::string(b ? "yes" : "NO"); };
-      std::vector<std::string> v = {yes(s.verdicts->rate_holds), yes(s.verdicts->tight),
-                                    s.verdicts->has_bound ? yes(s.verdicts->bound_holds) : "n/a"};
-      v.push_back(std::isnan(s.worst_bound_ratio) ? "-" : format_short(s.worst_bound_ratio));
-      page.blocks.push_back(table({{"rate holds", "tight", "bound holds", "largest measured/bound"}, v}));
+      const std::string bound = !s.verdicts->has_bound      ? "n/a"
+                                : !s.verdicts->bound_finite ? "n/a (infinite)"
+                                                            : yes(s.verdicts->bound_holds);
+      page.blocks.push_back(table(
+          {{"verdict", "bound holds", "largest measured/bound"},
+           {s.verdict, bound, std::isnan(s.worst_bound_ratio) ? "-" : format_short(s.worst_bound_ratio)}}));
+      // The exponents that decided it: each term of the rate, fitted where it dominates.
+      std::vector<std::vector<std::string>> terms = {
+          {"term", "where it dominates", "exponent", "predicted", "fitted", "95% CI", "status"}};
+      for (const TermCheck& t : s.terms) {
+        const std::string where =
+            std::to_string(t.points) + " points, " + std::to_string(t.fitted) + " fitted";
+        if (!t.untested.empty())
+          terms.push_back({t.description, "not tested: " + t.untested, "", "", "", "", ""});
+        for (const AxisCheck& a : t.axes)
+          terms.push_back(
+              {t.description, where, a.axis, format_short(a.predicted), format_short(a.fitted.estimate),
+               "[" + format_short(a.fitted.ci_low) + ", " + format_short(a.fitted.ci_high) + "]", a.status});
+      }
+      page.blocks.push_back(table(terms));
+      for (const std::string& reason : s.reasons) page.blocks.push_back(paragraph("- " + reason));
     }
     if (!s.note.empty()) page.blocks.push_back(paragraph("Note: " + s.note));
     const std::vector<std::string> axes = varying_axes(s.sweep);

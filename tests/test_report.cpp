@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "signrate/analysis/page.hpp"
 #include "signrate/analysis/report.hpp"
 #include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
@@ -50,7 +51,19 @@ TEST_F(Report, HoldsFiguresTablesVerdictsAndTheCommand) {
   for (auto k = html.find("<svg"); k != std::string::npos; k = html.find("<svg", k + 1)) ++svgs;
   EXPECT_EQ(svgs, 4u);  // M1 and M2, against T and against d
   EXPECT_NE(html.find("signrate verify thm1 --d 16,64"), std::string::npos);
-  EXPECT_NE(html.find("rate holds"), std::string::npos);
+  EXPECT_NE(html.find("<th>verdict</th>"), std::string::npos) << html;
+  // The exponents that decided the verdict, as the verification (read back from its JSON) has them.
+  const analysis::FamilyReport& f = verification_.families[0];
+  EXPECT_NE(html.find("<td>" + std::string(analysis::verdict_name(f.verdict)) + "</td>"), std::string::npos);
+  ASSERT_EQ(f.terms.size(), 1u);
+  ASSERT_EQ(f.terms[0].axes.size(), 2u);
+  for (const analysis::AxisCheck& a : f.terms[0].axes) {
+    const std::string row = "<td>" + a.axis + "</td><td>" + analysis::format_short(a.predicted) +
+                            "</td><td>" + analysis::format_short(a.fitted.estimate) + "</td><td>[" +
+                            analysis::format_short(a.fitted.ci_low) + ", " +
+                            analysis::format_short(a.fitted.ci_high) + "]</td><td>" + a.status + "</td>";
+    EXPECT_NE(html.find(row), std::string::npos) << row << "\n" << html;
+  }
   EXPECT_NE(html.find("theorem slope -0.25"), std::string::npos);
   EXPECT_NE(html.find("quadratic:L=1,a=1"), std::string::npos);
   ASSERT_EQ(pngs.size(), 4u);
