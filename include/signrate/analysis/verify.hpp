@@ -1,5 +1,5 @@
 #pragma once
-// Rate verification (THEORY.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
+// Rate verification (docs/theory.md, "How a rate is verified", steps 1-5): sweep a theorem's canonical
 // family, fit M = C d^p T^q (n^r) on the upper half of T with bootstrap CIs, and give the three verdicts.
 // This is also the C++ API for users' own regression tests: signrate::analysis::verify(...).
 #include <optional>
