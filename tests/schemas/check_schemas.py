@@ -2,12 +2,12 @@
 """CTest OutputsMatchSchemas: real outputs of the CLI validated against schemas/*.schema.json.
 
 Runs `signrate run` (single node, distributed with S_R, one replicate, a problem with infinite
-constants), `sweep` (plain and with --vary), `fit` of both, and `verify` (thm1, thm5) on small grids,
+constants), `signrate-mpi` where given, `sweep` (plain and with --vary), `fit` of both, and `verify` (thm1, thm5) on small grids,
 and validates every JSON they write against its schema (JSON Schema 2020-12, python3-jsonschema).
 Then it checks that the schemas would catch a renamed key: in each output, keys at several depths
 are renamed one at a time, and every such copy must fail validation.
 
-Usage: check_schemas.py --cli build/signrate --schemas schemas [--keep]
+Usage: check_schemas.py --cli build/signrate --schemas schemas [--mpi build/signrate-mpi [--mpiexec M]] [--keep]
 """
 import argparse
 import copy
@@ -141,6 +141,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--schemas", required=True)
+    ap.add_argument("--mpi", default="", help="signrate-mpi, whose output must match run.schema.json too")
+    ap.add_argument("--mpiexec", default="mpirun")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
     validators = load_validators(a.schemas)
@@ -165,6 +167,19 @@ def main():
                         "--method", "mvsm-v2:R=5", "--schedule", "constant:eta=0.01,beta=0.1", "--nodes", "3",
                         "--byzantine", "1", "--d", "8", "--T", "64"] + small + ["--out", o("run-dist.json")])
         outputs.append(("run", "run-dist.json"))
+        if a.mpi:
+            # Open MPI as CI runs it (more ranks than cores, root, no cross-process copy), as tests/mpi does.
+            version = subprocess.run([a.mpiexec, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, env=dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
+                                                         OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")).stdout
+            launcher = ["timeout", "120", a.mpiexec, "-np", "2"]
+            if "open-mpi.org" in version:
+                launcher += ["--oversubscribe", "--allow-run-as-root", "--mca", "btl_vader_single_copy_mechanism",
+                             "none"]
+            run_cli(launcher[0], launcher[1:] + [a.mpi, "--method", "mvsm-v2:R=5", "--oracle", "uniform",
+                                                 "--problem", "quadratic:a=0.5", "--d", "64", "--T", "100",
+                                                 "--replicates", "2", "--out", o("run-mpi.json")])
+            outputs.append(("run", "run-mpi.json"))
         run_cli(a.cli, ["sweep", "--d", "8,16,32", "--T", "64,128,256,512", "--replicates", "4", "--threads", "1",
                         "--out", o("sweep.json")])
         outputs.append(("sweep", "sweep.json"))
