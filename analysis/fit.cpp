@@ -1,4 +1,4 @@
-// Power-law fits with percentile-bootstrap intervals (THEORY.md, "How a rate is verified", step 3).
+// Power-law fits with percentile-bootstrap intervals (docs/theory.md, "How a rate is verified", step 3).
 //
 // The model is log M = a + sum_j b_j log x_j over the requested regressors x_j in {d, T, n}, fitted
 // by ordinary least squares to y_k = log(mean of point k's replicates). The regressors are centred
@@ -10,7 +10,7 @@
 // each exponent. The interval is the percentile interval of those draws. Time steps are never
 // resampled: a replicate is the unit of independence.
 //
-// Randomness (ARCHITECTURE.md principle 2): index j of point k in resample b comes from
+// Randomness (the README's "Reproducibility"): index j of point k in resample b comes from
 // Philox(key, counter = (b, k, j, attempt)) with key = derive_key(seed, 0, 0, Stream::kBootstrap), so
 // the result depends only on the inputs and the seed.
 #include "signrate/analysis/fit.hpp"

@@ -44,7 +44,7 @@ BoundInputs bound_inputs(const RunSummary& run) {
 std::optional<double> Theorem::bound(const BoundInputs& in) const {
   const double eta = in.eta, beta = in.beta, T = in.T, d = in.d;
   if (id == "thm1") {
-    // Theorem 1 form, valid for any eta, beta (THEORY.md, explicit bounds):
+    // Theorem 1 form, valid for any eta, beta (docs/theory.md, "Explicit bounds"):
     // M1 <= Delta/(eta T) + L eta d/2 + 2 sqrt(d) sigma/(beta T) + 2 sqrt(d) sigma sqrt(beta) + 2 L eta
     // d/beta.
     const double s = std::sqrt(d) * in.sigma_l2;
@@ -68,7 +68,7 @@ std::optional<double> Theorem::bound(const BoundInputs& in) const {
                       2 * beta * s2 / n + 2 * in.L * in.L * eta * eta * d / (beta * beta);
     return std::sqrt(sq);
   }
-  return std::nullopt;  // Theorems 3 and 4: THEORY.md gives the rate only
+  return std::nullopt;  // Theorems 3 and 4: docs/theory.md gives the rate only
 }
 
 double Rate::operator()(double d, double T, double n) const {
@@ -232,7 +232,8 @@ std::vector<Theorem> make_registry() {
   t4.unavailable =
       "thm4 cannot be checked: Theorem 4 (MVSM v1 with another learning rate) improves on Theorem 3 in a "
       "regime the "
-      "paper states, but its formula and schedule are not in our copy of the paper (THEORY.md), so there is "
+      "paper states, but its formula and schedule are not in our copy of the paper (docs/theory.md), so "
+      "there is "
       "no rate "
       "or bound to check against; verify thm3 checks MVSM v1";
   r.push_back(t4);

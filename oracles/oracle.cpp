@@ -1,5 +1,5 @@
 // The oracle registry: names, parameters and declared moments of every noise law, and the
-// per-coordinate scale profile (THEORY.md, Assumptions 4 and 5) shared by all of them.
+// per-coordinate scale profile (docs/theory.md, Assumptions 4 and 5) shared by all of them.
 #include "signrate/oracle.hpp"
 
 #include <algorithm>

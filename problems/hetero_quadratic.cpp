@@ -1,7 +1,7 @@
-// hetero-quadratic: node j has f_j = 1/2 ||x - c_j 1||^2 (THEORY.md known answers; Chen et al. 2020),
-// f = (1/n) sum_j f_j = 1/2 ||x - cbar 1||^2 + (d/2) var(c), so the optimum is the mean cbar of the
-// centres, f* = (d/2) var(c) (population variance), L = 1, L_inf = ||L||_1 = d; no global gradient
-// bound G. Majority vote of plain signs settles at the coordinate-wise median of the c_j instead.
+// hetero-quadratic: node j has f_j = 1/2 ||x - c_j 1||^2 (docs/theory.md, "What a correct simulator shows";
+// Chen et al. 2020), f = (1/n) sum_j f_j = 1/2 ||x - cbar 1||^2 + (d/2) var(c), so the optimum is the mean
+// cbar of the centres, f* = (d/2) var(c) (population variance), L = 1, L_inf = ||L||_1 = d; no global
+// gradient bound G. Majority vote of plain signs settles at the coordinate-wise median of the c_j instead.
 #include <algorithm>
 #include <limits>
 

@@ -1,5 +1,5 @@
 // quadratic: f = L/2 ||x||^2 from x_1 = (a/sqrt(d)) 1, so Delta = L a^2 / 2 for every d
-// (THEORY.md "How a rate is verified", step 1: the Theorem 1 family).
+// (docs/theory.md "How a rate is verified", step 1: the Theorem 1 family).
 #include <cmath>
 #include <limits>
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that C++ files are clang-format clean under the root .clang-format (Google style, 110
 # columns): by default every tracked *.cpp, *.hpp and *.cu under include src problems oracles
-# analysis tests bench workloads; or the files given as arguments. Prints each file that is not clean and
+# analysis tests bench workloads docs/examples; or the files given as arguments. Prints each file that is not clean and
 # exits 1 if there is one. Fix a file with `clang-format -i FILE`. The formatting depends on
 # clang-format's version: CI uses Debian's `clang-format` package (scripts/install-deps.sh).
 set -euo pipefail
@@ -18,7 +18,7 @@ if [ $# -gt 0 ]; then
   files=("$@")
 else
   pathspecs=()
-  for dir in include src problems oracles analysis tests bench workloads; do
+  for dir in include src problems oracles analysis tests bench workloads docs/examples; do
     for ext in cpp hpp cu; do pathspecs+=("$dir/*.$ext"); done
   done
   mapfile -d '' files < <(git ls-files -z -- "${pathspecs[@]}")

@@ -47,6 +47,7 @@ LAYERS = [
     ("mpi", 5, ["include/signrate/mpi/", "src/mpi/"]),
     ("tests", 6, ["tests/"]),
     ("bench", 6, ["bench/"]),
+    ("examples", 6, ["docs/examples/"]),  # users of the installed package (cmake/install.cmake)
 ]
 PUBLIC_DIR = "include"
 SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cc", ".cu", ".cuh")

@@ -20,6 +20,7 @@ packages=(
   python3-torch            # PyTorch on the same LibTorch: the training benchmark's side-by-side (bench/)
   zlib1g-dev               # reading the gzip IDX files
   dataset-fashion-mnist    # Fashion-MNIST IDX files (/usr/share/datasets/fashion-mnist): train's CI test
+  python3-jsonschema       # validates the CLI's outputs against schemas/ (CTest OutputsMatchSchemas)
   clang-format             # the formatting check of CI (scripts/check-format.sh); its version decides the layout
 )
 

@@ -1,5 +1,5 @@
-// The distributed methods' registry and their resolution against a schedule (ALGORITHMS.md,
-// "Distributed"; THEORY.md "MVSM").
+// The distributed methods' registry and their resolution against a schedule (the README's
+// "Distributed methods" table; docs/theory.md "MVSM").
 #include <cmath>
 
 #include "signrate/component_table.hpp"
@@ -41,7 +41,7 @@ bool is_dist_kind(DistKind k) {
   return false;
 }
 
-// One row per distributed method; the default schedules follow THEORY.md: theorem3 for MVSM v1
+// One row per distributed method; the default schedules follow docs/theory.md: theorem3 for MVSM v1
 // and the majority-vote baselines, theorem5 for v2, Sun et al.'s theorem2 for the -sim methods.
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> list = [] {

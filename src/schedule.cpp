@@ -41,7 +41,7 @@ const std::vector<ScheduleRow>& schedule_table() {
           {kEtaScale, kBetaScale}},
          [](Params& p, double d, double T, ScheduleValues& v) { theorem_1_2(p, d, T, v, false); }},
         {{"theorem3",
-          "MVSM v1 (Theorem 3; the project's reconstruction, THEORY.md has the rate only): "
+          "MVSM v1 (Theorem 3; the project's reconstruction, docs/theory.md has the rate only): "
           "beta = beta_c (constant), eta = eta_scale d^-1/2 T^-1/2",
           {kEtaScale, {"beta_c", "0.5", "in (0, 1]", "the constant beta"}}},
          [](Params& p, double d, double T, ScheduleValues& v) {
@@ -49,7 +49,8 @@ const std::vector<ScheduleRow>& schedule_table() {
            v.beta = p.real("beta_c", half_open_unit());
          }},
         {{"theorem5",
-          "MVSM v2 (Theorem 5; derived from THEORY.md's explicit v2 bound, which it makes O(d^1/4 T^-1/5)): "
+          "MVSM v2 (Theorem 5; derived from docs/theory.md's explicit v2 bound, which it makes O(d^1/4 "
+          "T^-1/5)): "
           "beta = beta_scale T^-2/5, eta = eta_scale d^-1/2 T^-3/5",
           {kEtaScale, kBetaScale}},
          [](Params& p, double d, double T, ScheduleValues& v) {

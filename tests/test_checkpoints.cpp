@@ -1,6 +1,6 @@
 // Every checkpoint of every trace against plain reference loops written from the definitions
-// (THEORY.md: M1(t) = (1/t) sum_{s <= t} ||grad f(x_s)||_1, M2 likewise; the gradient norms and
-// f(x_t) - f* at x_t, before step t's update; ALGORITHMS.md for the update rules), and the
+// (docs/theory.md: M1(t) = (1/t) sum_{s <= t} ||grad f(x_s)||_1, M2 likewise; the gradient norms and
+// f(x_t) - f* at x_t, before step t's update; the README's tables for the update rules), and the
 // checkpoint rows a user reads (run_json's "checkpoints", checkpoints_csv) against the traces.
 //
 // The references share only per-coordinate functions with the engines (method_step, the EF
@@ -83,7 +83,7 @@ struct ReferenceMetrics {
   }
 };
 
-// Single node (ALGORITHMS.md "Single node"), replicate r.
+// Single node (the README's "Methods" table), replicate r.
 Reference reference_single(const Experiment& e, std::uint32_t r) {
   const std::uint32_t d = e.spec.d;
   std::vector<double> x = e.problem.x0, m(d, 0.0), s(d, 0.0), g(d), gq(d), y(d), p_abs(d);
@@ -118,8 +118,8 @@ Reference reference_single(const Experiment& e, std::uint32_t r) {
   return out;
 }
 
-// n nodes and a server (ALGORITHMS.md "Distributed", THEORY.md's MVSM), replicate r. f's gradient
-// at x_t is grad f for a homogeneous problem, and (1/n) sum_j grad f_j summed in node order for a
+// n nodes and a server (the README's "Distributed methods" table, docs/theory.md's MVSM), replicate r. f's
+// gradient at x_t is grad f for a homogeneous problem, and (1/n) sum_j grad f_j summed in node order for a
 // heterogeneous one.
 Reference reference_distributed(const Experiment& e, std::uint32_t r) {
   const std::uint32_t d = e.spec.d, n = e.spec.nodes;

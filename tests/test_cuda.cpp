@@ -1,4 +1,4 @@
-// The host-device code run on a GPU must give the CPU's bits (ARCHITECTURE.md principles 1-2).
+// The host-device code run on a GPU must give the CPU's bits (the README's "Design" and "Reproducibility").
 // Without a CUDA device (or a CUDA build) these tests skip and say why.
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The in-process simulation of n nodes (distributed.hpp): every method against a plain loop written
-// from ALGORITHMS.md's table and THEORY.md's MVSM, literal hand-computed steps, the exact binomial
-// law of the vote, Byzantine nodes, S_R's domain (error or explicit clipping), communication
+// from the README's "Distributed methods" table and docs/theory.md's MVSM, literal hand-computed steps, the
+// exact binomial law of the vote, Byzantine nodes, S_R's domain (error or explicit clipping), communication
 // counts, reproducibility, heterogeneous problems and bad input.
 #include <gtest/gtest.h>
 
@@ -226,7 +226,7 @@ TEST(DistributedStep, ServerSignIsTheSignOfTheVoteOrS1ForV2) {
   EXPECT_LT(std::fabs(plus_at_half - 0.75 * kDraws) / std::sqrt(kDraws * 0.75 * 0.25), 5.0);
 }
 
-// THEORY.md: the vote of n independent S_R draws follows the binomial law exactly. The nodes'
+// docs/theory.md: the vote of n independent S_R draws follows the binomial law exactly. The nodes'
 // messages at t = 1 (v_1 = g_1) come from NodeWorker and the verdict from Server, over 2^17
 // coordinates whose gradient is the same v: the count of +1 votes must be Binomial(n, 1/2 + v/2R).
 // Chi-square test of the whole count distribution, false alarm 1e-6.

@@ -1,5 +1,5 @@
 // The CPU engine: its numbers against a plain reference loop, and reproducibility (the same seed
-// gives the same bits for any thread count and tile size; ARCHITECTURE.md principle 2).
+// gives the same bits for any thread count and tile size; the README's "Reproducibility").
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,7 +24,7 @@ std::string numbers(const Experiment& e, const RunResult& r, const EngineOptions
   return j["metrics"].dump() + j["per_replicate"].dump() + j["checkpoints"].dump();
 }
 
-// A plain loop written from THEORY.md's definitions, sharing only the per-coordinate functions:
+// A plain loop written from docs/theory.md's definitions, sharing only the per-coordinate functions:
 // M1 = (1/T) sum_t ||grad f(x_t)||_1 and M2 likewise, for replicate r.
 struct Reference {
   double M1 = 0, M2 = 0, final_l1 = 0, final_gap = 0;

@@ -1,4 +1,4 @@
-// Power-law fits with bootstrap intervals (THEORY.md, "How a rate is verified", step 3): exact
+// Power-law fits with bootstrap intervals (docs/theory.md, "How a rate is verified", step 3): exact
 // recovery on noiseless data, accuracy and coverage on noisy data, reproducibility, refusals.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Known answers a correct simulator must show (THEORY.md, "Known-answer expectations").
+// Known answers a correct simulator must show (docs/theory.md, "What a correct simulator shows").
 #include <gtest/gtest.h>
 
 #include <cmath>

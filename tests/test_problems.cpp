@@ -1,5 +1,5 @@
 // Tests of the test problems (problems/*.cpp): gradients against finite differences, the declared
-// constants of THEORY.md's assumptions against random samples, f* and Delta, the dense low-rank
+// constants of docs/theory.md's assumptions against random samples, f* and Delta, the dense low-rank
 // quadratic against a dense eigen-solve, and bad input.
 #include <gtest/gtest.h>
 
@@ -360,7 +360,7 @@ TEST(ProblemOptimum, DeltaIsValueAtStartMinusFStar) {
     }
 }
 
-// THEORY.md: Delta = L a^2/2 stays fixed as d grows.
+// docs/theory.md: Delta = L a^2/2 stays fixed as d grows.
 TEST(ProblemOptimum, QuadraticDeltaIsFixedInD) {
   for (std::uint32_t d : {1u, 10u, 1000u}) {
     const Problem p = Make("quadratic:L=2,a=3", d);

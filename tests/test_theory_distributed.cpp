@@ -1,4 +1,4 @@
-// The distributed theory (THEORY.md "Known-answer expectations", Theorems 3-5): where the methods
+// The distributed theory (docs/theory.md "What a correct simulator shows", Theorems 3-5): where the methods
 // settle on heterogeneous nodes, MVSM v1's biased limit point and v2's unbiased one, and the
 // verifications of Theorems 3 and 5 at small sizes with their measured outcomes. (The exact tests
 // of single steps, of the binomial law of one vote and of reproducibility are in test_distributed.cpp.)
@@ -67,7 +67,7 @@ TEST(TheoryDistributed, ExpectedSignOfAVoteByHand) {
   EXPECT_NEAR(biases[3] * 40, biases[2] * 20, 0.1 * biases[2] * 20);  // ~1/n from n = 20 on
 }
 
-// THEORY.md: "majority vote of plain signs converges to the coordinate-wise median of the b_j, not
+// docs/theory.md: "majority vote of plain signs converges to the coordinate-wise median of the b_j, not
 // their mean (the optimum); S_R-based methods target the mean". Five nodes, constant eta = 0.002,
 // small uniform noise, d = 8, 4 replicates: signSGD-MV ends at 0.198 (median 0.2), MVSM v2 at
 // 1.47, Sto-signSGD (R = 5) at 1.44 and with R = 3, clip=1 (clipping only far from the optimum)

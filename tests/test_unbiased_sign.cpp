@@ -1,4 +1,4 @@
-// E S_R(v) = v/R (THEORY.md, Definition 1): exactly on the 53-bit grid, and statistically.
+// E S_R(v) = v/R (docs/theory.md, "The unbiased sign S_R"): exactly on the 53-bit grid, and statistically.
 #include <gtest/gtest.h>
 
 #include <cmath>

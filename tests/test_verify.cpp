@@ -155,7 +155,7 @@ TEST(TheoryRegression, Theorem2HoldsOnItsCanonicalFamily) {
   EXPECT_NEAR(f.fit.d->estimate, 0.0, 0.05);
 }
 
-// Dropping the d-factor from eta (THEORY.md: the overshoot of lagging momentum then dominates)
+// Dropping the d-factor from eta (docs/theory.md: the overshoot of lagging momentum then dominates)
 // raises the d-exponent to about 0.74: the Theorem 1 verdict must fail.
 TEST(TheoryRegression, Theorem1FailsWithoutTheDFactor) {
   analysis::VerifyOptions o = small("thm1");
@@ -166,7 +166,7 @@ TEST(TheoryRegression, Theorem1FailsWithoutTheDFactor) {
   EXPECT_GT(r.families[0].fit.d->estimate, 0.6);
 }
 
-// Asymmetric two-point noise (THEORY.md: no Assumption 6): SMM keeps Theorem 1's rate, while
+// Asymmetric two-point noise (docs/theory.md: no Assumption 6): SMM keeps Theorem 1's rate, while
 // signSGD (no momentum) settles where E sign(g) changes sign, so M1 stops falling with T
 // (measured T-exponent -0.006) and even exceeds SMM's bound: the verdicts must fail.
 TEST(TheoryRegression, AsymmetricNoiseKeepsSmmsRateAndBreaksSignSgds) {

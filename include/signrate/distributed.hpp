@@ -1,6 +1,6 @@
 #pragma once
-// n nodes with a server (THEORY.md "MVSM", ALGORITHMS.md "Distributed"), host side: the methods'
-// registry and DistMethod (core layer). The three parts every transport runs each step (NodeWorker,
+// n nodes with a server (docs/theory.md "MVSM", the README's "Distributed methods" table), host side: the
+// methods' registry and DistMethod (core layer). The three parts every transport runs each step (NodeWorker,
 // Server, apply_down) are in distributed_nodes.hpp (engine layer).
 #include <cstdint>
 #include <nlohmann/json.hpp>

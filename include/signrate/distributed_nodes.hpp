@@ -1,6 +1,6 @@
 #pragma once
-// n nodes with a server (THEORY.md "MVSM", ALGORITHMS.md "Distributed"), host side: the three parts
-// every transport runs in the same order each step t:
+// n nodes with a server (docs/theory.md "MVSM", the README's "Distributed methods" table), host side: the
+// three parts every transport runs in the same order each step t:
 //   1. each node j computes grad f_j(x_t) + its own noise and its message (NodeWorker),
 //   2. the server turns the messages into what it sends down (Server; for the sign methods from
 //      the exact integer vote sum_j s_j),

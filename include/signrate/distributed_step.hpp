@@ -1,5 +1,5 @@
 #pragma once
-// The host-device part of the distributed methods (ALGORITHMS.md, "Distributed"; THEORY.md,
+// The host-device part of the distributed methods (the README's "Distributed methods" table; docs/theory.md,
 // "MVSM"): what node j sends for one coordinate, and what the server sends back. Shared by the
 // in-process simulation (src/cpu/distributed_engine.cpp) and the MPI transport (src/mpi/), so
 // both compute every message with the same operations.

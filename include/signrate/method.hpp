@@ -41,7 +41,7 @@ class Method {
 const std::vector<ComponentInfo>& method_registry();
 // The schedule a method uses when none is given (theorem1, or theorem2 for signsgd-sim).
 std::string default_schedule(const std::string& method_name);
-// Resolves a method spec; eta and beta come from the schedule (THEORY.md convention for beta).
+// Resolves a method spec; eta and beta come from the schedule (docs/theory.md convention for beta).
 Method make_method(const ParsedSpec& spec, double eta, double beta);
 
 }  // namespace signrate

@@ -1,6 +1,6 @@
 #pragma once
-// The host-device part of the single-node methods (ALGORITHMS.md, "Single node"): one step at one
-// coordinate, shared by every engine. Conventions (THEORY.md): sign(0) = 0; in `smm` and
+// The host-device part of the single-node methods (the README's "Methods" table): one step at one
+// coordinate, shared by every engine. Conventions (docs/theory.md): sign(0) = 0; in `smm` and
 // `signsgd-sim` beta weighs the NEW gradient; Signum's and SGDM's mu weighs the OLD momentum.
 #include <cstdint>
 #include <type_traits>
@@ -22,7 +22,8 @@ enum class MethodKind : std::uint8_t {
   kLion
 };
 
-// sign(0) = 0 (THEORY.md, Notation). NaN maps to 0 as well; the engine stops on non-finite values.
+// sign(0) = 0 (docs/theory.md, "Notation and measures"). NaN maps to 0 as well; the engine stops on
+// non-finite values.
 SIGNRATE_INLINE double sign(double v) { return static_cast<double>((v > 0.0) - (v < 0.0)); }
 
 // The constants of one step. eta, beta, mu, b1, b2, eps, wd are fixed for a run; t and the

@@ -2,7 +2,7 @@
 // Noisy-gradient oracles: g_i = d_i f(x) + xi_i with xi_i = scale_i * (mean of `batch` standard
 // draws of a noise law). Each law's sampler is host-device code in signrate/oracles/<law>.hpp; this
 // header holds the descriptor the engines pass around and the host-side declarations
-// (moments and shape, THEORY.md "Assumptions" 4-6) that tests and bounds read.
+// (moments and shape, docs/theory.md "Assumptions" 4-6) that tests and bounds read.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,7 +13,7 @@
 
 namespace signrate {
 
-// The shape of a law, as THEORY.md's assumptions ask (Assumption 6 and the heavy tails).
+// The shape of a law, as docs/theory.md's assumptions ask (Assumption 6 and the heavy tails).
 struct NoiseTraits {
   bool symmetric = true;
   bool unimodal = true;

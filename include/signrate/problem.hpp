@@ -1,5 +1,5 @@
 #pragma once
-// Test functions (problems/). Each declares what THEORY.md's assumptions need: f*, the l2
+// Test functions (problems/). Each declares what docs/theory.md's assumptions need: f*, the l2
 // constant L (Assumption 2), L_inf (Assumption 3), the vector L (Assumption 1), a gradient
 // bound G where one exists (Assumption 9), and Delta = f(x_1) - f*.
 //

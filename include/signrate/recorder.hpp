@@ -1,7 +1,7 @@
 #pragma once
 // The one metrics recorder of every engine (single node, n nodes in process, MPI ranks, and the
 // GPU kernels): per step it takes ||grad f(x_t)||_1 and ||grad f(x_t)||_2 (and f(x_t) - f* at a
-// checkpoint), keeps the running sums behind M1 and M2 (THEORY.md: M1 = (1/T) sum_t ||grad f(x_t)||_1),
+// checkpoint), keeps the running sums behind M1 and M2 (docs/theory.md: M1 = (1/T) sum_t ||grad f(x_t)||_1),
 // and writes the checkpoint rows into storage sized once before the run. Divergence is a flag
 // (the first t whose norms are not finite), checked by the caller after the step: nothing here
 // throws, so the hot loop never does.

@@ -1,6 +1,6 @@
 #pragma once
 // What a run resolved and measured, as typed values: its resolved spec, the schedule's eta and
-// beta, the problem's and the oracle's declared constants (THEORY.md "Assumptions"), and its
+// beta, the problem's and the oracle's declared constants (docs/theory.md "Assumptions"), and its
 // metrics (means with standard errors, per-replicate values, checkpoint rows, communication).
 // Analysis reads these; only the I/O layer (signrate/io/) turns them into JSON and back.
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // Step-size and momentum schedules: eta and beta as functions of the horizon T and the dimension
-// d, constant over the run (THEORY.md, Theorems 1 and 2).
+// d, constant over the run (docs/theory.md, Theorems 1 and 2).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// The unbiased sign S_R (THEORY.md, Definition 1): for |v| <= R, S_R(v) = +1 with probability
+// The unbiased sign S_R (docs/theory.md, "The unbiased sign S_R"): for |v| <= R, S_R(v) = +1 with probability
 // 1/2 + v/(2R) and -1 otherwise, so E S_R(v) = v/R. The distributed methods (MVSM v1/v2,
 // Sto-signSGD) build on it. A value with |v| > R, or NaN, has no valid probability: it is an
 // error, never a silent clamp.

@@ -1,4 +1,4 @@
-// n nodes in one process (ARCHITECTURE.md "Distributed": nodes are one more batch dimension and
+// n nodes in one process (the README's "Distributed methods": nodes are one more batch dimension and
 // the vote is a reduction over it). Each replicate runs step-major over tiles of `block`
 // coordinates; per tile the three parts of distributed_nodes.hpp run in order: node messages (node 0
 // first) with their exact integer votes (or float sums in node order), the server's reply, the

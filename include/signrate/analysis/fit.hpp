@@ -1,5 +1,5 @@
 #pragma once
-// Fitting power laws to measured rates (THEORY.md, "How a rate is verified", step 3):
+// Fitting power laws to measured rates (docs/theory.md, "How a rate is verified", step 3):
 // log M = a + p log d + q log T (+ r log n) by least squares on the replicate means over the grid,
 // with percentile-bootstrap confidence intervals that resample replicates (never time steps).
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
-// The theorem registry (THEORY.md, "The theorems and what to check"): for each theorem, the
+// The theorem registry (docs/theory.md, "The theorems"): for each theorem, the
 // assumptions it needs, its measure, its schedule, the exponents it predicts and the explicit
-// bound derived in THEORY.md, computed from a problem's and an oracle's declared constants.
+// bound derived in docs/theory.md, computed from a problem's and an oracle's declared constants.
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -23,7 +23,7 @@ BoundInputs bound_inputs(const Experiment& e);
 // The same from what a run resolved and recorded (a sweep point's summary).
 BoundInputs bound_inputs(const RunSummary& run);
 
-// The exact law of a majority vote (THEORY.md, MVSM v1): E sign(sum_j s_j) for independent s_j in
+// The exact law of a majority vote (docs/theory.md, MVSM v1): E sign(sum_j s_j) for independent s_j in
 // {-1, +1} with E s_j = mu[j] (a Poisson-binomial sum; a tie counts 0).
 double expected_vote_sign(const std::vector<double>& mu);
 // MVSM v1's limit point on hetero-quadratic with these centres (one coordinate; the noise does not
@@ -33,7 +33,7 @@ double v1_limit_point(const std::vector<double>& centers, double R);
 // A rate as a function: the terms d^p T^q n^r (coefficient 1; the theorem's O() hides the
 // constant) combined by a sum or a max. A single term is C d^p T^q n^r as before. The theorem
 // claims measure <= C * rate(d, T, n): verify fits log(measure / rate) and checks that it does not
-// grow along the grid (THEORY.md, "How a rate is verified", step 4).
+// grow along the grid (docs/theory.md, "How a rate is verified", step 4).
 struct RateTerm {
   double d = 0, T = 0, n = 0;  // exponents
 };
@@ -71,7 +71,7 @@ struct Theorem {
   double dominance = 10;
   // Non-empty: the theorem is registered but cannot be checked; verify refuses with this reason.
   std::string unavailable;
-  // The explicit bound on the measure (THEORY.md); nullopt when the theorem has none here.
+  // The explicit bound on the measure (docs/theory.md); nullopt when the theorem has none here.
   std::optional<double> bound(const BoundInputs& in) const;
 };
 

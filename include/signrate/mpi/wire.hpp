@@ -1,7 +1,7 @@
 #pragma once
-// The wire format of the multi-process transport (docs/mpi.md, "Wire format"; ARCHITECTURE.md
-// "Distributed": signs travel packed 1 bit per coordinate). Pure functions, no MPI, so that the
-// format has its own round-trip tests (tests/test_mpi_wire.cpp) in every build.
+// The wire format of the multi-process transport (docs/mpi.md, "Wire format": signs travel packed 1 bit per
+// coordinate). Pure functions, no MPI, so that the format has its own round-trip tests
+// (tests/test_mpi_wire.cpp) in every build.
 //
 // Each step, each way, one message per rank: a 16-byte WireHeader, then the payload of every
 // replicate in replicate order; a second message follows only when the header counts zeros.
@@ -155,7 +155,7 @@ inline void unpack_signs(const std::uint64_t* words, const std::uint64_t* zero_m
 }
 
 // votes[i] = sum_j s_j[i] over n nodes' words and zero masks (masks[j] null: node j sent no
-// zeros). Integers throughout, so the vote is exact (ALGORITHMS.md "Distributed"): with P nodes
+// zeros). Integers throughout, so the vote is exact (the README's "Distributed methods" table): with P nodes
 // sending bit 1 and Z sending 0 at i, the other n - P - Z sent -1, so the vote is 2 P - n + Z.
 // P and Z are counted eight coordinates at a time in byte lanes (spread_bits), emptied into
 // 32-bit counts every 255 nodes before a byte can overflow.

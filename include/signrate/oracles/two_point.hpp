@@ -1,6 +1,6 @@
 #pragma once
 // Asymmetric two-point noise: +1 with probability p, -p/(1-p) otherwise. Mean 0, variance
-// p/(1-p); scaled by a it is THEORY.md's "+a w.p. p, -a p/(1-p)" law that breaks Assumption 6.
+// p/(1-p); scaled by a it is docs/theory.md's "+a w.p. p, -a p/(1-p)" law that breaks Assumption 6.
 // Not symmetric (unless p = 1/2), not unimodal, bounded by max(1, p/(1-p)).
 #include "signrate/rng.hpp"
 
