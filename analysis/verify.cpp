@@ -165,9 +165,9 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
     fo.level = o.level;
     fo.seed = o.seed;
     r.fit = fit_power_law(points, fo);
-    // The whole grid's ratio (docs/theory.md, "How a rate is verified"): the theorem claims M <= C * rate(d, T, n), so M / rate must
-    // not grow along the grid. Fit log(M / rate) on the same regressors (the same bootstrap draws:
-    // for a single term C d^p T^q its slopes are exactly the raw exponents minus p, q).
+    // The whole grid's ratio (docs/theory.md, "How a rate is verified"): the theorem claims M <= C * rate(d,
+    // T, n), so M / rate must not grow along the grid. Fit log(M / rate) on the same regressors (the same
+    // bootstrap draws: for a single term C d^p T^q its slopes are exactly the raw exponents minus p, q).
     r.rate = o.rate ? *o.rate : thm.rate;
     std::vector<GridPoint> ratio = points;
     for (GridPoint& p : ratio) {
