@@ -3,8 +3,11 @@
 // (the clocks aside), and a missing, corrupt or mismatched checkpoint is refused with exit 2
 // before anything is written.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -75,6 +78,37 @@ TEST_F(TrainResume, AResumedRunEndsWithTheNumbersOfAnUninterruptedOne) {
     for (const char* f : {"a.json", "b.json", "a.json.log.jsonl", "b.json.log.jsonl", "c.pt"})
       std::filesystem::remove(path(f));
   }
+}
+
+TEST_F(TrainResume, ARunKilledWhileItCheckpointsEveryStepResumesExactly) {
+  // SIGKILL at an unknown step (after 3 logged intervals, possibly while a checkpoint is being
+  // written): the file is the last complete checkpoint, and the resumed run is exact.
+  const std::string run =
+      "train --model resnet:blocks=1/1,width=8 --threads 1 --data synthetic:classes=3,n=96,test=48,size=8"
+      " --batch 16 --epochs 20 --eval-every 4 --optimizer smm:lr=0.003,beta=0.1 --steps 120";
+  ASSERT_EQ(cli(run + " --out " + path("a.json")).code, 0);
+  const std::string start = std::string(SIGNRATE_CLI_PATH) + " " + run + " --checkpoint " + path("c.pt") +
+                            " --checkpoint-every 1 --out " + path("b.json") + " > /dev/null 2>&1 & echo $!";
+  FILE* shell = popen(start.c_str(), "r");
+  long pid = 0;
+  ASSERT_EQ(std::fscanf(shell, "%ld", &pid), 1);
+  pclose(shell);
+  const auto lines_written = [&] {  // whole lines only: the last one may be half-written
+    std::ifstream in(path("b.json.log.jsonl"));
+    return std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  };
+  for (int k = 0; k < 6000 && lines_written() < 3; ++k) ::usleep(10000);
+  ::kill(static_cast<pid_t>(pid), SIGKILL);
+  for (int k = 0; k < 6000 && ::kill(static_cast<pid_t>(pid), 0) == 0; ++k) ::usleep(10000);
+  ASSERT_TRUE(std::filesystem::exists(path("c.pt")));
+  std::filesystem::remove(path("b.json"));  // in case it finished before the kill
+  const auto resumed = cli(run + " --resume " + path("c.pt") + " --out " + path("b.json"));
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  const auto ja = read_json(path("a.json")), jb = read_json(path("b.json"));
+  // Step 12's interval is logged before its checkpoint is written: 11 at least, 11 when killed then.
+  EXPECT_GE(jb["resumed"]["step"].get<int>(), 11);
+  EXPECT_EQ(numbers_of(ja), numbers_of(jb)) << "resumed at step " << jb["resumed"]["step"];
+  EXPECT_EQ(log_lines(path("a.json.log.jsonl")), log_lines(path("b.json.log.jsonl")));
 }
 
 TEST_F(TrainResume, ABadCheckpointExitsTwoNamingTheFileAndWritesNothing) {
