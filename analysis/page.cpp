@@ -60,6 +60,10 @@ std::string render(const Figure& f, const fs::path& dir, int k, const std::strin
     std::ofstream out(dir / data);
     out.precision(17);
     for (std::size_t i = 0; i < se.x.size(); ++i) {
+      if (se.style == Series::Style::kBand) {
+        out << se.x[i] << ' ' << se.low[i] << ' ' << se.high[i] << '\n';
+        continue;
+      }
       out << se.x[i] << ' ' << se.y[i];
       if (se.style == Series::Style::kPointsWithErrorBars)
         out << ' ' << (i < se.low.size() ? se.low[i] : se.y[i]) << ' '
@@ -77,6 +81,12 @@ std::string render(const Figure& f, const fs::path& dir, int k, const std::strin
       case Series::Style::kDottedLine:
         plot << "using 1:2 with lines dt 3 lw 2";
         break;
+      case Series::Style::kLine:
+        plot << "using 1:2 with lines lw 2";
+        break;
+      case Series::Style::kBand:
+        plot << "using 1:2:3 with filledcurves fs transparent solid 0.2 noborder";
+        break;
     }
     plot << " lc " << se.color;
     if (se.label.empty()) {
@@ -89,7 +99,9 @@ std::string render(const Figure& f, const fs::path& dir, int k, const std::strin
   stem << "fig" << k;
   const std::string svg = stem.str() + ".svg", png = stem.str() + ".png";
   std::ofstream script(dir / "plot.gp");
-  script << "set logscale xy\nset grid\nset key outside right\n"
+  const std::string logscale = std::string(f.log_x ? "x" : "") + (f.log_y ? "y" : "");
+  if (!logscale.empty()) script << "set logscale " << logscale << "\n";
+  script << "set grid\nset key outside right\n"
          << "set xlabel '" << gnuplot_quote(f.xlabel) << "'\nset ylabel '" << gnuplot_quote(f.ylabel) << "'\n"
          << "set title '" << gnuplot_quote(f.title) << "'\n"
          << "set terminal svg size 760,460 dynamic enhanced font 'sans,11'\nset output '" << svg << "'\n"

@@ -1,5 +1,6 @@
 #include "signrate/sweep.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -62,16 +63,22 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
 }
 
 VariedParameter parse_varied(const std::string& text) {
+  return parse_varied(text, {"problem", "oracle", "method", "schedule"},
+                      "oracle.sigma=0.5,1,2 or schedule.eta_scale=0.25:4:x2");
+}
+
+VariedParameter parse_varied(const std::string& text, const std::vector<std::string>& components,
+                             const std::string& example) {
   const auto eq = text.find('='), dot = text.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
-    throw SpecError(
-        "--vary '" + text +
-        "' is not COMPONENT.KEY=VALUES; e.g. oracle.sigma=0.5,1,2 or schedule.eta_scale=0.25:4:x2");
+    throw SpecError("--vary '" + text + "' is not COMPONENT.KEY=VALUES; e.g. " + example);
   VariedParameter v{text.substr(0, dot), text.substr(dot + 1, eq - dot - 1), {}};
-  if (v.component != "problem" && v.component != "oracle" && v.component != "method" &&
-      v.component != "schedule")
+  if (std::find(components.begin(), components.end(), v.component) == components.end()) {
+    std::string allowed;
+    for (const auto& c : components) allowed += (allowed.empty() ? "" : ", ") + c;
     throw SpecError("--vary '" + text + "': component '" + v.component +
-                    "' is not allowed; allowed: problem, oracle, method, schedule");
+                    "' is not allowed; allowed: " + allowed);
+  }
   v.values = parse_real_grid(text.substr(eq + 1), "--vary " + v.component + "." + v.key);
   return v;
 }

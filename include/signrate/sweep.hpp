@@ -27,6 +27,10 @@ struct VariedParameter {
 };
 // Parses "oracle.sigma=0.5,1,2" (the --vary flag); SpecError naming what is allowed otherwise.
 VariedParameter parse_varied(const std::string& text);
+// The same over other components (`signrate train --vary optimizer.lr=1e-3,1e-2`); `example` is
+// the form the error message shows.
+VariedParameter parse_varied(const std::string& text, const std::vector<std::string>& components,
+                             const std::string& example);
 
 struct SweepSpec {
   RunSpec base;  // d, T and nodes are taken from the grid

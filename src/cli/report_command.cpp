@@ -4,8 +4,10 @@
 
 #include "commands.hpp"
 #include "signrate/analysis/report.hpp"
+#include "signrate/analysis/training_report.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/io/train_io.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
@@ -15,7 +17,8 @@ namespace signrate::cli {
 namespace {
 
 struct ReportCliOptions {
-  std::string input, out = "report.html", theorem, bootstrap = "1000";
+  std::vector<std::string> inputs;
+  std::string out = "report.html", theorem, bootstrap = "1000";
 };
 
 int report(const ReportCliOptions& o) {
@@ -26,9 +29,17 @@ int report(const ReportCliOptions& o) {
     OutputFiles check;  // the page's folder takes files (its PNGs go there too); written by write_report
     check.add("--out", o.out);
   }
-  const ReportInput input = report_input_from_json(read_json_file(o.input, "report"));
-  const std::vector<std::string> pngs =
-      std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
+  std::vector<nlohmann::json> docs;
+  for (const std::string& path : o.inputs) docs.push_back(read_json_file(path, "report"));
+  std::vector<std::string> pngs;
+  if (is_train_json(docs.front()) || docs.size() > 1) {  // training runs: one curve per file (Figure 1)
+    if (!o.theorem.empty())
+      throw SpecError("--theorem " + o.theorem + " has no effect on training runs; allowed: remove it");
+    pngs = analysis::write_report(training_report_from_json(docs, o.inputs), o.out, ro);
+  } else {
+    const ReportInput input = report_input_from_json(docs.front());
+    pngs = std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
+  }
   (is_stdout_target(o.out) ? std::cerr : std::cout)
       << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
       << (pngs.size() > 1 ? " ..." : "") << ")\n";
@@ -40,8 +51,10 @@ int report(const ReportCliOptions& o) {
 void add_report_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ReportCliOptions>();
   CLI::App* cmd =
-      app.add_subcommand("report", "write a self-contained HTML report of a sweep or verify JSON");
-  cmd->add_option("input", o->input, "a JSON written by signrate sweep or signrate verify --out")->required();
+      app.add_subcommand("report", "write a self-contained HTML report of a sweep, verify or train JSON");
+  cmd->add_option("inputs", o->inputs,
+                  "a JSON written by signrate sweep or verify --out, or train JSONs (one line per file)")
+      ->required();
   cmd->add_option("-o,--out", o->out, "the HTML page (default report.html); PNGs go beside it");
   cmd->add_option("--theorem", o->theorem, "for a sweep: draw this theorem's slopes (thm1, thm2)");
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples of the fits (default 1000)");

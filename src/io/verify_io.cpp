@@ -200,7 +200,7 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
 ReportInput report_input_from_json(const nlohmann::json& j) {
   if (j.is_object() && j.contains("families")) return verify_from_json(j);
   if (j.is_object() && j.contains("points")) return sweep_from_json(j);
-  throw SpecError("report: the input is neither a sweep JSON nor a verify JSON");
+  throw SpecError("report: the input is neither a sweep JSON nor a verify JSON (nor a train JSON)");
 }
 
 }  // namespace signrate

@@ -141,5 +141,98 @@ TEST_F(Train, ADivergedRunExitsOneNamingTheStepAndKeepsItsLog) {
   EXPECT_EQ(nlohmann::json::parse(line)["step"], 1);
 }
 
+// Every number of a run but its clocks.
+nlohmann::json without_clocks(nlohmann::json j) {
+  for (const char* k : {"seconds", "images_per_second", "train_seconds", "optimizer_share"}) j.erase(k);
+  return j;
+}
+
+TEST_F(Train, VaryRunsEveryGridPointWithItsSeedsAndNamesTheBest) {
+  const std::string run =
+      "train" + kTiny + " --data synthetic:classes=3,n=96,test=48,size=8 --steps 4 --batch 16";
+  const auto r =
+      cli(run + " --optimizer smm --vary optimizer.lr=0.001,0.01,optimizer.beta=0.1,0.5 --seeds 1:2 --out " +
+          path("g.json") + " --csv " + path("g.csv"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto j = read_json(path("g.json"));
+  EXPECT_EQ(j["spec"]["vary"]["optimizer.lr"], nlohmann::json::array({0.001, 0.01}));
+  EXPECT_EQ(j["spec"]["vary"]["optimizer.beta"], nlohmann::json::array({0.1, 0.5}));
+  ASSERT_EQ(j["points"].size(), 4u);
+  const double lrs[] = {0.001, 0.001, 0.01, 0.01}, betas[] = {0.1, 0.5, 0.1, 0.5};  // the last key fastest
+  std::size_t best = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto& p = j["points"][k];
+    EXPECT_EQ(p["point"], k);
+    EXPECT_EQ(p["vary"]["optimizer.lr"], lrs[k]);
+    EXPECT_EQ(p["vary"]["optimizer.beta"], betas[k]);
+    EXPECT_EQ(p["optimizer"]["lr"], lrs[k]);
+    EXPECT_EQ(p["optimizer"]["beta"], betas[k]);
+    ASSERT_EQ(p["runs"].size(), 2u);
+    if (p["final"]["train_loss"].get<double>() < j["points"][best]["final"]["train_loss"].get<double>())
+      best = k;
+  }
+  EXPECT_EQ(j["best"]["point"], best);
+  EXPECT_EQ(j["best"]["train_loss"], j["points"][best]["final"]["train_loss"]);
+  EXPECT_EQ(j["final"], j["points"][best]["final"]);
+  // A point is the run its optimizer gives alone, number for number.
+  ASSERT_EQ(cli(run + " --optimizer smm:lr=0.01,beta=0.5 --seeds 1:2 --out " + path("one.json")).code, 0);
+  const auto one = read_json(path("one.json"));
+  EXPECT_EQ(without_clocks(one["final"]), without_clocks(j["points"][3]["final"]));
+  EXPECT_EQ(without_clocks(one["runs"][1]["log"][0]), without_clocks(j["points"][3]["runs"][1]["log"][0]));
+  // The CSV: a row per point, seed and interval (one interval of 4 steps).
+  std::ifstream csv(path("g.csv"));
+  std::string line;
+  ASSERT_TRUE(std::getline(csv, line));
+  EXPECT_EQ(line.rfind("point,seed,step,", 0), 0u) << line;
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  EXPECT_EQ(rows, 8u);
+  // Repeated flags give the same grid.
+  ASSERT_EQ(cli(run + " --optimizer smm --vary optimizer.lr=0.001,0.01 --vary optimizer.beta=0.1,0.5 --out " +
+                path("h.json"))
+                .code,
+            0);
+  const auto h = read_json(path("h.json"));
+  ASSERT_EQ(h["points"].size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(h["points"][k]["vary"], j["points"][k]["vary"]);
+}
+
+TEST_F(Train, VaryRecordsADivergedPointAndNeverCallsItBest) {
+  const auto r = cli("train" + kTiny +
+                     " --data synthetic:classes=3,n=96,test=48,size=8 --optimizer sgd"
+                     " --vary optimizer.lr=1e30,0.01 --epochs 20 --batch 16 --eval-every 1 --out " +
+                     path("d.json"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto j = read_json(path("d.json"));
+  ASSERT_EQ(j["points"].size(), 2u);
+  EXPECT_NE(j["points"][0]["diverged"].get<std::string>().find("diverged at step "), std::string::npos);
+  EXPECT_FALSE(j["points"][0].contains("final"));
+  EXPECT_EQ(j["best"]["point"], 1);
+  EXPECT_EQ(j["best"]["optimizer"]["lr"], 0.01);
+}
+
+TEST_F(Train, BadGridsExitTwoAndWriteNothing) {
+  const std::string run = "train" + kTiny + " --data synthetic:n=64,test=16,size=8 --steps 2 --batch 16";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--vary optimizer.lr=abc", "--vary optimizer.lr grid 'abc': 'abc' is not a number"},
+      {"--vary lr=0.1", "--vary 'lr=0.1' is not COMPONENT.KEY=VALUES; e.g. optimizer.lr=1e-3,1e-2"},
+      {"--vary model.width=4,8", "component 'model' is not allowed; allowed: optimizer"},
+      {"--optimizer signsgd --vary optimizer.beta=0.1,0.2", "beta=0.1 has no effect here"},
+      {"--vary optimizer.foo=1,2", "foo"},
+      {"--vary optimizer.lr=0.1,2 --vary optimizer.lr=1", "--vary optimizer.lr is given twice"},
+      {"--vary optimizer.lr=-1,1", "lr"},
+      {"--vary optimizer.lr=0.1 --checkpoint " + path("c.pt"), "not allowed with --vary"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const auto r = cli(run + " " + args + " --out " + path("x.json"));
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(path("x.json"))) << args;
+    EXPECT_FALSE(std::filesystem::exists(path("x.json.log.jsonl"))) << args;
+    EXPECT_FALSE(std::filesystem::exists(path("c.pt"))) << args;
+  }
+}
+
 }  // namespace
 }  // namespace signrate

@@ -7,9 +7,10 @@
 namespace signrate::analysis {
 
 struct Series {
-  enum class Style { kPointsWithErrorBars, kDashedLine, kDottedLine };
+  // kBand: the shaded region between low and high (y unused), drawn under the lines.
+  enum class Style { kPointsWithErrorBars, kDashedLine, kDottedLine, kLine, kBand };
   std::string label;                    // empty: not in the key
-  std::vector<double> x, y, low, high;  // low/high: error bars (kPointsWithErrorBars only)
+  std::vector<double> x, y, low, high;  // low/high: error bars (kPointsWithErrorBars), the band (kBand)
   Style style = Style::kPointsWithErrorBars;
   int color = 1;  // gnuplot line colour index
 };
@@ -17,6 +18,7 @@ struct Series {
 struct Figure {
   std::string title, xlabel, ylabel, caption;
   std::vector<Series> series;
+  bool log_x = true, log_y = true;  // log-log unless told otherwise
 };
 
 struct Block {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace signrate::workloads {
 
@@ -18,6 +19,18 @@ struct TrainOptions {
   std::uint64_t seed = 1;       // initialisation and batch order (the data's own seed is separate)
   std::int64_t threads = 0;     // CPU threads of LibTorch; 0: its default
   std::string log_path;         // JSON lines, one per interval, appended as they are measured
+  nlohmann::json log_tag = nlohmann::json::object();  // merged into every log line (a grid point)
+  // Checkpoints (docs/training.md): the model, the optimizer, the loader's position, the CPU
+  // generator and the measurements so far, written atomically (write_file_atomic) every
+  // checkpoint_every steps (0: at every logged interval). A run resumed from one continues as the
+  // uninterrupted run would: on a CPU it ends with the same numbers, bit for bit.
+  std::string checkpoint_path;
+  std::int64_t checkpoint_every = 0;
+  // Continue the run checkpointed here. A missing or unreadable file, or one of a run with another
+  // model, data, optimizer, batch, seed, eval-every or device, is a SpecError naming the file and
+  // what differs (checked before anything is written). The log is rewritten to the checkpoint's
+  // intervals, then appended as usual.
+  std::string resume_path;
 };
 
 struct TrainCallbacks {
@@ -33,5 +46,20 @@ nlohmann::json train(const TrainOptions& options, const TrainCallbacks& callback
 // under "runs", and "final" with each value's mean and standard deviation over the seeds.
 nlohmann::json train_seeds(const TrainOptions& options, std::uint64_t first, std::uint64_t last,
                            const TrainCallbacks& callbacks = {});
+
+// One varied optimizer parameter of a grid search (--vary optimizer.lr=1e-3,1e-2): its key and values.
+struct GridAxis {
+  std::string key;  // "lr"
+  std::vector<double> values;
+};
+
+// Grid search, as the paper chooses learning rate and momentum: a run (with `seeds`, one per seed
+// first..last) for every combination of the axes' values (the last axis fastest), each with
+// options.optimizer and those keys set. Every point's optimizer is checked before the first runs
+// (SpecError). "points" holds each point's varied values, resolved optimizer and results (a
+// diverged point its message instead); "best" names the point with the lowest final training loss
+// (mean over the seeds) and "final" is its final. RunError when every point diverged.
+nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxis>& axes, bool seeds,
+                          std::uint64_t first, std::uint64_t last, const TrainCallbacks& callbacks = {});
 
 }  // namespace signrate::workloads
