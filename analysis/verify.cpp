@@ -246,9 +246,14 @@ std::string VerifyReport::table() const {
       for (const auto& v : f.violations) out << "    - " << v << "\n";
     }
     const std::string ci = std::to_string(static_cast<int>(std::round(level * 100))) + "% CI";
-    const auto number = [](double v) { return (v < 0 ? "" : " ") + fixed(v); };
+    // Appended piece by piece (GCC 12 reports a false -Wrestrict on "literal" + std::string here).
+    const auto number = [](double v) {
+      std::string text = v < 0 ? "" : " ";
+      return text.append(fixed(v));
+    };
     const auto interval = [](const Exponent& e) {
-      return "[" + fixed(e.ci_low) + ", " + fixed(e.ci_high) + "]";
+      std::string text = "[";
+      return text.append(fixed(e.ci_low)).append(", ").append(fixed(e.ci_high)).append("]");
     };
     if (!f.rate.single()) {
       // The raw exponents over the fitted grid; a sum or a max of terms predicts none of them.

@@ -210,6 +210,25 @@ TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
   EXPECT_NE(few.output.find("at least 4"), std::string::npos) << few.output;
 }
 
+// Issue 13: each command's help ends with what concerns it: the catalogue for run and sweep, the
+// verdicts for verify, the exit codes alone for fit and report; the top-level help lists 3 and 4.
+TEST_F(Cli, HelpFootersFitTheirCommand) {
+  const Outcome top = cli("--help");
+  EXPECT_NE(top.output.find("3 a theorem violated (verify), 4 a verification that cannot decide"),
+            std::string::npos)
+      << top.output;
+  for (const char* cmd : {"fit", "report"}) {
+    const Outcome h = cli(std::string(cmd) + " --help");
+    EXPECT_EQ(h.code, 0) << h.output;
+    EXPECT_EQ(h.output.find("Oracles (--oracle)"), std::string::npos) << cmd << "\n" << h.output;
+    EXPECT_NE(h.output.find("Exit codes: 0 ok"), std::string::npos) << cmd << "\n" << h.output;
+  }
+  const Outcome verify = cli("verify --help");
+  EXPECT_NE(verify.output.find("holds, pre-asymptotic"), std::string::npos) << verify.output;
+  EXPECT_NE(verify.output.find("--strict"), std::string::npos) << verify.output;
+  EXPECT_NE(cli("run --help").output.find("Oracles (--oracle)"), std::string::npos);
+}
+
 // Issue 13: every theorem decides with its defaults (the grids are the registry's), and the verdict
 // a user gates on is the one documented in docs/distributed-theory.md and docs/theory.md.
 TEST_F(Cli, VerifyDefaultsDecide) {

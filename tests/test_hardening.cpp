@@ -163,7 +163,7 @@ TEST_F(Hardening, MalformedSweepsAreOneLineErrorsNamingTheKey) {
 TEST_F(Hardening, MalformedVerifyJsonIsExit2) {
   const std::string input =
       write("v.json", R"({"version": "0.1.0", "theorem": "thm1", "title": "t", "measure": "M1",
-      "tolerance": 0.05, "level": 0.95, "families": []})");
+      "tolerance": 0.05, "level": 0.95, "dominance": 10, "verdict": "holds", "families": []})");
   const Outcome o = cli("report " + input + " -o " + path("r.html"));
   EXPECT_EQ(o.code, 2) << o.output;
   EXPECT_NE(o.output.find("verify JSON: families is empty"), std::string::npos) << o.output;

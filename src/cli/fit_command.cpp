@@ -63,8 +63,9 @@ int fit(const FitCliOptions& o) {
   j["part"] = o.part;
   j["level"] = fo.level;
   const SweepResult sweep = sweep_from_json(input);
-  text << o.measure << " = C d^p T^q (n^r where n varies), fitted on the " << o.part << " of T ("
-       << fo.level * 100 << "% bootstrap CIs over replicates)\n";
+  text << o.measure << " = C d^p T^q (n^r where n varies), fitted on "
+       << (o.part == "all" ? "every T value" : "the upper half of the T values") << " (" << fo.level * 100
+       << "% bootstrap CIs over replicates)\n";
   const std::vector<VaryGroup> groups = split_by_vary(sweep);
   for (const VaryGroup& group : groups) {
     if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";
@@ -92,6 +93,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<FitCliOptions>();
   CLI::App* cmd =
       app.add_subcommand("fit", "fit M = C d^p T^q (n^r) to a sweep, with bootstrap confidence intervals");
+  cmd->footer(
+      "Exit codes: 0 ok, 1 failed (an output could not be written), 2 bad input.");  // not the catalogue
   cmd->add_option("sweep", o->sweep_file, "a sweep JSON written by signrate sweep")->required();
   cmd->add_option("--measure", o->measure, "M1 (default) or M2");
   cmd->add_option("--part", o->part, "upper-half (default: the larger half of the T values) or all");

@@ -52,6 +52,8 @@ void add_report_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ReportCliOptions>();
   CLI::App* cmd =
       app.add_subcommand("report", "write a self-contained HTML report of a sweep, verify or train JSON");
+  cmd->footer(
+      "Exit codes: 0 ok, 1 failed (an output could not be written), 2 bad input.");  // not the catalogue
   cmd->add_option("inputs", o->inputs,
                   "a JSON written by signrate sweep or verify --out, or train JSONs (one line per file)")
       ->required();

@@ -41,7 +41,8 @@ std::string catalogue() {
   list(out, "Methods (--method)", method_registry(), true);
   list(out, "Distributed methods (--method, with --nodes n)", distributed_method_registry(), true);
   list(out, "Schedules (--schedule; without it, the method's default schedule above)", schedule_registry());
-  out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input.\n";
+  out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input, 3 a theorem "
+         "violated (verify), 4 a verification that cannot decide (verify).\n";
   return out.str();
 }
 

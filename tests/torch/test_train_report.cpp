@@ -92,7 +92,9 @@ TEST_F(TrainReport, TheFiguresDrawTheJsonsNumbers) {
         const analysis::Series& shade = series[band];
         EXPECT_EQ(shade.style, analysis::Series::Style::kBand);
         EXPECT_DOUBLE_EQ(shade.high[k], mean + sd);
-        if (mean - sd > 0 || !m.log_y) EXPECT_DOUBLE_EQ(shade.low[k], mean - sd);
+        if (mean - sd > 0 || !m.log_y) {
+          EXPECT_DOUBLE_EQ(shade.low[k], mean - sd);
+        }
       }
       if (logs[c].size() > 1) ++band;
     }
