@@ -1,7 +1,11 @@
 #include "signrate/text.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <iomanip>
+#include <sstream>
 
 namespace signrate {
 
@@ -105,6 +109,18 @@ std::string shell_word(std::string_view arg) {
     ++k;
   }
   return out + "'";
+}
+
+std::string mean_pm_stderr(double mean, double stderr_) {
+  std::ostringstream out;
+  if (!(stderr_ > 0) || !std::isfinite(stderr_) || !std::isfinite(mean)) {
+    out << std::setprecision(6) << mean << " +- " << stderr_;
+    return out.str();
+  }
+  // Decimals that keep two significant digits of the standard error (none for one of 10 or more).
+  const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(stderr_))), 0, 17);
+  out << std::fixed << std::setprecision(decimals) << mean << " +- " << stderr_;
+  return out.str();
 }
 
 }  // namespace signrate

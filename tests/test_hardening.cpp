@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "signrate/memory_plan.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/output_files.hpp"
+#include "signrate/text.hpp"
 #include "signrate/spec.hpp"
 #include "signrate/text.hpp"
 
@@ -353,6 +355,16 @@ TEST_F(Hardening, OutOfMemoryIsExit1) {
       << o.output;
   EXPECT_EQ(lines(o.output), 1u) << o.output;
   EXPECT_FALSE(fs::exists(path("x.json")));
+}
+
+// Issue 13: a mean and its standard error shown together, to the standard error's two digits.
+TEST(Text, MeanAndStandardErrorAreRoundedTogether) {
+  EXPECT_EQ(mean_pm_stderr(49.5379, 0.07218461697298247), "49.538 +- 0.072");
+  EXPECT_EQ(mean_pm_stderr(2.12198, 0.00191), "2.1220 +- 0.0019");
+  EXPECT_EQ(mean_pm_stderr(1234.5, 12.3), "1234 +- 12");
+  EXPECT_EQ(mean_pm_stderr(0.5, 0.15), "0.50 +- 0.15");
+  EXPECT_EQ(mean_pm_stderr(2.5, 0), "2.5 +- 0");
+  EXPECT_EQ(mean_pm_stderr(2.5, NAN), "2.5 +- nan");
 }
 
 // 12. Noise profiles: the declared variance computed stably; profiles that leave double's normal

@@ -17,4 +17,9 @@ std::string printable(std::string_view s);
 // characters or bytes that are not valid UTF-8 (bash, zsh and ksh read that form).
 std::string shell_word(std::string_view arg);
 
+// "mean +- stderr" for people: the standard error to two significant digits and the mean to the
+// same decimal place (49.5379, 0.0722 -> "49.538 +- 0.072"); a standard error that is not a
+// positive finite number leaves the mean at 6 significant digits ("2.5 +- 0", "2.5 +- nan").
+std::string mean_pm_stderr(double mean, double stderr_);
+
 }  // namespace signrate
