@@ -24,7 +24,6 @@
 #include "signrate/memory_plan.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/output_files.hpp"
-#include "signrate/text.hpp"
 #include "signrate/spec.hpp"
 #include "signrate/text.hpp"
 
