@@ -229,6 +229,25 @@ TEST_F(Cli, HelpFootersFitTheirCommand) {
   EXPECT_NE(cli("run --help").output.find("Oracles (--oracle)"), std::string::npos);
 }
 
+// Issue 13: report --theorem draws a one-term theorem's slopes on a sweep; a sum or max rate has
+// none (refused, pointing to verify), and a verify JSON names its own theorem.
+TEST_F(Cli, ReportTheoremIsRefusedWhereItCannotApply) {
+  ASSERT_EQ(cli("sweep --d 16,64 --T 64,256 --replicates 4 --out " + path("s.json")).code, 0);
+  const Outcome sum =
+      cli("report " + path("s.json") + " --theorem thm3 --bootstrap 100 -o " + path("r.html"));
+  EXPECT_EQ(sum.code, 2) << sum.output;
+  EXPECT_NE(sum.output.find("has no single slope to draw"), std::string::npos) << sum.output;
+  EXPECT_FALSE(fs::exists(path("r.html")));
+  ASSERT_EQ(
+      cli("verify thm1 --d 16,64 --T 64,256,1024 --replicates 4 --bootstrap 100 --out " + path("v.json"))
+          .code,
+      0);
+  const Outcome named =
+      cli("report " + path("v.json") + " --theorem thm1 --bootstrap 100 -o " + path("r.html"));
+  EXPECT_EQ(named.code, 2) << named.output;
+  EXPECT_FALSE(fs::exists(path("r.html")));
+}
+
 // Issue 13: every theorem decides with its defaults (the grids are the registry's), and the verdict
 // a user gates on is the one documented in docs/distributed-theory.md and docs/theory.md.
 TEST_F(Cli, VerifyDefaultsDecide) {

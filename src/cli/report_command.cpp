@@ -1,9 +1,11 @@
 // signrate report: a self-contained HTML page (figures, fit table, verdicts, the command).
 #include <iostream>
 #include <memory>
+#include <variant>
 
 #include "commands.hpp"
 #include "signrate/analysis/report.hpp"
+#include "signrate/analysis/theory.hpp"
 #include "signrate/analysis/training_report.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
@@ -38,6 +40,16 @@ int report(const ReportCliOptions& o) {
     pngs = analysis::write_report(training_report_from_json(docs, o.inputs), o.out, ro);
   } else {
     const ReportInput input = report_input_from_json(docs.front());
+    if (!o.theorem.empty()) {
+      if (std::holds_alternative<analysis::VerifyReport>(input))
+        throw SpecError("--theorem " + o.theorem +
+                        " has no effect on a verify JSON (it names its theorem); " + "allowed: remove it");
+      const analysis::Theorem& thm = analysis::find_theorem(o.theorem);
+      if (!thm.rate.single())
+        throw SpecError("--theorem " + o.theorem + ": its rate " + thm.rate.describe() +
+                        " has no single slope to draw on a sweep; allowed: thm1, thm2 (for " + o.theorem +
+                        ", report the JSON of signrate verify " + o.theorem + " --out)");
+    }
     pngs = std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
   }
   (is_stdout_target(o.out) ? std::cerr : std::cout)
