@@ -31,6 +31,13 @@ export ASAN_OPTIONS=detect_leaks=1:verify_asan_link_order=0:detect_stack_use_aft
 export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-openmpi.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd build-asan
+# The runs of signrate-mpi under mpirun (the MPI suites and the schema check, which runs it too)
+# keep ASan's and UBSan's checks but not the leak check: Open MPI unloads its plugins (dlclose) at
+# MPI_Finalize, so their never-freed allocations are reported from "<unknown module>" frames that
+# no suppression can name. Every other test runs with the leak check.
+mpi='^(Mpi.*|Methods/MpiRuns\..*|OutputsMatchSchemas)$'
 ctest --output-on-failure -j"$jobs" \
-  -E '^(Hardening\.OutOfMemoryIsExit1|InstalledPackageBuildsReadmeExample|Cli\.VerifyDefaultsDecide)$' "$@"
+  -E "^(Hardening\.OutOfMemoryIsExit1|InstalledPackageBuildsReadmeExample|Cli\.VerifyDefaultsDecide)\$|$mpi" "$@"
+ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:detect_stack_use_after_return=0 \
+  ctest --output-on-failure -j"$jobs" -R "$mpi" "$@"
 echo "sanitize: built in $((built - start)) s, tested in $(( $(date +%s) - built )) s"
