@@ -1,5 +1,4 @@
 // signrate run: one experiment (problem x oracle x method x schedule x d, T, replicates, seed).
-#include <cmath>
 #include <iostream>
 #include <memory>
 
@@ -11,7 +10,6 @@
 #include "signrate/memory_plan.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
-#include "signrate/text.hpp"
 
 namespace signrate::cli {
 
@@ -45,15 +43,8 @@ int run(const RunOptions& o) {
   files.set(json_path, json_text(j));
   files.commit();
   if (!is_stdout_target(json_path)) {
-    const auto& m = j["metrics"];
-    std::cout << "M1 = "
-              << mean_pm_stderr(m["M1"]["mean"].get<double>(),
-                                m["M1"]["stderr"].is_number() ? m["M1"]["stderr"].get<double>() : NAN)
-              << ", M2 = "
-              << mean_pm_stderr(m["M2"]["mean"].get<double>(),
-                                m["M2"]["stderr"].is_number() ? m["M2"]["stderr"].get<double>() : NAN)
-              << " (" << spec.replicates << " replicates, " << result.elapsed_seconds << " s); wrote "
-              << o.out << "\n";
+    std::cout << metrics_line(j["metrics"]) << " (" << spec.replicates << " replicates, "
+              << result.elapsed_seconds << " s); wrote " << o.out << "\n";
   }
   return 0;
 }

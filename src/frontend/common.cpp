@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -153,6 +154,14 @@ double parse_real_option(const std::string& key, const std::string& text, const 
   if (!parse_decimal(text, &v) || !domain.contains(v))
     throw SpecError(key + "=" + text + " is not allowed; allowed: " + domain.describe());
   return v;
+}
+
+std::string metrics_line(const nlohmann::json& metrics) {
+  const auto measure = [&](const char* name) {
+    const nlohmann::json& m = metrics[name];
+    return mean_pm_stderr(m["mean"].get<double>(), m["stderr"].is_number() ? m["stderr"].get<double>() : NAN);
+  };
+  return "M1 = " + measure("M1") + ", M2 = " + measure("M2");
 }
 
 std::string json_text(const nlohmann::json& j) {

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -290,15 +289,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   try {
     const mpi::MpiRun run = mpi::run_mpi(e, engine, link, mpi::FaultHook::from_environment(), write_outputs);
     if (rank == 0 && !is_stdout_target(json_path)) {
-      const auto& m = j["metrics"];
-      std::cout << "M1 = "
-                << mean_pm_stderr(m["M1"]["mean"].get<double>(),
-                                  m["M1"]["stderr"].is_number() ? m["M1"]["stderr"].get<double>() : NAN)
-                << ", M2 = "
-                << mean_pm_stderr(m["M2"]["mean"].get<double>(),
-                                  m["M2"]["stderr"].is_number() ? m["M2"]["stderr"].get<double>() : NAN)
-                << " (" << e.spec.replicates << " replicates, " << ranks << " ranks, "
-                << run.result.elapsed_seconds << " s); wrote " << o->out << "\n";
+      std::cout << cli::metrics_line(j["metrics"]) << " (" << e.spec.replicates << " replicates, " << ranks
+                << " ranks, " << run.result.elapsed_seconds << " s); wrote " << o->out << "\n";
     }
   } catch (const mpi::RunStopped&) {
     return leave_together(link, 1);

@@ -51,6 +51,9 @@ double parse_real_option(const std::string& key, const std::string& text, const 
 // The text of an output JSON (two-space indent, a final newline); bytes that are not valid UTF-8
 // in its strings are replaced (U+FFFD), never an error.
 std::string json_text(const nlohmann::json& j);
+// "M1 = mean +- stderr, M2 = mean +- stderr" from a run JSON's metrics (mean_pm_stderr; a null
+// stderr, as one replicate writes it, reads as NaN): the line run and signrate-mpi print.
+std::string metrics_line(const nlohmann::json& metrics);
 // A progress line on stderr when stderr is a terminal; nothing otherwise.
 void progress_line(const std::string& what, std::size_t done, std::size_t total);
 // The limits of every JSON input (README "Inputs"): its size and how deeply it nests.
