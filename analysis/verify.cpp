@@ -78,7 +78,7 @@ void decide(FamilyReport& r, double z) {
 
 }  // namespace
 
-VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t, std::size_t)>& progress) {
+VerifyReport verify(const VerifyOptions& o) {
   const Theorem& thm = find_theorem(o.theorem);
   if (!thm.unavailable.empty()) throw SpecError(thm.unavailable);
   if (o.rate && (o.rate->empty() || !std::isfinite((*o.rate)(2, 2, 2)) || !((*o.rate)(2, 2, 2) > 0)))
@@ -119,6 +119,15 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
   if (families.empty())
     throw SpecError("family '" + o.family + "' is not a family of " + thm.id + "; allowed: a start of " +
                     names);
+  // Every family is made and checked before the first runs (bad input fails at once, and the
+  // progress knows the whole work).
+  struct Planned {
+    Family family;
+    std::size_t reference;
+    SweepSpec sweep;
+    std::vector<std::string> violations;
+  };
+  std::vector<Planned> planned;
   for (auto [fam, reference] : families) {
     // The note describes the canonical family on its default grid: not a modified one.
     if (!o.problem.empty() || !o.oracle.empty() || !o.method.empty() || !o.schedule.empty() || !o.d.empty() ||
@@ -142,21 +151,30 @@ VerifyReport verify(const VerifyOptions& o, const std::function<void(std::size_t
     sweep.d = fam.d;
     sweep.T = fam.T;
     sweep.n = fam.n;
-    FamilyReport r;
-    {
-      RunSpec probe = sweep.base;
-      probe.d = fam.d.front();
-      probe.T = fam.T.front();
-      probe.nodes = fam.n.front();
-      r.violations = violated_assumptions(thm, make_experiment(probe));
-    }
-    if (!r.violations.empty() && !o.allow_violations) {
+    RunSpec probe = sweep.base;
+    probe.d = fam.d.front();
+    probe.T = fam.T.front();
+    probe.nodes = fam.n.front();
+    std::vector<std::string> violations = violated_assumptions(thm, make_experiment(probe));
+    if (!violations.empty() && !o.allow_violations) {
       std::string msg =
           thm.id + " does not apply to " + fam.method + " on " + fam.problem + " with " + fam.oracle + ":";
-      for (const auto& v : r.violations) msg += " " + v + ";";
+      for (const auto& v : violations) msg += " " + v + ";";
       throw SpecError(msg + " pass --allow-violations to run it anyway");
     }
-    r.sweep = run_sweep(sweep, o.engine, progress);
+    planned.push_back({fam, reference, sweep, std::move(violations)});
+  }
+  if (o.engine.progress)
+    for (const Planned& p : planned) {
+      const SweepSize size = sweep_size(p.sweep);
+      o.engine.progress->expect(size.coordinate_steps, size.points);
+    }
+  for (Planned& p : planned) {
+    const Family& fam = p.family;
+    const std::size_t reference = p.reference;
+    FamilyReport r;
+    r.violations = std::move(p.violations);
+    r.sweep = run_sweep(p.sweep, o.engine);
     r.family = fam;
     const std::vector<GridPoint> points = grid_points(r.sweep, thm.measure, "upper-half");
     FitOptions fo;

@@ -292,18 +292,18 @@ double Oracle::noise_bound() const {
 
 nlohmann::json Oracle::declared() const {
   nlohmann::json j;
-  j["variance_total"] = json_constant(traits.finite_variance ? sigma_l2() * sigma_l2() : kInf);
-  j["sigma_l2"] = json_constant(sigma_l2());
-  j["sigma_l1"] = json_constant(sigma_l1());
+  put_constant(j, "variance_total", traits.finite_variance ? sigma_l2() * sigma_l2() : kInf);
+  put_constant(j, "sigma_l2", sigma_l2());
+  put_constant(j, "sigma_l1", sigma_l1());
   double lo = kInf, hi = 0;
   for (double v : sigma()) lo = std::min(lo, v), hi = std::max(hi, v);
-  j["sigma_coordinate_min"] = json_constant(traits.finite_variance ? lo : kInf);
-  j["sigma_coordinate_max"] = json_constant(traits.finite_variance ? hi : kInf);
+  put_constant(j, "sigma_coordinate_min", traits.finite_variance ? lo : kInf);
+  put_constant(j, "sigma_coordinate_max", traits.finite_variance ? hi : kInf);
   j["batch"] = batch;
   j["symmetric"] = traits.symmetric;
   j["unimodal"] = traits.unimodal;
   j["bounded"] = traits.bounded;
-  j["bound"] = json_constant(noise_bound());
+  put_constant(j, "bound", noise_bound());
   j["finite_variance"] = traits.finite_variance;
   j["finite_mean"] = traits.finite_mean;
   j["heavy_tailed"] = traits.heavy_tailed;

@@ -97,17 +97,17 @@ double Problem::gap(const double* x) const {
 
 nlohmann::json Problem::declared() const {
   nlohmann::json j;
-  j["f_star"] =
-      json_constant(constants.has_f_star ? constants.f_star : -std::numeric_limits<double>::infinity());
-  j["delta"] = json_constant(constants.delta);
-  j["L"] = json_constant(constants.L);
-  j["L_inf"] = json_constant(constants.L_inf);
+  j["f_star"] = constants.has_f_star ? nlohmann::json(constants.f_star)
+                                     : nlohmann::json(nullptr);  // null: none declared
+  put_constant(j, "delta", constants.delta);
+  put_constant(j, "L", constants.L);
+  put_constant(j, "L_inf", constants.L_inf);
   double l1 = 0, lmax = 0;
   for (double v : constants.L_vec) l1 += v, lmax = std::max(lmax, v);
   const double none = std::numeric_limits<double>::infinity();
-  j["L_vec_l1"] = json_constant(constants.L_vec.empty() ? none : l1);
-  j["L_vec_max"] = json_constant(constants.L_vec.empty() ? none : lmax);
-  j["G"] = json_constant(constants.G);
+  put_constant(j, "L_vec_l1", constants.L_vec.empty() ? none : l1);
+  put_constant(j, "L_vec_max", constants.L_vec.empty() ? none : lmax);
+  put_constant(j, "G", constants.G);
   j["separable"] = separable;
   j["assumptions"] = {{"1", !constants.L_vec.empty()},
                       {"2", std::isfinite(constants.L)},

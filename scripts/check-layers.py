@@ -22,13 +22,13 @@ CORE_HEADERS = [
     "canonical_sum", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
     "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "output_files",
     "problem", "recorder", "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec",
-    "text", "unbiased_sign", "version"
+    "progress", "text", "unbiased_sign", "version"
 ]
 LAYERS = [
     ("core", 0, [f"include/signrate/{h}.hpp" for h in CORE_HEADERS] + [
         "include/signrate/oracles/", "oracles/", "problems/", "src/spec.cpp", "src/exact_pow.cpp",
         "src/method.cpp", "src/schedule.cpp", "src/experiment.cpp", "src/run_spec.cpp", "src/run_summary.cpp",
-        "src/distributed_method.cpp", "src/output_files.cpp", "src/text.cpp"
+        "src/distributed_method.cpp", "src/output_files.cpp", "src/text.cpp", "src/progress.cpp"
     ]),
     ("engine", 1, [
         "include/signrate/engine.hpp", "include/signrate/replicate_metrics.hpp",

@@ -16,6 +16,10 @@ std::string backend_name(Backend backend) {
   return "unknown";
 }
 
+std::uint64_t coordinate_steps(const RunSpec& spec) {
+  return static_cast<std::uint64_t>(spec.d) * spec.T * spec.replicates * spec.nodes;
+}
+
 RunResult run(const Experiment& experiment, const EngineOptions& options) {
   RunResult out;
   switch (options.backend) {
@@ -24,6 +28,7 @@ RunResult run(const Experiment& experiment, const EngineOptions& options) {
       break;
     case Backend::kCuda:
       out = cuda::run_cuda(experiment, options);
+      if (options.progress) options.progress->add_steps(coordinate_steps(experiment.spec));
       break;
   }
   out.backend = backend_name(options.backend);

@@ -61,9 +61,13 @@ std::string format_real(double v) {
   return std::string(buf, res.ptr);
 }
 
-nlohmann::json json_constant(double v) {
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return v;
+void put_constant(nlohmann::json& j, const std::string& key, double v) {
+  if (std::isfinite(v)) {
+    j[key] = v;
+    return;
+  }
+  j[key] = nullptr;
+  if (std::isinf(v) && v > 0) j["infinite"].push_back(key);
 }
 
 ParsedSpec parse_spec(const std::string& text, const std::string& what) {

@@ -103,8 +103,22 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k) {
   return (static_cast<std::uint64_t>(key.k1) << 32) | key.k0;
 }
 
-SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
-                      const std::function<void(std::size_t, std::size_t)>& progress) {
+SweepSize sweep_size(const SweepSpec& sweep) {
+  std::uint64_t combinations = 1;
+  for (const VariedParameter& v : sweep.vary) combinations *= v.values.size();
+  SweepSize size;
+  for (std::uint32_t n : sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n)
+    for (std::uint32_t d : sweep.d)
+      for (std::uint32_t T : sweep.T) {
+        RunSpec point = sweep.base;
+        point.d = d, point.T = T, point.nodes = n;
+        size.points += combinations;
+        size.coordinate_steps += combinations * coordinate_steps(point);
+      }
+  return size;
+}
+
+SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine) {
   // Validate every point before running any, so bad input fails at once.
   const std::vector<std::uint32_t> ns =
       sweep.n.empty() ? std::vector<std::uint32_t>{sweep.base.nodes} : sweep.n;
@@ -168,7 +182,7 @@ SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
     const Experiment& e = experiments[k];
     out.points.push_back(
         {e.spec.d, e.spec.T, e.spec.nodes, varied[k], e.spec.seed, summarize(e, run(e, engine))});
-    if (progress) progress(k + 1, experiments.size());
+    if (engine.progress) engine.progress->point_done();
   }
   return out;
 }

@@ -18,8 +18,9 @@ struct Outcome {
   std::string output;  // stdout and stderr
 };
 
-inline Outcome cli(const std::string& args) {
-  const std::string cmd = std::string(SIGNRATE_CLI_PATH) + " " + args + " 2>&1";
+// A shell command line's exit code and output (stdout and stderr).
+inline Outcome shell(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -27,6 +28,8 @@ inline Outcome cli(const std::string& args) {
   const int status = pclose(pipe);
   return {WEXITSTATUS(status), out};
 }
+
+inline Outcome cli(const std::string& args) { return shell(std::string(SIGNRATE_CLI_PATH) + " " + args); }
 
 // A fixture with its own temporary directory, removed after the test.
 class TempDirTest : public ::testing::Test {

@@ -229,6 +229,21 @@ TEST_F(Cli, HelpFootersFitTheirCommand) {
   EXPECT_NE(cli("run --help").output.find("Oracles (--oracle)"), std::string::npos);
 }
 
+// Issue 13: every option's value is named for what it is (INT, NUMBER, GRID, SPEC, FILE, ...),
+// never CLI11's TEXT; grids are GRID where a grid is taken and INT where one value is.
+TEST_F(Cli, HelpNamesEveryValueType) {
+  for (const char* cmd : {"run", "sweep", "fit", "verify", "report", "demo", "train"}) {
+    const Outcome h = cli(std::string(cmd) + " --help");
+    if (std::string(cmd) == "train" && h.code != 0) continue;  // a build without LibTorch has no train
+    EXPECT_EQ(h.code, 0) << cmd << "\n" << h.output;
+    EXPECT_EQ(h.output.find(" TEXT"), std::string::npos) << cmd << "\n" << h.output;
+  }
+  EXPECT_NE(cli("run --help").output.find("--d INT"), std::string::npos);
+  EXPECT_NE(cli("sweep --help").output.find("--d GRID"), std::string::npos);
+  EXPECT_NE(cli("verify --help").output.find("--tolerance NUMBER"), std::string::npos);
+  EXPECT_NE(cli("run --help").output.find("--oracle SPEC"), std::string::npos);
+}
+
 // Issue 13: report --theorem draws a one-term theorem's slopes on a sweep; a sum or max rate has
 // none (refused, pointing to verify), and a verify JSON names its own theorem.
 TEST_F(Cli, ReportTheoremIsRefusedWhereItCannotApply) {

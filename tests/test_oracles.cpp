@@ -491,7 +491,8 @@ TEST(OracleDeclared, ShapeFlagsPerLaw) {
     if (s.bounded) {
       EXPECT_TRUE(j["bound"].is_number());
     } else {
-      EXPECT_EQ(j["bound"], "inf");
+      EXPECT_TRUE(j["bound"].is_null());
+      EXPECT_EQ(j["infinite"], nlohmann::json::array({"bound"}));  // the flag beside the null
     }
   }
 }
@@ -503,9 +504,11 @@ TEST(OracleDeclared, InfiniteVarianceForNuAndAlphaAtMostTwo) {
     const Oracle o = make(spec, 3);
     const nlohmann::json j = o.declared();
     EXPECT_EQ(j["finite_variance"], false);
-    EXPECT_EQ(j["variance_total"], "inf");
-    EXPECT_EQ(j["sigma_l1"], "inf");
-    EXPECT_EQ(j["sigma_l2"], "inf");
+    for (const char* key :
+         {"variance_total", "sigma_l1", "sigma_l2", "sigma_coordinate_min", "sigma_coordinate_max"}) {
+      EXPECT_TRUE(j[key].is_null()) << key;
+      EXPECT_NE(std::find(j["infinite"].begin(), j["infinite"].end(), key), j["infinite"].end()) << key;
+    }
     EXPECT_TRUE(std::isinf(o.sigma_l1()));
     EXPECT_TRUE(std::isinf(o.sigma_l2()));
     EXPECT_EQ(o.law.unit, 1.0);  // sigma is then a plain scale of the raw law

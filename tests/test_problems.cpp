@@ -272,7 +272,9 @@ TEST(ProblemConstants, RosenbrockDeclaresNoGlobalSmoothnessOrGradientBound) {
   EXPECT_EQ(p.constants.G, kInf);
   EXPECT_TRUE(p.constants.L_vec.empty());
   const auto j = p.declared();
-  EXPECT_EQ(j["L"], "inf");
+  EXPECT_TRUE(j["L"].is_null());
+  EXPECT_TRUE(j["f_star"].is_number());
+  EXPECT_EQ(j["infinite"], nlohmann::json::array({"L", "L_inf", "L_vec_l1", "L_vec_max", "G"}));
   EXPECT_EQ(j["assumptions"]["2"], false);
   EXPECT_EQ(j["assumptions"]["1"], false);
 }
@@ -396,8 +398,9 @@ TEST(ProblemOptimum, DiagQuadraticWithNegativeCurvatureHasNoFStar) {
   EXPECT_FALSE(p.constants.has_f_star);
   EXPECT_EQ(p.constants.delta, kInf);
   EXPECT_TRUE(std::isnan(p.gap(p.x0.data())));
-  EXPECT_EQ(p.declared()["f_star"], "-inf");
+  EXPECT_TRUE(p.declared()["f_star"].is_null());  // none declared: null, and the flag says why
   EXPECT_EQ(p.declared()["assumptions"]["f_star_finite"], false);
+  EXPECT_EQ(p.declared()["infinite"], nlohmann::json::array({"delta", "G"}));
   // Unbounded below along the last coordinate, and only there.
   std::vector<double> x(10, 0.0);
   x[9] = 1e4;

@@ -242,8 +242,7 @@ TEST(SweepIo, MalformedInputNamesTheKey) {
   EXPECT_EQ(message(j), "sweep JSON: points[0].d is \"sixteen\", not an integer >= 0");
   j = good;
   j["points"][2]["problem_declared"]["L"] = "big";
-  EXPECT_EQ(message(j),
-            "sweep JSON: points[2].problem_declared.L is \"big\", not a number, \"inf\" or \"-inf\"");
+  EXPECT_EQ(message(j), "sweep JSON: points[2].problem_declared.L is \"big\", not a number or null");
   j = good;
   j["points"][0]["per_replicate"]["M2"] = 3;
   EXPECT_EQ(message(j), "sweep JSON: points[0].per_replicate.M2 is not an array");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "signrate/experiment.hpp"
+#include "signrate/progress.hpp"
 #include "signrate/run_result.hpp"
 
 namespace signrate {
@@ -23,7 +24,13 @@ struct EngineOptions {
   int device = 0;                    // CUDA: the device index (cuda:N)
   std::uint32_t cuda_blocks = 0;     // CUDA: blocks per replicate, a power of two; 0 = chosen
   std::uint32_t cuda_threads = 256;  // CUDA: threads per block, a multiple of 32, <= 1024
+  // Where the run reports its coordinate-steps as it goes (the CPU engines every ~2^22 of them,
+  // the CUDA engine when the run ends); null: nowhere. Not owned.
+  Progress* progress = nullptr;
 };
+
+// A run's coordinate-steps: d x T x replicates x nodes (what Progress counts).
+std::uint64_t coordinate_steps(const RunSpec& spec);
 
 // A CUDA device as the run's JSON records it.
 struct DeviceInfo {

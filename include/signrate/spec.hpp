@@ -103,8 +103,10 @@ std::string spec_text(const nlohmann::json& resolved);
 bool parse_decimal(const std::string& text, double* out);
 std::string format_real(double v);
 
-// A declared constant as JSON: the number, or "inf" / "-inf" where it does not exist (JSON has
-// no infinity).
-nlohmann::json json_constant(double v);
+// Writes a declared constant into the object j (JSON has no infinity): j[key] = v when finite;
+// otherwise null, and an infinite v (the constant does not exist: no Lipschitz bound, unbounded
+// noise) also lists key in j["infinite"], so every such column is a number or null and the flag
+// says why it is null. io::Reader::constant reads it back.
+void put_constant(nlohmann::json& j, const std::string& key, double v);
 
 }  // namespace signrate

@@ -3,7 +3,6 @@
 // seed and the point's index, so points are independent and any point can be re-run alone with
 // `signrate run` and the seed the sweep JSON records for it.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,10 +44,16 @@ std::uint64_t point_seed(std::uint64_t sweep_seed, std::uint32_t k);
 // Runs every point (varied parameters, then n, then d, then T) and returns the sweep: version,
 // seed, base spec, grid {d, T, n, vary}, and the points, each with its coordinates, varied values,
 // seed and run summary (resolved spec, eta and beta, declared constants, metrics, checkpoints, and
-// communication for a distributed method). `progress(done, total)` is called after each point. A
+// communication for a distributed method). The engine's progress, if any, counts each point
+// (expected with sweep_size, announced by the caller). A
 // heterogeneous problem given a list of centres fits one n only; an n grid needs drawn centres
 // (spread=...). signrate/io/sweep_io.hpp writes the result as the sweep JSON.
-SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine,
-                      const std::function<void(std::size_t, std::size_t)>& progress = {});
+SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine);
+
+// What a sweep will compute: its points and their coordinate-steps (Progress::expect).
+struct SweepSize {
+  std::uint64_t points = 0, coordinate_steps = 0;
+};
+SweepSize sweep_size(const SweepSpec& sweep);
 
 }  // namespace signrate

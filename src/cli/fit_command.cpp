@@ -19,7 +19,7 @@ namespace {
 
 struct FitCliOptions {
   std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1",
-                          out;
+                          out, csv;
 };
 
 std::string describe(const analysis::FitResult& f) {
@@ -50,6 +50,7 @@ void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
 int fit(const FitCliOptions& o) {
   OutputFiles files;
   if (!o.out.empty()) files.add("--out", o.out);
+  if (!o.csv.empty()) files.add("--csv", o.csv);
   // With the JSON on standard output, the table goes to standard error.
   std::ostream& text = !o.out.empty() && is_stdout_target(o.out) ? std::cerr : std::cout;
   const nlohmann::json input = read_json_file(o.sweep_file, "fit");
@@ -67,11 +68,13 @@ int fit(const FitCliOptions& o) {
        << (o.part == "all" ? "every T value" : "the upper half of the T values") << " (" << fo.level * 100
        << "% bootstrap CIs over replicates)\n";
   const std::vector<VaryGroup> groups = split_by_vary(sweep);
+  std::vector<FitGroup> fitted;
   for (const VaryGroup& group : groups) {
     if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";
     const analysis::AxisFits fits =
         analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo);
     print_fits(fits, text);
+    fitted.push_back({group.vary, fits});
     nlohmann::json g = axis_fits_json(fits);
     if (groups.size() == 1) {
       j.update(g);
@@ -80,10 +83,9 @@ int fit(const FitCliOptions& o) {
       j["groups"].push_back(g);
     }
   }
-  if (!o.out.empty()) {
-    files.set(o.out, json_text(j));
-    files.commit();
-  }
+  if (!o.out.empty()) files.set(o.out, json_text(j));
+  if (!o.csv.empty()) files.set(o.csv, fit_csv(o.measure, o.part, fo.level, fitted));
+  files.commit();
   return 0;
 }
 
@@ -103,6 +105,10 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", o->seed, "seed of the bootstrap (default 1)");
   cmd->add_option("--out", o->out,
                   "also write the fit as JSON here (exponents.T.estimate, exponents.T.ci, ...)");
+  cmd->add_option("--csv", o->csv,
+                  "also write the exponents as CSV here: a row per exponent (measure, part, varied "
+                  "parameters, fit, at_d, at_T, at_n, axis, estimate, ci_low, ci_high, level, points, "
+                  "rms_residual)");
   cmd->callback([o, &exit_code] { exit_code = fit(*o); });
 }
 

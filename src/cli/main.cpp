@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   signrate::cli::add_train_command(app, exit_code);
 #endif
   signrate::cli::refuse_empty_values(app);
+  signrate::cli::name_value_types(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/run_output.hpp"
 #include "signrate/memory_plan.hpp"
 #include "signrate/output_files.hpp"
@@ -18,11 +19,12 @@ namespace {
 struct RunOptions {
   SpecFlags spec;
   std::string out, csv;
+  bool quiet = false;
 };
 
 int run(const RunOptions& o) {
   nlohmann::json spec_json = gather_spec(o.spec, false);
-  const EngineOptions engine = engine_options(o.spec, spec_json);
+  EngineOptions engine = engine_options(o.spec, spec_json);
   const RunSpec spec = run_spec_from_json(spec_json);
   const std::string json_path = o.out.empty() ? "-" : o.out;
   OutputFiles files;
@@ -35,7 +37,14 @@ int run(const RunOptions& o) {
                max_memory_bytes(o.spec.max_memory));
   set_activity("running the experiment (planned about " + format_bytes(planned) + ")");
   const Experiment experiment = make_experiment(spec);
-  const RunResult result = run(experiment, engine);
+  RunResult result;
+  {
+    ProgressBar bar("run", !o.quiet);
+    bar.expect(coordinate_steps(spec), 0);
+    engine.progress = bar.meter();
+    result = run(experiment, engine);
+  }
+  engine.progress = nullptr;
   set_activity("writing the outputs");
   nlohmann::json j = run_json(experiment, result, engine);
   j["command"] = command_line();
@@ -44,7 +53,7 @@ int run(const RunOptions& o) {
   files.commit();
   if (!is_stdout_target(json_path)) {
     std::cout << metrics_line(j["metrics"]) << " (" << spec.replicates << " replicates, "
-              << result.elapsed_seconds << " s); wrote " << o.out << "\n";
+              << format_seconds(result.elapsed_seconds) << "); wrote " << o.out << "\n";
   }
   return 0;
 }
@@ -58,6 +67,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", o->out,
                   "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->add_option("--csv", o->csv, "also write the checkpoint table as CSV here");
+  add_quiet_flag(cmd, o->quiet);
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }

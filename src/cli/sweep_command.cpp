@@ -6,6 +6,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/memory_plan.hpp"
 #include "signrate/output_files.hpp"
@@ -19,7 +20,8 @@ namespace {
 struct SweepOptions {
   SpecFlags spec;
   std::vector<std::string> vary;
-  std::string out;
+  std::string out, csv;
+  bool quiet = false;
 };
 
 int sweep(const SweepOptions& o) {
@@ -29,7 +31,7 @@ int sweep(const SweepOptions& o) {
   SpecFlags flags = o.spec;
   flags.nodes.clear();  // a grid, parsed below; a --spec file's "nodes" is the default single n
   nlohmann::json base = gather_spec(flags, true);
-  const EngineOptions engine = engine_options(flags, base);
+  EngineOptions engine = engine_options(flags, base);
   s.base = run_spec_from_json(base);
   s.d = parse_grid(o.spec.d, "d");
   s.T = parse_grid(o.spec.T, "T");
@@ -38,6 +40,7 @@ int sweep(const SweepOptions& o) {
   const std::string json_path = o.out.empty() ? "-" : o.out;
   OutputFiles files;
   files.add("--out", json_path);
+  if (!o.csv.empty()) files.add("--csv", o.csv);
   // Every point's experiment is made before the first runs, each point's results are kept, and
   // the points run one at a time.
   double combinations = 1;
@@ -60,10 +63,17 @@ int sweep(const SweepOptions& o) {
                    ", replicates=" + std::to_string(s.base.replicates) + ")",
                max_memory_bytes(o.spec.max_memory));
   set_activity("running the sweep (planned about " + format_bytes(planned) + ")");
-  SweepResult result =
-      run_sweep(s, engine, [](std::size_t done, std::size_t total) { progress_line("sweep", done, total); });
+  SweepResult result;
+  {
+    ProgressBar bar("sweep", !o.quiet);
+    const SweepSize size = sweep_size(s);
+    bar.expect(size.coordinate_steps, size.points);
+    engine.progress = bar.meter();
+    result = run_sweep(s, engine);
+  }
   result.command = command_line();
   set_activity("writing the outputs");
+  if (!o.csv.empty()) files.set(o.csv, sweep_csv(result));
   files.set(json_path, json_text(sweep_json(result)));
   files.commit();
   return 0;
@@ -83,6 +93,10 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
                   "schedule.eta_scale=0.25:4:x2); repeatable: every combination is run");
   cmd->add_option("--out", o->out,
                   "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
+  cmd->add_option("--csv", o->csv,
+                  "also write the points as CSV here: a row per point and measure (point, d, T, n, "
+                  "varied parameters, seed, measure, mean, stderr)");
+  add_quiet_flag(cmd, o->quiet);
   cmd->footer(catalogue());
   cmd->callback([o, &exit_code] { exit_code = sweep(*o); });
 }

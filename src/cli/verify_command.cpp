@@ -7,6 +7,7 @@
 #include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
@@ -36,7 +37,7 @@ struct VerifyCliOptions {
   std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates,
       seed = "1", batch = "1";
   std::string tolerance = "0.05", dominance, bootstrap = "1000", threads = "0", block = "256", device, out;
-  bool allow_violations = false, strict = false;
+  bool allow_violations = false, strict = false, quiet = false;
 };
 
 int verify(const VerifyCliOptions& o) {
@@ -68,8 +69,12 @@ int verify(const VerifyCliOptions& o) {
   OutputFiles files;
   if (!o.out.empty()) files.add("--out", o.out);
   set_activity("running the verification");
-  analysis::VerifyReport report =
-      analysis::verify(v, [](std::size_t done, std::size_t total) { progress_line("verify", done, total); });
+  analysis::VerifyReport report;
+  {
+    ProgressBar bar("verify", !o.quiet);  // verify announces every family's work to it
+    v.engine.progress = bar.meter();
+    report = analysis::verify(v);
+  }
   // With the JSON on standard output, the table goes to standard error.
   (!o.out.empty() && is_stdout_target(o.out) ? std::cerr : std::cout) << report.table();
   if (!o.out.empty()) {
@@ -107,9 +112,12 @@ void add_verify_command(CLI::App& app, int& exit_code) {
       "--compare", o->compare,
       "methods to run beside, comma-separated (e.g. signsgd,signum; for thm3/thm5 distributed ones, "
       "e.g. signsgd-mv,sto-signsgd:R=1)");
-  cmd->add_option("--d", o->d, "d grid (default: the family's, e.g. 16,64,256,1024 for thm1)");
-  cmd->add_option("--T", o->T, "T grid (default: the family's, e.g. 1024:65536:x4 for thm1)");
-  cmd->add_option("--nodes", o->nodes, "n grid of simulated nodes (default: the family's; 1 for thm1, thm2)");
+  cmd->add_option("--d", o->d, "d grid (default: the family's, e.g. 16,64,256,1024 for thm1)")
+      ->type_name("GRID");
+  cmd->add_option("--T", o->T, "T grid (default: the family's, e.g. 1024:65536:x4 for thm1)")
+      ->type_name("GRID");
+  cmd->add_option("--nodes", o->nodes, "n grid of simulated nodes (default: the family's; 1 for thm1, thm2)")
+      ->type_name("GRID");
   cmd->add_option("--replicates", o->replicates, "replicates per point (default: the family's, at least 4)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--batch", o->batch, "minibatch size (default 1)");
@@ -127,6 +135,7 @@ void add_verify_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--block", o->block, "coordinates per tile, a multiple of 32");
   cmd->add_option("--device", o->device, kDeviceHelp);
   cmd->add_option("--out", o->out, "write the report as JSON here (families[].fit.exponents, verdicts, ...)");
+  add_quiet_flag(cmd, o->quiet);
   cmd->callback([o, &exit_code] { exit_code = verify(*o); });
 }
 

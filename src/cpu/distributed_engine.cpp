@@ -123,8 +123,8 @@ struct Tiles {
         votes(block) {}
 };
 
-std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, std::uint32_t r, Recorder& rec,
-                            std::vector<double>& x, RunResult& out) {
+std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, Progress* progress, std::uint32_t r,
+                            Recorder& rec, std::vector<double>& x, RunResult& out) {
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim(), n = e.spec.nodes;
   const bool signs = sends_signs(e.dist.base.kind), hetero = problem.heterogeneous();
@@ -139,57 +139,60 @@ std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, std::uint3
   std::uint64_t zeros = 0;
   x = problem.x0;
 
-  const std::uint32_t diverged = cpu::step_loop(e.spec.T, rec, [&](std::uint32_t t, bool checkpoint) {
-    StepNorms norms;
-    if (checkpoint) norms.gap = problem.gap(x.data());
-    if (dense) problem.gradient(x.data(), g_full.data());
-    const double eta = e.dist.coeffs_at(t).eta;
-    for (std::uint32_t i0 = 0; i0 < d; i0 += block) {
-      const std::uint32_t nt = std::min(block, d - i0);
-      double* grad = tl.grad.data();  // grad f(x_t) on the tile
-      if (dense) {
-        std::copy(g_full.begin() + i0, g_full.begin() + i0 + nt, grad);
-      } else if (!hetero) {
-        for (std::uint32_t j = 0; j < nt; ++j) grad[j] = separable_grad(sv, x[i0 + j], i0 + j);
-      } else {
-        std::fill(grad, grad + nt, 0.0);
-      }
-      if (signs)
-        std::fill(tl.votes.begin(), tl.votes.begin() + nt, 0);
-      else
-        std::fill(tl.sums.begin(), tl.sums.begin() + nt, 0.0);
-      for (std::uint32_t k = 0; k < n; ++k) {
-        const double* g_node = grad;
-        if (hetero) {  // grad f_k: the node's shifted copy; f's gradient is their mean, summed in node order
-          const double c = problem.node_centers[k];
-          for (std::uint32_t j = 0; j < nt; ++j) {
-            tl.node_grad[j] = separable_grad(sv, x[i0 + j] - c, i0 + j);
-            grad[j] += tl.node_grad[j];
+  const std::uint32_t diverged =
+      cpu::step_loop(e.spec.T, rec, progress, std::uint64_t{d} * n, [&](std::uint32_t t, bool checkpoint) {
+        StepNorms norms;
+        if (checkpoint) norms.gap = problem.gap(x.data());
+        if (dense) problem.gradient(x.data(), g_full.data());
+        const double eta = e.dist.coeffs_at(t).eta;
+        for (std::uint32_t i0 = 0; i0 < d; i0 += block) {
+          const std::uint32_t nt = std::min(block, d - i0);
+          double* grad = tl.grad.data();  // grad f(x_t) on the tile
+          if (dense) {
+            std::copy(g_full.begin() + i0, g_full.begin() + i0 + nt, grad);
+          } else if (!hetero) {
+            for (std::uint32_t j = 0; j < nt; ++j) grad[j] = separable_grad(sv, x[i0 + j], i0 + j);
+          } else {
+            std::fill(grad, grad + nt, 0.0);
           }
-          g_node = tl.node_grad.data();
+          if (signs)
+            std::fill(tl.votes.begin(), tl.votes.begin() + nt, 0);
+          else
+            std::fill(tl.sums.begin(), tl.sums.begin() + nt, 0.0);
+          for (std::uint32_t k = 0; k < n; ++k) {
+            const double* g_node = grad;
+            if (hetero) {  // grad f_k: the node's shifted copy; f's gradient is their mean, summed in node
+                           // order
+              const double c = problem.node_centers[k];
+              for (std::uint32_t j = 0; j < nt; ++j) {
+                tl.node_grad[j] = separable_grad(sv, x[i0 + j] - c, i0 + j);
+                grad[j] += tl.node_grad[j];
+              }
+              g_node = tl.node_grad.data();
+            }
+            nodes[k].step_tile(t, i0, nt, g_node, tl.sign_msg.data(), tl.value_msg.data());
+            if (signs) {
+              for (std::uint32_t j = 0; j < nt; ++j)
+                tl.votes[j] += tl.sign_msg[j], zeros += tl.sign_msg[j] == 0;
+            } else {
+              for (std::uint32_t j = 0; j < nt; ++j) tl.sums[j] += static_cast<double>(tl.value_msg[j]);
+            }
+          }
+          if (hetero)
+            for (std::uint32_t j = 0; j < nt; ++j) grad[j] /= static_cast<double>(n);
+          norm_chunk_sums(grad, nt, l1_chunks.data() + i0 / kSumChunk, l2_chunks.data() + i0 / kSumChunk);
+          if (signs) {
+            server.sign_down_tile(t, i0, nt, tl.votes.data(), tl.sign_down.data());
+            apply_down_tile(eta, tl.sign_down.data(), nt, x.data() + i0);
+          } else {
+            server.value_down_tile(t, i0, nt, tl.sums.data(), tl.value_down.data());
+            apply_down_tile(eta, tl.value_down.data(), nt, x.data() + i0);
+          }
         }
-        nodes[k].step_tile(t, i0, nt, g_node, tl.sign_msg.data(), tl.value_msg.data());
-        if (signs) {
-          for (std::uint32_t j = 0; j < nt; ++j) tl.votes[j] += tl.sign_msg[j], zeros += tl.sign_msg[j] == 0;
-        } else {
-          for (std::uint32_t j = 0; j < nt; ++j) tl.sums[j] += static_cast<double>(tl.value_msg[j]);
-        }
-      }
-      if (hetero)
-        for (std::uint32_t j = 0; j < nt; ++j) grad[j] /= static_cast<double>(n);
-      norm_chunk_sums(grad, nt, l1_chunks.data() + i0 / kSumChunk, l2_chunks.data() + i0 / kSumChunk);
-      if (signs) {
-        server.sign_down_tile(t, i0, nt, tl.votes.data(), tl.sign_down.data());
-        apply_down_tile(eta, tl.sign_down.data(), nt, x.data() + i0);
-      } else {
-        server.value_down_tile(t, i0, nt, tl.sums.data(), tl.value_down.data());
-        apply_down_tile(eta, tl.value_down.data(), nt, x.data() + i0);
-      }
-    }
-    norms.l1 = fold_sum(l1_chunks.data(), l1_chunks.size());
-    norms.l2 = std::sqrt(fold_sum(l2_chunks.data(), l2_chunks.size()));
-    return norms;
-  });
+        norms.l1 = fold_sum(l1_chunks.data(), l1_chunks.size());
+        norms.l2 = std::sqrt(fold_sum(l2_chunks.data(), l2_chunks.size()));
+        return norms;
+      });
   std::uint64_t clipped = 0;
   for (const auto& w : nodes) clipped += w.clipped();
   out.clipped[r] = clipped;
@@ -209,7 +212,7 @@ RunResult cpu::run_distributed(const Experiment& e, const EngineOptions& options
   cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
     Recorder rec = make_recorder(e, r, out);
     std::vector<double> x;
-    diverged[r] = run_replicate(e, options.block, r, rec, x, out);
+    diverged[r] = run_replicate(e, options.block, options.progress, r, rec, x, out);
     if (diverged[r] == 0 && !finish_replicate(e, rec, x, r, out)) diverged[r] = T + 1;
   });
   throw_if_diverged(diverged, T);

@@ -38,8 +38,8 @@ __attribute__((noinline)) void fast_tile(const MethodCoeffs c, const double* __r
 }
 
 template <MethodKind K>
-std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, std::uint32_t r, Recorder& rec,
-                              SingleState& st) {
+std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress* progress, std::uint32_t r,
+                              Recorder& rec, SingleState& st) {
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim();
   const bool separable = problem.separable, extrapolate = e.method.extrapolate;
@@ -65,7 +65,7 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, std::uin
   st.y.resize(!separable && extrapolate ? d : 0);
   double *x = st.x.data(), *m = st.m.data(), *s = st.s.data();
 
-  return cpu::step_loop(e.spec.T, rec, [&](std::uint32_t t, bool checkpoint) {
+  return cpu::step_loop(e.spec.T, rec, progress, d, [&](std::uint32_t t, bool checkpoint) {
     const MethodCoeffs c = e.method.coeffs_at(t);  // a table lookup (Method::tabulate)
     StepNorms norms;
     if (checkpoint) norms.gap = problem.gap(x);
@@ -140,7 +140,7 @@ RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
     SingleState st;
     Recorder rec = make_recorder(e, r, out);
     with_method_kind(e.method.kind, [&](auto kind) {
-      diverged[r] = run_replicate_k<decltype(kind)::value>(e, options.block, r, rec, st);
+      diverged[r] = run_replicate_k<decltype(kind)::value>(e, options.block, options.progress, r, rec, st);
     });
     if (diverged[r] == 0 && !finish_replicate(e, rec, st.x, r, out)) diverged[r] = T + 1;
   });

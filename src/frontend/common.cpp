@@ -24,15 +24,18 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
   cmd->add_option("--oracle", f.oracle, "oracle SPEC (default gaussian)");
   cmd->add_option("--method", f.method, "method SPEC (default smm)");
   cmd->add_option("--schedule", f.schedule, "schedule SPEC (default: the method's, shown in its help entry)");
-  cmd->add_option("--d", f.d,
-                  grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)");
-  cmd->add_option("--T", f.T,
-                  grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)");
+  cmd->add_option("--d", f.d, grids ? "dimensions: a,b,c or lo:hi:xF or lo:hi:+S" : "dimension (default 256)")
+      ->type_name(grids ? "GRID" : "INT");
+  cmd->add_option("--T", f.T, grids ? "horizons: a,b,c or lo:hi:xF or lo:hi:+S" : "iterations (default 4096)")
+      ->type_name(grids ? "GRID" : "INT");
   cmd->add_option("--replicates", f.replicates, "independent replicates (default 16)");
   cmd->add_option("--seed", f.seed, "seed, 0 to 2^64-1 (default 1)");
   cmd->add_option("--batch", f.batch, "minibatch size: each gradient averages this many draws (default 1)");
-  cmd->add_option("--checkpoints-per-decade", f.checkpoints, "checkpoints per factor 10 of t (default 8)");
-  cmd->add_option("--nodes", f.nodes, "n simulated nodes (default 1; n > 1 needs a distributed method)");
+  cmd->add_option("--checkpoints-per-decade", f.checkpoints,
+                  "checkpoints kept per factor 10 of t (M1(t), M2(t) and the norms at x_t, in the JSON's "
+                  "checkpoints and the CSV), besides t = 1 and t = T (default 8)");
+  cmd->add_option("--nodes", f.nodes, "n simulated nodes (default 1; n > 1 needs a distributed method)")
+      ->type_name(grids ? "GRID" : "INT");
   cmd->add_option("--byzantine", f.byzantine,
                   "K faulty nodes (nodes 0..K-1) that send flipped messages (default 0)");
   cmd->add_option("--spec", f.spec_file, "JSON file with the same keys as the flags (flags override it)");
@@ -96,6 +99,71 @@ void refuse_empty_values(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) refuse_empty_values(*sub);
 }
 
+namespace {
+
+// What each option's value is, as --help shows it. Every value is read as text and parsed by the
+// command (decimal only, domains checked), so CLI11 itself would show TEXT for all of them.
+// Options whose value is a grid are named GRID where they are added.
+const std::pair<const char*, const char*> kValueTypes[] = {
+    {"--problem", "SPEC"},
+    {"--oracle", "SPEC"},
+    {"--method", "SPEC"},
+    {"--schedule", "SPEC"},
+    {"--model", "SPEC"},
+    {"--data", "SPEC"},
+    {"--optimizer", "SPEC"},
+    {"--compare", "SPECS"},
+    {"--d", "INT"},
+    {"--T", "INT"},
+    {"--replicates", "INT"},
+    {"--seed", "INT"},
+    {"--batch", "INT"},
+    {"--checkpoints-per-decade", "INT"},
+    {"--nodes", "INT"},
+    {"--byzantine", "INT"},
+    {"--threads", "INT"},
+    {"--block", "INT"},
+    {"--bootstrap", "INT"},
+    {"--epochs", "INT"},
+    {"--steps", "INT"},
+    {"--eval-every", "INT"},
+    {"--checkpoint-every", "INT"},
+    {"--seeds", "FIRST:LAST"},
+    {"--tolerance", "NUMBER"},
+    {"--dominance", "NUMBER"},
+    {"--level", "NUMBER"},
+    {"--max-memory", "SIZE"},
+    {"--device", "DEVICE"},
+    {"--out", "FILE"},
+    {"--csv", "FILE"},
+    {"--spec", "FILE"},
+    {"--checkpoint", "FILE"},
+    {"--resume", "FILE"},
+    {"--vary", "COMPONENT.KEY=VALUES"},
+    {"--measure", "M1|M2"},
+    {"--part", "upper-half|all"},
+    {"--family", "NAME"},
+    {"--theorem", "THEOREM"},
+    {"theorem", "THEOREM"},
+    {"sweep", "FILE"},
+    {"inputs", "FILE"},
+    {"name", "NAME"},
+};
+
+}  // namespace
+
+void name_value_types(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_type_name() != "TEXT") continue;  // a flag, or named where it was added
+    for (const auto& [name, type] : kValueTypes) {
+      const std::string key = name;
+      if (key.rfind("--", 0) == 0 ? opt->check_lname(key.substr(2)) : opt->get_name() == key)
+        opt->type_name(type);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands({})) name_value_types(*sub);
+}
+
 std::uint64_t max_memory_bytes(const std::string& text) {
   return text.empty() ? 0 : parse_memory_size("max-memory", text);
 }
@@ -156,6 +224,12 @@ double parse_real_option(const std::string& key, const std::string& text, const 
   return v;
 }
 
+std::string format_seconds(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, seconds < 9.95 ? "%.2g s" : "%.0f s", seconds);
+  return buf;
+}
+
 std::string metrics_line(const nlohmann::json& metrics) {
   const auto measure = [&](const char* name) {
     const nlohmann::json& m = metrics[name];
@@ -166,12 +240,6 @@ std::string metrics_line(const nlohmann::json& metrics) {
 
 std::string json_text(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-void progress_line(const std::string& what, std::size_t done, std::size_t total) {
-  if (!::isatty(2)) return;
-  std::fprintf(stderr, "\r%s: %zu/%zu points%s", what.c_str(), done, total, done == total ? "\n" : "");
-  std::fflush(stderr);
 }
 
 nlohmann::json parse_json_text(const std::string& text, const std::string& what) {

@@ -1,6 +1,8 @@
 // The JSON of fits, written and read back (the I/O layer).
 #include "signrate/io/fit_io.hpp"
 
+#include <sstream>
+
 #include "fit_read.hpp"
 
 namespace signrate {
@@ -62,6 +64,41 @@ FitResult read_fit(const io::Reader& r) {
   f.points = r["points"].u64();
   f.bootstrap = r["bootstrap"].u32();
   return f;
+}
+
+std::string fit_csv(const std::string& measure, const std::string& part, double level,
+                    const std::vector<FitGroup>& groups) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "measure,part";
+  const VariedValues none;
+  const VariedValues& keys = groups.empty() ? none : groups.front().vary;
+  for (const auto& [key, value] : keys) out << ',' << key;
+  out << ",fit,at_d,at_T,at_n,axis,estimate,ci_low,ci_high,level,points,rms_residual\n";
+  for (const FitGroup& g : groups) {
+    const auto rows = [&](const char* kind, const std::vector<std::pair<std::string, double>>& at,
+                          const FitResult& fit) {
+      const auto row = [&](const char* axis, const std::optional<Exponent>& e) {
+        if (!e) return;
+        out << measure << ',' << part;
+        for (const auto& [key, value] : g.vary) out << ',' << value;
+        out << ',' << kind;
+        for (const char* fixed : {"d", "T", "n"}) {
+          out << ',';
+          for (const auto& [name, value] : at)
+            if (name == fixed) out << value;
+        }
+        out << ',' << axis << ',' << e->estimate << ',' << e->ci_low << ',' << e->ci_high << ',' << level
+            << ',' << fit.points << ',' << fit.rms_residual << '\n';
+      };
+      row("d", fit.d);
+      row("T", fit.T);
+      row("n", fit.n);
+    };
+    rows("joint", {}, g.fits.joint);
+    for (const analysis::SeparateFit& s : g.fits.separate) rows("separate", s.at, s.fit);
+  }
+  return out.str();
 }
 
 }  // namespace signrate

@@ -51,13 +51,19 @@ double Reader::real() const {
   return j_->get<double>();
 }
 
-double Reader::constant() const {
-  if (j_->is_string()) {
-    if (*j_ == "inf") return std::numeric_limits<double>::infinity();
-    if (*j_ == "-inf") return -std::numeric_limits<double>::infinity();
-    fail("is " + brief(*j_) + ", not a number, \"inf\" or \"-inf\"");
+double Reader::constant(const std::string& key) const {
+  const Reader v = (*this)[key];
+  if (v.json().is_string()) {
+    if (v.json() == "inf") return std::numeric_limits<double>::infinity();
+    if (v.json() == "-inf") return -std::numeric_limits<double>::infinity();
+    v.fail("is " + brief(v.json()) + ", not a number or null");
   }
-  return real();
+  if (v.json().is_null() && has("infinite")) {
+    const Reader listed = (*this)["infinite"];
+    for (std::size_t k = 0; k < listed.size(); ++k)
+      if (listed.at(k).text() == key) return std::numeric_limits<double>::infinity();
+  }
+  return v.real();
 }
 
 std::uint64_t Reader::u64() const {

@@ -21,8 +21,10 @@ class Reader {
   std::size_t size() const;                         // of an array (SpecError otherwise)
   std::vector<std::string> keys() const;            // of an object, in order
 
-  double real() const;      // a number; null (a NaN or infinity written) reads as NaN
-  double constant() const;  // a number, "inf" or "-inf" (json_constant); null reads as NaN
+  double real() const;  // a number; null (a NaN or infinity written) reads as NaN
+  // This object's declared constant `key` (put_constant): a number; null reads as +infinity when
+  // this object's "infinite" lists key, else NaN. The strings "inf" / "-inf" of older files read too.
+  double constant(const std::string& key) const;
   std::uint64_t u64() const;
   std::uint32_t u32() const;
   std::int64_t i64() const;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <tuple>
 #include <utility>
 
@@ -97,13 +98,14 @@ ResolvedSpec read_spec(const Reader& r, bool with_grid_axes) {
 
 ProblemDeclared read_problem_declared(const Reader& r) {
   ProblemDeclared p;
-  p.f_star = r["f_star"].constant();
-  p.delta = r["delta"].constant();
-  p.L = r["L"].constant();
-  p.L_inf = r["L_inf"].constant();
-  p.L_vec_l1 = r["L_vec_l1"].constant();
-  p.L_vec_max = r["L_vec_max"].constant();
-  p.G = r["G"].constant();
+  p.f_star = r.constant("f_star");
+  if (std::isnan(p.f_star)) p.f_star = -std::numeric_limits<double>::infinity();  // none declared
+  p.delta = r.constant("delta");
+  p.L = r.constant("L");
+  p.L_inf = r.constant("L_inf");
+  p.L_vec_l1 = r.constant("L_vec_l1");
+  p.L_vec_max = r.constant("L_vec_max");
+  p.G = r.constant("G");
   p.separable = r["separable"].boolean();
   const Reader a = r["assumptions"];
   p.assumption_1 = a["1"].boolean();
@@ -115,9 +117,9 @@ ProblemDeclared read_problem_declared(const Reader& r) {
   p.bounded_below = a["bounded_below"].boolean();
   p.heterogeneous = r["heterogeneous"].boolean();
   if (p.heterogeneous) p.centers = r["centers"].reals();
-  static const char* const kKnown[] = {"f_star",      "delta",         "L",      "L_inf",
-                                       "L_vec_l1",    "L_vec_max",     "G",      "separable",
-                                       "assumptions", "heterogeneous", "centers"};
+  static const char* const kKnown[] = {"f_star",      "delta",         "L",       "L_inf",
+                                       "L_vec_l1",    "L_vec_max",     "G",       "separable",
+                                       "assumptions", "heterogeneous", "centers", "infinite"};
   for (const std::string& key : r.keys()) {
     bool known = false;
     for (const char* k : kKnown) known = known || key == k;
@@ -128,16 +130,16 @@ ProblemDeclared read_problem_declared(const Reader& r) {
 
 OracleDeclared read_oracle_declared(const Reader& r) {
   OracleDeclared o;
-  o.variance_total = r["variance_total"].constant();
-  o.sigma_l2 = r["sigma_l2"].constant();
-  o.sigma_l1 = r["sigma_l1"].constant();
-  o.sigma_coordinate_min = r["sigma_coordinate_min"].constant();
-  o.sigma_coordinate_max = r["sigma_coordinate_max"].constant();
+  o.variance_total = r.constant("variance_total");
+  o.sigma_l2 = r.constant("sigma_l2");
+  o.sigma_l1 = r.constant("sigma_l1");
+  o.sigma_coordinate_min = r.constant("sigma_coordinate_min");
+  o.sigma_coordinate_max = r.constant("sigma_coordinate_max");
   o.batch = r["batch"].u32();
   o.symmetric = r["symmetric"].boolean();
   o.unimodal = r["unimodal"].boolean();
   o.bounded = r["bounded"].boolean();
-  o.bound = r["bound"].constant();
+  o.bound = r.constant("bound");
   o.finite_variance = r["finite_variance"].boolean();
   o.finite_mean = r["finite_mean"].boolean();
   o.heavy_tailed = r["heavy_tailed"].boolean();
@@ -220,13 +222,13 @@ nlohmann::json resolved_spec_json(const ResolvedSpec& s, bool with_grid_axes) {
 
 nlohmann::json problem_declared_json(const ProblemDeclared& p) {
   nlohmann::json j;
-  j["f_star"] = json_constant(p.f_star);
-  j["delta"] = json_constant(p.delta);
-  j["L"] = json_constant(p.L);
-  j["L_inf"] = json_constant(p.L_inf);
-  j["L_vec_l1"] = json_constant(p.L_vec_l1);
-  j["L_vec_max"] = json_constant(p.L_vec_max);
-  j["G"] = json_constant(p.G);
+  j["f_star"] = number_or_null(p.f_star);  // null: none declared
+  put_constant(j, "delta", p.delta);
+  put_constant(j, "L", p.L);
+  put_constant(j, "L_inf", p.L_inf);
+  put_constant(j, "L_vec_l1", p.L_vec_l1);
+  put_constant(j, "L_vec_max", p.L_vec_max);
+  put_constant(j, "G", p.G);
   j["separable"] = p.separable;
   j["assumptions"] = {{"1", p.assumption_1},
                       {"2", p.assumption_2},
@@ -243,16 +245,16 @@ nlohmann::json problem_declared_json(const ProblemDeclared& p) {
 
 nlohmann::json oracle_declared_json(const OracleDeclared& o) {
   nlohmann::json j;
-  j["variance_total"] = json_constant(o.variance_total);
-  j["sigma_l2"] = json_constant(o.sigma_l2);
-  j["sigma_l1"] = json_constant(o.sigma_l1);
-  j["sigma_coordinate_min"] = json_constant(o.sigma_coordinate_min);
-  j["sigma_coordinate_max"] = json_constant(o.sigma_coordinate_max);
+  put_constant(j, "variance_total", o.variance_total);
+  put_constant(j, "sigma_l2", o.sigma_l2);
+  put_constant(j, "sigma_l1", o.sigma_l1);
+  put_constant(j, "sigma_coordinate_min", o.sigma_coordinate_min);
+  put_constant(j, "sigma_coordinate_max", o.sigma_coordinate_max);
   j["batch"] = o.batch;
   j["symmetric"] = o.symmetric;
   j["unimodal"] = o.unimodal;
   j["bounded"] = o.bounded;
-  j["bound"] = json_constant(o.bound);
+  put_constant(j, "bound", o.bound);
   j["finite_variance"] = o.finite_variance;
   j["finite_mean"] = o.finite_mean;
   j["heavy_tailed"] = o.heavy_tailed;
@@ -311,6 +313,23 @@ nlohmann::json varied_json(const VariedValues& values) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [key, value] : values) j[key] = value;
   return j;
+}
+
+std::string sweep_csv(const SweepResult& s) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "point,d,T,n";
+  for (const auto& [key, values] : s.grid.vary) out << ',' << key;
+  out << ",seed,measure,mean,stderr\n";
+  for (std::size_t k = 0; k < s.points.size(); ++k) {
+    const SweepPoint& p = s.points[k];
+    for_each_quantity(p.run.metrics, [&](const char* name, const MeanStderr& m) {
+      out << k << ',' << p.d << ',' << p.T << ',' << p.n;
+      for (const auto& [key, values] : s.grid.vary) out << ',' << p.vary.at(key);
+      out << ',' << p.seed << ',' << name << ',' << m.mean << ',' << m.stderr_ << '\n';
+    });
+  }
+  return out.str();
 }
 
 nlohmann::json sweep_json(const SweepResult& s) {

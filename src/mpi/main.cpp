@@ -190,6 +190,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
       ->check(CLI::Range(0.001, 1e6));
   app.footer(cli::catalogue());
   cli::refuse_empty_values(app);
+  cli::name_value_types(app);
   cli::set_command_line(argc, argv);
 
   Hello mine;
@@ -290,7 +291,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     const mpi::MpiRun run = mpi::run_mpi(e, engine, link, mpi::FaultHook::from_environment(), write_outputs);
     if (rank == 0 && !is_stdout_target(json_path)) {
       std::cout << cli::metrics_line(j["metrics"]) << " (" << e.spec.replicates << " replicates, " << ranks
-                << " ranks, " << run.result.elapsed_seconds << " s); wrote " << o->out << "\n";
+                << " ranks, " << cli::format_seconds(run.result.elapsed_seconds) << "); wrote " << o->out
+                << "\n";
     }
   } catch (const mpi::RunStopped&) {
     return leave_together(link, 1);

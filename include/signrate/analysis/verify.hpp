@@ -83,9 +83,9 @@ struct VerifyReport {
 
 // Throws SpecError when an option is bad, when the theorem cannot be checked (Theorem 4: the
 // reason), or when the family breaks the theorem's assumptions and allow_violations is false (the
-// message lists the broken assumptions).
-VerifyReport verify(const VerifyOptions& options,
-                    const std::function<void(std::size_t, std::size_t)>& progress = {});
+// message lists the broken assumptions). options.engine.progress, if set, is told every family's
+// points and coordinate-steps before the first runs.
+VerifyReport verify(const VerifyOptions& options);
 
 }  // namespace signrate::analysis
 

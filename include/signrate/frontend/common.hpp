@@ -1,5 +1,5 @@
 #pragma once
-// Pieces every subcommand shares: engine options, output, progress.
+// Pieces every subcommand shares: engine options, output, JSON input.
 #include <CLI/CLI.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +28,9 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 
+// Names every option's value for --help (INT, NUMBER, SPEC, FILE, GRID, ...) where CLI11 would
+// show TEXT; call after every option is added.
+void name_value_types(CLI::App& app);
 // Makes every option of `app` and its subcommands refuse an empty value (`--d ''`): CLI11 then
 // reports it as a parse error (exit code 2) naming the option.
 void refuse_empty_values(CLI::App& app);
@@ -51,11 +54,12 @@ double parse_real_option(const std::string& key, const std::string& text, const 
 // The text of an output JSON (two-space indent, a final newline); bytes that are not valid UTF-8
 // in its strings are replaced (U+FFFD), never an error.
 std::string json_text(const nlohmann::json& j);
+// An elapsed time as the summary lines print it: "0.054 s", "3.1 s" (2 significant digits below
+// 10 s), "12 s", "1234 s".
+std::string format_seconds(double seconds);
 // "M1 = mean +- stderr, M2 = mean +- stderr" from a run JSON's metrics (mean_pm_stderr; a null
 // stderr, as one replicate writes it, reads as NaN): the line run and signrate-mpi print.
 std::string metrics_line(const nlohmann::json& metrics);
-// A progress line on stderr when stderr is a terminal; nothing otherwise.
-void progress_line(const std::string& what, std::size_t done, std::size_t total);
 // The limits of every JSON input (README "Inputs"): its size and how deeply it nests.
 constexpr std::uint64_t kMaxJsonBytes = 1ULL << 30;
 constexpr int kMaxJsonDepth = 64;

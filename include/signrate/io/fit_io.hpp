@@ -5,6 +5,7 @@
 #include <string>
 
 #include "signrate/analysis/fit.hpp"
+#include "signrate/sweep_result.hpp"
 
 namespace signrate {
 
@@ -17,5 +18,17 @@ nlohmann::json fit_result_json(const analysis::FitResult& fit);
 // {"exponents": the joint fit's, "joint": fit_result_json, "separate": [fit_result_json with the
 // other axes' values, ...]}.
 nlohmann::json axis_fits_json(const analysis::AxisFits& fits);
+
+// One combination of a sweep's varied parameters (empty when none vary) and its fits.
+struct FitGroup {
+  VariedValues vary;
+  analysis::AxisFits fits;
+};
+// The fits as one tidy CSV table (`signrate fit --csv`): a row per exponent, columns measure, part,
+// each varied parameter, fit (joint, or separate: one axis alone at fixed values of the others),
+// at_d, at_T, at_n (those fixed values; empty for the joint fit and the axis fitted), axis,
+// estimate, ci_low, ci_high, level, points, rms_residual.
+std::string fit_csv(const std::string& measure, const std::string& part, double level,
+                    const std::vector<FitGroup>& groups);
 
 }  // namespace signrate

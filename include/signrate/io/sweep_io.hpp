@@ -4,8 +4,9 @@
 //
 // Reading checks what it reads: a missing key or a value of the wrong kind is a SpecError of one
 // line naming the key's path (e.g. `sweep JSON: points[2].metrics has no "M1"`). JSON has no NaN
-// or infinity: a mean or value written as null reads back as NaN, and a declared constant written
-// as "inf" or "-inf" reads back as that infinity.
+// or infinity: a mean or value written as null reads back as NaN, and a declared constant that is
+// null and listed in its object's "infinite" reads back as infinity (put_constant; the strings
+// "inf" and "-inf" of older sweeps read too).
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -30,6 +31,11 @@ nlohmann::json varied_json(const VariedValues& values);
 // The sweep JSON: version, kind "sweep", seed, spec (the base), grid {d, T, n, vary}, points, and
 // command when one is recorded.
 nlohmann::json sweep_json(const SweepResult& sweep);
+// The sweep as one tidy CSV table (`signrate sweep --csv`): a row per point and measure, columns
+// point, d, T, n, each varied parameter (e.g. oracle.sigma), seed, measure (M1, M2, final_grad_l1,
+// final_grad_l2, final_gap, final_x_mean), mean, stderr; a missing value (one replicate's stderr,
+// a gap without f*) is nan. Numbers with 17 significant digits.
+std::string sweep_csv(const SweepResult& sweep);
 // A sweep JSON (as sweep_json writes it) back as a SweepResult; sweeps written before the n axis
 // (no "n") ran one node.
 SweepResult sweep_from_json(const nlohmann::json& j);
