@@ -2,6 +2,7 @@
 // (a one-line error naming the value, exit code 2, no output file written or touched).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -208,6 +209,11 @@ TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
   const Outcome few = cli("fit " + path("few.json") + " --part all");
   EXPECT_EQ(few.code, 2) << few.output;
   EXPECT_NE(few.output.find("at least 4"), std::string::npos) << few.output;
+  // Issue 13: the error is the whole output, one line: no table header printed before it.
+  for (const Outcome& refused : {o, few}) {
+    EXPECT_EQ(refused.output.find("fitted on"), std::string::npos) << refused.output;
+    EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1) << refused.output;
+  }
 }
 
 // Issue 13: each command's help ends with what concerns it: the catalogue for run and sweep, the

@@ -64,19 +64,19 @@ int fit(const FitCliOptions& o) {
   j["part"] = o.part;
   j["level"] = fo.level;
   const SweepResult sweep = sweep_from_json(input);
+  // Every fit first, so a fit that cannot be made is the only output (nothing printed before it).
+  std::vector<FitGroup> fitted;
+  for (const VaryGroup& group : split_by_vary(sweep))
+    fitted.push_back(
+        {group.vary, analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo)});
   text << o.measure << " = C d^p T^q (n^r where n varies), fitted on "
        << (o.part == "all" ? "every T value" : "the upper half of the T values") << " (" << fo.level * 100
        << "% bootstrap CIs over replicates)\n";
-  const std::vector<VaryGroup> groups = split_by_vary(sweep);
-  std::vector<FitGroup> fitted;
-  for (const VaryGroup& group : groups) {
+  for (const FitGroup& group : fitted) {
     if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";
-    const analysis::AxisFits fits =
-        analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo);
-    print_fits(fits, text);
-    fitted.push_back({group.vary, fits});
-    nlohmann::json g = axis_fits_json(fits);
-    if (groups.size() == 1) {
+    print_fits(group.fits, text);
+    nlohmann::json g = axis_fits_json(group.fits);
+    if (fitted.size() == 1) {
       j.update(g);
     } else {
       g["vary"] = varied_json(group.vary);
