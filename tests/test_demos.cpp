@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "signrate/analysis/demos.hpp"
 #include "signrate/error.hpp"
@@ -111,6 +112,39 @@ TEST_F(Demo, V1VsV2V1KeepsAResidualThatShrinksWithNV2DoesNot) {
   const auto m2 = numbers_in(r.lines[4].substr(r.lines[4].find(':') + 1));
   ASSERT_EQ(m2.size(), 3u) << r.lines[4];  // (the fitted exponent is negative: not parsed)
   EXPECT_LT(m2[2], 0.6 * m2[0]) << r.lines[4];
+}
+
+// The v1-vs-v2 text states what its figure shows: where each curve ends, and whether v2's curve
+// ends above or below each v1 curve (it rises over the run, it does not stay at 0).
+TEST_F(Demo, V1VsV2TextMatchesItsFigure) {
+  const auto r = run("v1-vs-v2");
+  const analysis::Figure* f = nullptr;
+  for (const auto& b : r.page.blocks)
+    if (b.kind == analysis::Block::Kind::kFigure) f = &b.figure;
+  ASSERT_NE(f, nullptr);
+  std::map<std::string, double> last;  // curve label -> its last value, as drawn
+  for (const auto& s : f->series)
+    if (s.style == analysis::Series::Style::kPointsWithErrorBars) last[s.label] = s.y.back();
+  ASSERT_EQ(last.size(), 3u);
+  const double v2 = last.at("MVSM v2, n = 5"), five = last.at("MVSM v1, n = 5"),
+               twenty = last.at("MVSM v1, n = 20");
+  const auto n3 = [](double v) { return analysis::format_short(v, 3); };
+  const std::string& text = r.explanation;
+  EXPECT_NE(text.find("v2's curve ends at " + n3(v2) + ", " + (v2 > five ? "above" : "below") + " v1's " +
+                      n3(five) + " on 5 nodes and " + (v2 > twenty ? "above" : "below") + " v1's " +
+                      n3(twenty) + " on 20"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("v2 stays"), std::string::npos) << text;
+  // v2's curve grows over the run: the text must not say it stays where it started.
+  const auto& first = f->series.at(2);
+  ASSERT_EQ(first.label, "MVSM v2, n = 5");
+  EXPECT_GT(v2, 10 * first.y.front());
+  EXPECT_NE(text.find("grows from " + n3(first.y.front())), std::string::npos) << text;
+  // Every line kind beside the data is in the key.
+  bool keyed = false;
+  for (const auto& s : f->series) keyed |= s.x.empty() && s.label == "vote law's limit (v1)";
+  EXPECT_TRUE(keyed);
 }
 
 // "SGD (mean): final RMS gradient at K = 0..4: ..." five numbers per method, growing with K: no
