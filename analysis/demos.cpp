@@ -378,16 +378,20 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
   r.lines.push_back(m2 + "; fitted T-exponent " + format_short(fit.T->estimate, 3));
   // The explanation states what the numbers above show, so that it cannot contradict the figure.
   const auto n3 = [](double v) { return format_short(v, 3); };
+  const auto n4 = [](double v) { return format_short(v, 4); };
   const auto side = [](double a, double b) { return std::string(a > b ? "above" : "below"); };
+  // Where v2's curve starts on the log axis: its first positive value (x_1 is the mean itself).
   const Series v2_curve = rms_gradient_series(sims[2], 1);
-  const double start = v2_curve.y.front();
+  std::size_t first = 0;
+  while (first + 1 < v2_curve.y.size() && !(v2_curve.y[first] > 0)) ++first;
+  const double start = v2_curve.y[first];
   r.explanation =
       "Both versions send S_R(v) up, a coin with mean v/R. v1's server sends the sign of the vote, v2's an "
       "unbiased coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to "
       "zero, so v1's fixed point is the root of its vote law, not the optimum. Started at the mean of the "
       "centres, " +
-      n3(mean) + ", v1's average position ends at " + n3(x[0]) + " on 5 nodes and " + n3(x[1]) +
-      " on 20 (its roots: " + n3(lim[0]) + " and " + n3(lim[1]) + ", the dotted lines), v2's at " + n3(x[2]) +
+      n4(mean) + ", v1's average position ends at " + n4(x[0]) + " on 5 nodes and " + n4(x[1]) +
+      " on 20 (its roots: " + n4(lim[0]) + " and " + n4(lim[1]) + ", the dotted lines), v2's at " + n4(x[2]) +
       ". The curves are the RMS distance of the iterates to the mean, which counts the vote's random walk "
       "around where each run settles as well as the bias: v2's curve " +
       (rms[2] > start ? "grows" : "falls") + " from " + n3(start) +
