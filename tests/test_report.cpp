@@ -182,7 +182,13 @@ TEST_F(Report, FiguresKeyTheFitTheTheoremSlopeAndTheBound) {
             "fit: slope " + analysis::format_short(fit.T->estimate, 3));
   EXPECT_EQ(key_entries(against_T, Style::kDottedLine), std::vector<std::string>{"theorem: slope -0.25"});
   EXPECT_EQ(key_entries(against_T, Style::kDashDotLine), std::vector<std::string>{"explicit bound"});
-  for (const auto& t : drawn(against_T, Style::kDottedLine)) EXPECT_EQ(t.color, analysis::Series::kBlack);
+  const auto data = drawn(against_T, Style::kMarkersWithErrorBars);
+  const auto theorem = drawn(against_T, Style::kDottedLine);
+  ASSERT_EQ(theorem.size(), data.size());
+  for (std::size_t c = 0; c < data.size(); ++c) {
+    EXPECT_EQ(theorem[c].color, analysis::Series::kBlack);
+    EXPECT_GT(theorem[c].y.back(), data[c].high.back());  // beside the data, not over it
+  }
   EXPECT_EQ(key_entries(figure_titled(figures, "M1 against d"), Style::kDottedLine),
             std::vector<std::string>{"theorem: slope 0.5"});
   EXPECT_NE(against_T.caption.find("black dotted"), std::string::npos) << against_T.caption;
