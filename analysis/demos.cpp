@@ -120,9 +120,12 @@ DemoResult asymmetric_noise(Page& page, const EngineOptions& e, std::uint64_t se
       "sign "
       "of each noisy gradient, whose expectation vanishes where P(x + noise > 0) = 1/2, at x = a p/(1-p) = "
       "1: "
-      "watch its curve flatten on the dotted line. SMM averages the gradients before taking the sign and "
-      "keeps "
-      "descending toward the optimum 0, without needing symmetric unimodal noise (the paper's Assumption 6).";
+      "watch its curve flatten on the dotted line (it ends at " +
+      format_short(final_rms(sims[0]), 3) +
+      "). SMM averages the gradients before taking the sign and keeps descending toward the optimum 0 (it "
+      "ends at " +
+      format_short(final_rms(sims[1]), 3) +
+      "), without needing symmetric unimodal noise (the paper's Assumption 6).";
   r.lines = {"final RMS |x|: signSGD " + format_short(final_rms(sims[0]), 3) + ", SMM " +
              format_short(final_rms(sims[1]), 3)};
   page.blocks.push_back(table(final_table(sims)));
@@ -187,8 +190,9 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
   }
   r.explanation =
       "Theorem 1 improves signSGD-SIM's O(d T^-1/4) to O(d^1/2 T^-1/4) with a step size that shrinks like "
-      "d^-1/2. Compare the two slopes: with the d-factor M1 grows like d^0.5; without it, lagging momentum "
-      "overshoots and M1 grows clearly faster, so the gap between the two analyses shows in the simulation.";
+      "d^-1/2. Compare the two slopes: with the d-factor M1 grows like d^" +
+      rows[1][2] + "; without it, lagging momentum overshoots and M1 grows like d^" + rows[2][2] +
+      ", so the gap between the two analyses shows in the simulation.";
   page.blocks.push_back(table(rows));
   page.blocks.push_back(figure(f));
   return r;
@@ -274,7 +278,9 @@ DemoResult heterogeneity(Page& page, const EngineOptions& e, std::uint64_t seed)
       "mean of the centres, 1.46, while their median is 0.2. A majority vote of plain signs moves x in the "
       "direction most nodes want, so signSGD-MV stops where the vote ties, at the median: watch its curve "
       "level "
-      "off on the dotted line, 1.26 from the optimum. The S_R-based methods send a coin whose mean is v/R, "
+      "off on the dotted line, " +
+      format_short(gap, 3) +
+      " from the optimum. The S_R-based methods send a coin whose mean is v/R, "
       "so the "
       "vote follows the mean of the gradients: MVSM v2 (unbiased server coin) and Sto-signSGD (majority of "
       "S_R "

@@ -54,6 +54,11 @@ TEST_F(Demo, AsymmetricNoiseSignSgdAtOneSmmNearZero) {
   ASSERT_EQ(v.size(), 2u) << r.lines[0];
   EXPECT_NEAR(v[0], 1.0, 0.05);
   EXPECT_LT(v[1], 0.3);
+  // The text gives the same numbers as the table and the figure.
+  EXPECT_NE(r.explanation.find("(it ends at " + analysis::format_short(v[0], 3) + ")"), std::string::npos)
+      << r.explanation;
+  EXPECT_NE(r.explanation.find("(it ends at " + analysis::format_short(v[1], 3) + ")"), std::string::npos)
+      << r.explanation;
 }
 
 TEST_F(Demo, DimensionExponentsDiffer) {
@@ -63,6 +68,12 @@ TEST_F(Demo, DimensionExponentsDiffer) {
   const double without = numbers_in(r.lines[1].substr(r.lines[1].find('^') + 1)).at(0);
   EXPECT_NEAR(with, 0.5, 0.05) << r.lines[0];
   EXPECT_GT(without, 0.6) << r.lines[1];
+  const auto exponent = [](const std::string& line) { return line.substr(line.find('^') + 1); };
+  EXPECT_NE(r.explanation.find("with the d-factor M1 grows like d^" + exponent(r.lines[0]) + ";"),
+            std::string::npos)
+      << r.explanation;
+  EXPECT_NE(r.explanation.find("M1 grows like d^" + exponent(r.lines[1]) + ","), std::string::npos)
+      << r.explanation;
 }
 
 TEST_F(Demo, HeavyTailsSignMethodsBoundTheirSteps) {
@@ -79,6 +90,12 @@ TEST_F(Demo, MomentumBetaOneIsSignSgdAndSmallerBetaRemovesTheBias) {
   ASSERT_EQ(r.lines.size(), 4u);
   EXPECT_NEAR(numbers_in(r.lines[0]).back(), 1.0, 0.05);  // beta = 1: signSGD's fixed point
   for (std::size_t k = 1; k < 4; ++k) EXPECT_LT(numbers_in(r.lines[k]).back(), 0.3) << r.lines[k];
+  // The text names the run with the smallest final error, as the numbers have it.
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < 4; ++k)
+    if (numbers_in(r.lines[k]).back() < numbers_in(r.lines[best]).back()) best = k;
+  const std::string label = r.lines[best].substr(0, r.lines[best].find(':'));
+  EXPECT_NE(r.explanation.find("smallest at " + label + " here"), std::string::npos) << r.explanation;
 }
 
 // "signSGD-MV settles at x = 0.198 (median 0.2, mean 1.46)": the vote of signs at the median, the
@@ -164,6 +181,9 @@ TEST_F(Demo, ByzantineEveryMethodDegradesAsKGrows) {
     factor.push_back(v[4] / v[0]);
   }
   EXPECT_GT(factor[3], factor[0]) << "v2 should degrade more than SGD";
+  const std::size_t most = std::max_element(factor.begin(), factor.end()) - factor.begin();
+  const std::string label = r.lines[most].substr(0, r.lines[most].find(':'));
+  EXPECT_NE(r.explanation.find(label + " degrades most here"), std::string::npos) << r.explanation;
 }
 
 TEST_F(Demo, UnknownNameListsTheDemos) {
