@@ -37,6 +37,10 @@ struct Section {
 
 const char* const kAxes[] = {"T", "d", "n"};
 
+// The theorem's slope line is drawn through this multiple of a curve's last point, so that it
+// runs beside the data and the fitted line rather than over them.
+constexpr double kTheoremOffset = 1.5;
+
 double coordinate(const SweepPoint& point, const std::string& axis) {
   return axis == "n" ? point.n : axis == "T" ? point.T : point.d;
 }
@@ -108,7 +112,7 @@ std::vector<double> bounds_at(const Section& s, const std::string& measure,
 // The figure of one measure against `axis` ("T", "d" or "n"): one curve per value of the other
 // varying coordinates, as markers with 95% error bars; in each curve's colour the fitted line (thin,
 // dashed) and the explicit bound (dash-dot, where the theorem has one for this measure); the
-// theorem's slope in black, dotted, through each curve's last point; one key entry per kind of line.
+// theorem's slope in black, dotted, just above each curve's last point; one key entry per kind of line.
 // Curves that coincide are drawn once.
 Figure sweep_figure(const Section& s, const std::string& measure, const std::string& axis) {
   std::vector<std::string> others;
@@ -151,7 +155,9 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   f.caption = measure + " against " + axis +
               ", mean over replicates (markers) with 95% error bars; thin dashed, in each curve's colour: "
               "the fitted power law";
-  if (slope) f.caption += "; black dotted: the theorem's slope through each curve's last point";
+  if (slope)
+    f.caption += "; black dotted: the theorem's slope, through " + format_short(kTheoremOffset) +
+                 " times each curve's last point";
   const auto sets = draw_coinciding_once(data, f.caption);
   bool bounded = false;
   int color = 1;
@@ -168,7 +174,8 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
       bounded = true;
     }
     if (slope) {
-      const double x1 = d.x.back(), y1 = d.y.back(), x0 = d.x.front();
+      // Parallel to the curve's slope if they agree, a factor kTheoremOffset above its last point.
+      const double x1 = d.x.back(), y1 = kTheoremOffset * d.y.back(), x0 = d.x.front();
       f.series.push_back({"",
                           {x0, x1},
                           {y1 * std::pow(x0 / x1, *slope), y1},
