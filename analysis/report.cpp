@@ -329,7 +329,8 @@ Page sections_page(std::vector<Section> sections, const std::string& title, cons
           "Each M/term slope (fitted minus predicted) decides its row: tight when its CI comes within the "
           "tolerance " +
           format_short(s.tolerance) + " of 0, loose when it lies wholly below -" + format_short(s.tolerance) +
-          ", worse (crossover, shrinking or persistent) when it lies wholly above."));
+          ", worse (crossover, shrinking or persistent) when it lies wholly above +" +
+          format_short(s.tolerance) + "."));
       if (s.has_ratio_fit) {
         std::vector<std::vector<std::string>> ratio = {{"M / rate", "slope", "95% CI"}};
         for (const char* axis : kAxes)
