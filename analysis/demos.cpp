@@ -140,7 +140,7 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
   f.xlabel = "d";
   f.ylabel = "M1 = (1/T) sum_t ||grad f(x_t)||_1";
   f.caption =
-      "mean over replicates with 95% error bars; thin dashed, in each curve's colour: its fitted "
+      "mean over replicates (markers) with 95% error bars; thin dashed, in each curve's colour: its fitted "
       "power law";
   std::vector<std::vector<std::string>> rows = {
       {"schedule", "eta", "fitted d-exponent", "95% CI", "Theorem 1"}};
@@ -154,7 +154,7 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
                 {},
                 {},
                 {},
-                Series::Style::kPointsWithErrorBars,
+                Series::Style::kMarkersWithErrorBars,
                 color};
     for (std::uint32_t d : ds) {
       const Simulation s =
@@ -171,7 +171,7 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
     fo.bootstrap = 400;
     fo.seed = seed;
     const FitResult fit = fit_power_law(points, fo);
-    Series line{"fit: slope " + format_short(fit.d->estimate, 2),
+    Series line{"fit: slope " + format_short(fit.d->estimate, 3),
                 data.x,
                 {},
                 {},

@@ -74,6 +74,18 @@ TEST_F(Demo, DimensionExponentsDiffer) {
       << r.explanation;
   EXPECT_NE(r.explanation.find("M1 grows like d^" + exponent(r.lines[1]) + ","), std::string::npos)
       << r.explanation;
+  // Each fitted line is in the key with its slope, and the data are unconnected markers, so that the
+  // dashed line through them stays visible.
+  std::vector<std::string> fits;
+  for (const auto& b : r.page.blocks)
+    if (b.kind == analysis::Block::Kind::kFigure)
+      for (const auto& s : b.figure.series) {
+        if (s.style == analysis::Series::Style::kDashedLine) fits.push_back(s.label);
+        if (!s.x.empty() && s.style != analysis::Series::Style::kDashedLine)
+          EXPECT_EQ(s.style, analysis::Series::Style::kMarkersWithErrorBars) << s.label;
+      }
+  EXPECT_EQ(fits, (std::vector<std::string>{"fit: slope " + exponent(r.lines[0]),
+                                            "fit: slope " + exponent(r.lines[1])}));
 }
 
 TEST_F(Demo, HeavyTailsSignMethodsBoundTheirSteps) {
