@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "signrate/analysis/page.hpp"
@@ -144,6 +145,9 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
     curves.push_back(pts);
     data.push_back(d);
   }
+  // The fitted line is drawn only where it was fitted: the upper half of the T values.
+  std::set<double> fitted_T;
+  for (const GridPoint& g : grid_points(s.sweep, measure, "upper-half")) fitted_T.insert(g.T);
   const std::optional<double> slope = predicted_slope(s, measure, axis);
   const std::optional<Exponent> fit_slope = exponent(s.fits.at(measure), axis);
   const std::string fit_label =
@@ -152,22 +156,24 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
   f.title = measure + " against " + axis;
   f.xlabel = axis;
   f.ylabel = measure;
-  f.caption = measure + " against " + axis +
-              ", mean over replicates (markers) with 95% error bars; thin dashed, in each curve's colour: "
-              "the fitted power law";
-  if (slope)
-    f.caption += "; black dotted: the theorem's slope, through " + format_short(kTheoremOffset) +
-                 " times each curve's last point";
+  f.caption = measure + " against " + axis + ", mean over replicates (markers) with 95% error bars";
   const auto sets = draw_coinciding_once(data, f.caption);
-  bool bounded = false;
+  bool fitted_line = false, bounded = false;
   int color = 1;
   for (const auto& set : sets) {
     Series& d = data[set.front()];
     d.color = color;
-    Series line{"", d.x, {}, {}, {}, Series::Style::kDashedLine, color};
-    for (const auto* p : curves[set.front()]) line.y.push_back(fitted(s, measure, *p));
+    Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
+    for (const auto* p : curves[set.front()])
+      if (fitted_T.count(p->T)) {
+        line.x.push_back(coordinate(*p, axis));
+        line.y.push_back(fitted(s, measure, *p));
+      }
     f.series.push_back(d);
-    f.series.push_back(line);
+    if (line.x.size() >= 2) {
+      f.series.push_back(line);
+      fitted_line = true;
+    }
     const std::vector<double> bound = bounds_at(s, measure, curves[set.front()]);
     if (!bound.empty()) {
       f.series.push_back({"", d.x, bound, {}, {}, Series::Style::kDashDotLine, color});
@@ -186,11 +192,23 @@ Figure sweep_figure(const Section& s, const std::string& measure, const std::str
     }
     ++color;
   }
-  // One key entry per kind of line, in black, after the curves' own entries.
-  f.series.push_back(key_entry(fit_label, Series::Style::kDashedLine));
-  if (slope) f.series.push_back(key_entry("theorem" + slope_text(slope), Series::Style::kDottedLine));
-  if (bounded) f.series.push_back(key_entry("explicit bound", Series::Style::kDashDotLine));
-  if (bounded) f.caption += "; dash-dot, in each curve's colour: the theorem's explicit bound at each point";
+  // One key entry per kind of line drawn, in black, after the curves' own entries; the caption says
+  // how each kind is drawn.
+  if (fitted_line) {
+    f.series.push_back(key_entry(fit_label, Series::Style::kDashedLine));
+    f.caption +=
+        "; thin dashed, in each curve's colour: the fitted power law, over the T values it was fitted on "
+        "(the upper half)";
+  }
+  if (slope) {
+    f.series.push_back(key_entry("theorem" + slope_text(slope), Series::Style::kDottedLine));
+    f.caption += "; black dotted: the theorem's slope, through " + format_short(kTheoremOffset) +
+                 " times each curve's last point";
+  }
+  if (bounded) {
+    f.series.push_back(key_entry("explicit bound", Series::Style::kDashDotLine));
+    f.caption += "; dash-dot, in each curve's colour: the theorem's explicit bound at each point";
+  }
   return f;
 }
 

@@ -163,11 +163,18 @@ TEST_F(Report, FiguresKeyTheFitTheTheoremSlopeAndTheBound) {
     const auto data = drawn(f, Style::kMarkersWithErrorBars);
     ASSERT_FALSE(data.empty()) << f.title;
     for (const auto& d : data) EXPECT_FALSE(d.label.empty()) << f.title;
+    // The fitted line of each curve with two or more fitted T values (the upper half: 256, 1024),
+    // in its curve's colour, over those points only.
     const auto fits = drawn(f, Style::kDashedLine);
-    ASSERT_EQ(fits.size(), data.size()) << f.title;
-    for (std::size_t k = 0; k < fits.size(); ++k) {
-      EXPECT_TRUE(fits[k].label.empty()) << f.title;  // keyed once, below
-      EXPECT_EQ(fits[k].color, data[k].color) << f.title;
+    EXPECT_EQ(fits.size(), f.title.find("against T") != std::string::npos ? data.size() : 2u) << f.title;
+    for (const auto& line : fits) {
+      EXPECT_TRUE(line.label.empty()) << f.title;  // keyed once, below
+      const auto curve =
+          std::find_if(data.begin(), data.end(), [&](const auto& d) { return d.color == line.color; });
+      ASSERT_NE(curve, data.end()) << f.title;
+      for (double x : line.x)
+        EXPECT_NE(std::find(curve->x.begin(), curve->x.end(), x), curve->x.end()) << f.title;
+      if (f.title.find("against T") != std::string::npos) EXPECT_EQ(line.x, (std::vector<double>{256, 1024}));
     }
     ASSERT_EQ(key_entries(f, Style::kDashedLine).size(), 1u) << f.title;
     EXPECT_EQ(key_entries(f, Style::kDashedLine)[0].rfind("fit: slope ", 0), 0u) << f.title;
@@ -325,6 +332,14 @@ TEST(ReportOfVerify, MultiTermTheoremsShowTheDecidingSlopes) {
       }
     }
     EXPECT_GT(checked, 0u) << theorem;
+    // The fitted line runs over the fitted T values only (here one, 4096: none against T), and a
+    // kind of line is keyed and captioned only where it is drawn.
+    for (const auto& f : figures_of(page)) {
+      const bool lines = !drawn(f, Style::kDashedLine).empty();
+      EXPECT_EQ(lines, f.title.find("against T") == std::string::npos) << theorem << " " << f.title;
+      EXPECT_EQ(key_entries(f, Style::kDashedLine).size(), lines ? 1u : 0u) << theorem << " " << f.title;
+      EXPECT_EQ(f.caption.find("fitted power law") != std::string::npos, lines) << f.caption;
+    }
     const auto ratio = rows_starting(page, "M / rate");
     ASSERT_EQ(ratio.size(), 1u) << theorem;
     const auto d = rows_starting(page, "d");
