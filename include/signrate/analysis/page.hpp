@@ -9,11 +9,11 @@
 namespace signrate::analysis {
 
 struct Series {
-  // kMarkersWithErrorBars: unconnected, so that a line fitted through them stays visible. kBand: the
-  // shaded region between low and high (y unused), drawn under the lines. The line kinds
-  // the report and the demos draw beside the data: kDashedLine a fitted power law (thin, in its
-  // curve's colour), kDottedLine a theorem's slope or a reference level, kDashDotLine an explicit
-  // bound (in its curve's colour).
+  // The data: kPointsWithErrorBars connected (a trajectory), kMarkersWithErrorBars unconnected (so
+  // that a line fitted through them stays visible). kBand: the shaded region between low and high
+  // (y unused), drawn under the lines. The lines the report and the demos draw beside the data:
+  // kDashedLine a fitted power law (thin, in its curve's colour), kDottedLine a theorem's slope or
+  // a reference level, kDashDotLine an explicit bound (in its curve's colour).
   enum class Style {
     kPointsWithErrorBars,
     kMarkersWithErrorBars,
