@@ -76,14 +76,23 @@ double largest_final_rms(const Simulation& sim) {
   return m / std::sqrt(static_cast<double>(sim.experiment.spec.d));
 }
 
+// The run whose final RMS gradient is smallest (the explanations name it from the numbers).
+const Simulation& lowest_final(const std::vector<Simulation>& sims) {
+  return *std::min_element(sims.begin(), sims.end(), [](const Simulation& a, const Simulation& b) {
+    return final_rms(a) < final_rms(b);
+  });
+}
+
 Figure trajectories(const std::vector<Simulation>& sims, const std::string& title) {
   Figure f;
   f.title = title;
   f.xlabel = "t";
   f.ylabel = "||grad f(x_t)||_2 / sqrt(d)";
   f.caption = "mean over replicates with 95% error bars";
+  std::vector<Series> curves;
   for (std::size_t k = 0; k < sims.size(); ++k)
-    f.series.push_back(rms_gradient_series(sims[k], static_cast<int>(k) + 1));
+    curves.push_back(rms_gradient_series(sims[k], static_cast<int>(k) + 1));
+  for (const auto& set : draw_coinciding_once(curves, f.caption)) f.series.push_back(curves[set.front()]);
   return f;
 }
 
@@ -111,9 +120,12 @@ DemoResult asymmetric_noise(Page& page, const EngineOptions& e, std::uint64_t se
       "sign "
       "of each noisy gradient, whose expectation vanishes where P(x + noise > 0) = 1/2, at x = a p/(1-p) = "
       "1: "
-      "watch its curve flatten on the dotted line. SMM averages the gradients before taking the sign and "
-      "keeps "
-      "descending toward the optimum 0, without needing symmetric unimodal noise (the paper's Assumption 6).";
+      "watch its curve flatten on the dotted line (it ends at " +
+      format_short(final_rms(sims[0]), 3) +
+      "). SMM averages the gradients before taking the sign and keeps descending toward the optimum 0 (it "
+      "ends at " +
+      format_short(final_rms(sims[1]), 3) +
+      "), without needing symmetric unimodal noise (the paper's Assumption 6).";
   r.lines = {"final RMS |x|: signSGD " + format_short(final_rms(sims[0]), 3) + ", SMM " +
              format_short(final_rms(sims[1]), 3)};
   page.blocks.push_back(table(final_table(sims)));
@@ -127,7 +139,9 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
   f.title = "SMM on the d-scaled quadratic, Gaussian noise, T = 4096";
   f.xlabel = "d";
   f.ylabel = "M1 = (1/T) sum_t ||grad f(x_t)||_1";
-  f.caption = "mean over replicates with 95% error bars; dashed: fitted power law";
+  f.caption =
+      "mean over replicates (markers) with 95% error bars; thin dashed, in each curve's colour: its fitted "
+      "power law";
   std::vector<std::vector<std::string>> rows = {
       {"schedule", "eta", "fitted d-exponent", "95% CI", "Theorem 1"}};
   DemoResult r;
@@ -140,7 +154,7 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
                 {},
                 {},
                 {},
-                Series::Style::kPointsWithErrorBars,
+                Series::Style::kMarkersWithErrorBars,
                 color};
     for (std::uint32_t d : ds) {
       const Simulation s =
@@ -157,7 +171,13 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
     fo.bootstrap = 400;
     fo.seed = seed;
     const FitResult fit = fit_power_law(points, fo);
-    Series line{"", data.x, {}, {}, {}, Series::Style::kDashedLine, color};
+    Series line{"fit: slope " + format_short(fit.d->estimate, 3),
+                data.x,
+                {},
+                {},
+                {},
+                Series::Style::kDashedLine,
+                color};
     for (double d : data.x) line.y.push_back(std::exp(fit.log_c + fit.d->estimate * std::log(d)));
     f.series.push_back(data);
     f.series.push_back(line);
@@ -170,8 +190,9 @@ DemoResult dimension(Page& page, const EngineOptions& e, std::uint64_t seed) {
   }
   r.explanation =
       "Theorem 1 improves signSGD-SIM's O(d T^-1/4) to O(d^1/2 T^-1/4) with a step size that shrinks like "
-      "d^-1/2. Compare the two slopes: with the d-factor M1 grows like d^0.5; without it, lagging momentum "
-      "overshoots and M1 grows clearly faster, so the gap between the two analyses shows in the simulation.";
+      "d^-1/2. Compare the two slopes: with the d-factor M1 grows like d^" +
+      rows[1][2] + "; without it, lagging momentum overshoots and M1 grows like d^" + rows[2][2] +
+      ", so the gap between the two analyses shows in the simulation.";
   page.blocks.push_back(table(rows));
   page.blocks.push_back(figure(f));
   return r;
@@ -187,12 +208,15 @@ DemoResult heavy_tails(Page& page, const EngineOptions& e, std::uint64_t seed) {
       simulate("SMM, beta = T^-1/2", "quadratic", noise, "smm", "constant:eta=0.01,beta=0.015625", 64, 4096,
                16, seed, e)};
   DemoResult r;
+  const std::string& lowest = lowest_final(sims).label;
   r.explanation =
       "Student-t noise with nu = 1.5 has infinite variance, outside Theorems 1-2. SGD moves by the noise at "
       "full size: its error bars are wide and its largest replicate sits far above its mean (table). signSGD "
-      "moves every coordinate by exactly eta whatever the draw, and settles lowest; SMM with beta = 0.5 "
-      "stays "
-      "close to it, while with beta = T^-1/2 and this constant eta the momentum lags about 1/beta steps "
+      "moves every coordinate by exactly eta whatever the draw" +
+      (lowest == "signSGD" ? std::string(", and settles lowest") : "; " + lowest + " settles lowest") +
+      "; SMM with beta = 0.5 ends at " + format_short(final_rms(sims[2]), 3) + " against signSGD's " +
+      format_short(final_rms(sims[1]), 3) +
+      ", while with beta = T^-1/2 and this constant eta the momentum lags about 1/beta steps "
       "behind "
       "and overshoots: the theorems pair a small beta with a smaller eta (eta/beta = T^-1/4).";
   for (const auto& s : sims)
@@ -212,12 +236,14 @@ DemoResult momentum(Page& page, const EngineOptions& e, std::uint64_t seed) {
   sims.push_back(simulate("beta = T^-1/2", "quadratic", noise, "smm",
                           "power:eta_c=0.002,eta_T=0,beta_c=1,beta_T=-0.5", 8, 20000, 8, seed, e));
   DemoResult r;
+  const Simulation& best = lowest_final(sims);
   r.explanation =
       "SMM's beta weighs the new gradient: beta = 1 is signSGD, which sits at the biased point 1. Lowering "
       "beta "
       "averages the asymmetric noise away before the sign, but with a constant step the momentum lags about "
-      "1/beta steps and overshoots by about eta/beta: the final error is smallest in between (beta = 0.1 "
-      "here). "
+      "1/beta steps and overshoots by about eta/beta: the final error is smallest at " +
+      best.label + " here (" + format_short(final_rms(best), 3) +
+      "). "
       "The theorems shrink eta faster than beta (eta = T^-3/4, beta = T^-1/2, so eta/beta = T^-1/4) to drive "
       "both errors to zero.";
   for (const auto& s : sims) r.lines.push_back(s.label + ": final RMS |x| " + format_short(final_rms(s), 3));
@@ -252,7 +278,9 @@ DemoResult heterogeneity(Page& page, const EngineOptions& e, std::uint64_t seed)
       "mean of the centres, 1.46, while their median is 0.2. A majority vote of plain signs moves x in the "
       "direction most nodes want, so signSGD-MV stops where the vote ties, at the median: watch its curve "
       "level "
-      "off on the dotted line, 1.26 from the optimum. The S_R-based methods send a coin whose mean is v/R, "
+      "off on the dotted line, " +
+      format_short(gap, 3) +
+      " from the optimum. The S_R-based methods send a coin whose mean is v/R, "
       "so the "
       "vote follows the mean of the gradients: MVSM v2 (unbiased server coin) and Sto-signSGD (majority of "
       "S_R "
@@ -303,45 +331,50 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
   Figure f = trajectories(
       sims, "c = 0, 0.1, 0.2, 3, 4 (each on n/5 nodes), started at the mean 1.46; eta = 10^-4, R = 3");
   f.ylabel = "RMS distance to the mean of the centres";
+  f.caption += "; dotted, in each v1 curve's colour: the distance of its vote law's limit to the mean";
+  f.series.push_back(key_entry("vote law's limit (v1)", Series::Style::kDottedLine));
   DemoResult r;
   std::vector<std::vector<std::string>> rows = {
       {"run", "final x (mean over coordinates, replicates)", "vote law's limit", "mean"}};
-  int color = 1;
+  std::vector<double> x, lim, rms;  // per run: where it ends, where it should, its curve's last value
   for (std::size_t k = 0; k < sims.size(); ++k) {
-    const double x = final_position(sims[k]);
     const bool v1 = k < 2;
-    const double lim = v1 ? limit(k == 0 ? 1 : 4) : mean;
+    x.push_back(final_position(sims[k]));
+    lim.push_back(v1 ? limit(k == 0 ? 1 : 4) : mean);
+    rms.push_back(rms_gradient_series(sims[k], 1).y.back());
     if (v1)
       f.series.push_back({"",
                           {1, static_cast<double>(T)},
-                          {mean - lim, mean - lim},
+                          {mean - lim[k], mean - lim[k]},
                           {},
                           {},
                           Series::Style::kDottedLine,
-                          color});
-    ++color;
-    rows.push_back({sims[k].label, format_short(x, 4), format_short(lim, 4), format_short(mean, 4)});
-    r.lines.push_back(sims[k].label + ": started at the mean, ends at x = " + format_short(x, 4) +
-                      " (limit " + format_short(lim, 4) + ", mean " + format_short(mean, 4) + ")");
+                          static_cast<int>(k) + 1});
+    rows.push_back({sims[k].label, format_short(x[k], 4), format_short(lim[k], 4), format_short(mean, 4)});
+    r.lines.push_back(sims[k].label + ": started at the mean, ends at x = " + format_short(x[k], 4) +
+                      " (limit " + format_short(lim[k], 4) + ", mean " + format_short(mean, 4) + ")");
   }
   // 2. v1's bias from the exact vote law as n grows (the same centres repeated); v2 has none.
   std::vector<std::vector<std::string>> law = {{"n", "v1's limit point", "bias (mean - limit)"}};
   std::string biases = "v1's bias from the vote law at n = 5, 10, 20, 40, 80:";
+  std::vector<double> b;
   for (std::uint32_t copies : {1u, 2u, 4u, 8u, 16u}) {
-    const double b = mean - limit(copies);
-    law.push_back({std::to_string(5 * copies), format_short(limit(copies), 5), format_short(b, 3)});
-    biases += " " + format_short(b, 3);
+    b.push_back(mean - limit(copies));
+    law.push_back({std::to_string(5 * copies), format_short(limit(copies), 5), format_short(b.back(), 3)});
+    biases += " " + format_short(b.back(), 3);
   }
   r.lines.push_back(biases);
   // 3. v2 with the theorem5 schedule: M2 falls as T grows.
   std::vector<GridPoint> points;
+  std::vector<double> m2s;
   std::string m2 = "MVSM v2 with the theorem5 schedule, M2 at T = 1024, 4096, 16384:";
   for (std::uint32_t t : {1024u, 4096u, 16384u}) {
     const Simulation s =
         simulate_nodes("", std::string("hetero-quadratic:centers=") + kCenters, "uniform:sigma=0.5",
                        "mvsm-v2:R=5", "theorem5", 4, t, 5, 0, 4, seed, e);
     points.push_back({4, static_cast<double>(t), 5, s.result.M2});
-    m2 += " " + format_short(mean_stderr(s.result.M2).mean, 3);
+    m2s.push_back(mean_stderr(s.result.M2).mean);
+    m2 += " " + format_short(m2s.back(), 3);
   }
   FitOptions fo;
   fo.regressors = {"T"};
@@ -349,19 +382,36 @@ DemoResult v1_vs_v2(Page& page, const EngineOptions& e, std::uint64_t seed) {
   fo.seed = seed;
   const FitResult fit = fit_power_law(points, fo);
   r.lines.push_back(m2 + "; fitted T-exponent " + format_short(fit.T->estimate, 3));
+  // The explanation states what the numbers above show, so that it cannot contradict the figure.
+  const auto n3 = [](double v) { return format_short(v, 3); };
+  const auto n4 = [](double v) { return format_short(v, 4); };
+  const auto side = [](double a, double b) { return std::string(a > b ? "above" : "below"); };
+  // Where v2's curve starts on the log axis: its first positive value (x_1 is the mean itself).
+  const Series v2_curve = rms_gradient_series(sims[2], 1);
+  std::size_t first = 0;
+  while (first + 1 < v2_curve.y.size() && !(v2_curve.y[first] > 0)) ++first;
+  const double start = v2_curve.y[first];
   r.explanation =
       "Both versions send S_R(v) up, a coin with mean v/R. v1's server sends the sign of the vote, v2's an "
-      "unbiased "
-      "coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to zero, so "
-      "v1's "
-      "fixed point is the root of its vote law, not the optimum: started at the mean of the centres, v1 "
-      "walks away "
-      "to that root (dotted lines) while v2 stays. The bias shrinks as n grows, about like 1/n here (second "
-      "table, exact); it is small, and at feasible T the vote's random walk hides it, which is why these "
-      "runs use a "
-      "tiny constant step. v2's limit is the optimum itself: with the theorem5 schedule its M2 keeps falling "
-      "as T "
-      "grows (last line).";
+      "unbiased coin S_1(vote/n). The sign of a sum of unequal coins is not centred where their means sum to "
+      "zero, so v1's fixed point is the root of its vote law, not the optimum. Started at the mean of the "
+      "centres, " +
+      n4(mean) + ", v1's average position ends at " + n4(x[0]) + " on 5 nodes and " + n4(x[1]) +
+      " on 20 (its roots: " + n4(lim[0]) + " and " + n4(lim[1]) + ", the dotted lines), v2's at " + n4(x[2]) +
+      ". The curves are the RMS distance of the iterates to the mean, which counts the vote's random walk "
+      "around where each run settles as well as the bias: v2's curve " +
+      (rms[2] > start ? "grows" : "falls") + " from " + n3(start) +
+      " at t = " + format_short(v2_curve.x.front()) + " to " + n3(rms[2]) + " at T = " + std::to_string(T) +
+      " (its average position has no bias; its iterates wander). v2's curve ends at " + n3(rms[2]) + ", " +
+      side(rms[2], rms[0]) + " v1's " + n3(rms[0]) + " on 5 nodes and " + side(rms[2], rms[1]) + " v1's " +
+      n3(rms[1]) + " on 20. v1's bias shrinks as n grows, from " + n3(b.front()) + " at n = 5 to " +
+      n3(b.back()) + " at n = 80, about like n^" +
+      format_short(std::log(b.back() / b.front()) / std::log(16.0), 2) +
+      " (second table, exact); it is small, and at feasible T the vote's random walk hides it, which is why "
+      "these runs use a tiny constant step. v2's limit is the optimum itself: with the theorem5 schedule "
+      "its M2 goes from " +
+      n3(m2s.front()) + " at T = 1024 to " + n3(m2s.back()) + " at T = 16384, " +
+      (m2s.back() < m2s.front() ? "falling" : "not falling") + " as T grows (last line).";
   page.blocks.push_back(table(rows));
   page.blocks.push_back(figure(f));
   page.blocks.push_back(paragraph(
@@ -394,6 +444,8 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
       {"method", "K = 0", "K = 1", "K = 2", "K = 3", "K = 4", "K = 4 / K = 0"}};
   DemoResult r;
   int color = 1;
+  std::string most;  // the method whose error grows by the largest factor from K = 0 to K = 4
+  double largest = 0;
   for (const auto& m : methods) {
     Series s{m.label, {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color++};
     std::vector<std::string> row = {m.label};
@@ -414,6 +466,10 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
       line.append(" ").append(format_short(ms.mean, 3));
     }
     row.push_back(format_short(finals.back() / finals.front(), 3));
+    if (finals.back() / finals.front() > largest) {
+      largest = finals.back() / finals.front();
+      most = m.label;
+    }
     rows.push_back(row);
     r.lines.push_back(line);
     f.series.push_back(s);
@@ -427,7 +483,9 @@ DemoResult byzantine(Page& page, const EngineOptions& e, std::uint64_t seed) {
       "none "
       "breaks, but each one's error at T = 4000 grows with K (table: the last column is the factor from K = "
       "0 to "
-      "K = 4). MVSM v2 degrades most here: its server coin has mean (n - 2K)/n times v/R, so at K = 4 its "
+      "K = 4). " +
+      most + " degrades most here (by " + format_short(largest, 3) +
+      "x). MVSM v2's server coin has mean (n - 2K)/n times v/R, so at K = 4 its "
       "expected "
       "step is 1/9 of the honest one and it has not finished its start-up by T = 4000. With K >= n/2 the "
       "flipped "
@@ -491,6 +549,7 @@ DemoResult run_demo(const std::string& name, const std::string& html_path, const
   page.blocks.push_back(
       paragraph("Reproduce with: signrate demo " + name + " --seed " + std::to_string(seed)));
   r.pngs = write_page(page, html_path, gnuplot);
+  r.page = std::move(page);
   return r;
 }
 

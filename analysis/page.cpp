@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -49,65 +51,103 @@ std::string gnuplot_quote(const std::string& s) {
   return out;
 }
 
+const char* with_style(Series::Style style) {
+  switch (style) {
+    case Series::Style::kPointsWithErrorBars:
+      return "with yerrorlines pt 7 lw 2";
+    case Series::Style::kMarkersWithErrorBars:
+      return "with yerrorbars pt 7 ps 1.2 lw 1.5";
+    case Series::Style::kDashedLine:
+      return "with lines dt 2 lw 1";
+    case Series::Style::kDottedLine:
+      return "with lines dt 3 lw 2";
+    case Series::Style::kDashDotLine:
+      return "with lines dt 4 lw 2";
+    case Series::Style::kLine:
+      return "with lines lw 2";
+    case Series::Style::kBand:
+      return "with filledcurves fs transparent solid 0.2 noborder";
+  }
+  return "";
+}
+
+bool has_error_bars(Series::Style style) {
+  return style == Series::Style::kPointsWithErrorBars || style == Series::Style::kMarkersWithErrorBars;
+}
+
+const char* columns(Series::Style style) {
+  return has_error_bars(style)           ? "using 1:2:3:4 "
+         : style == Series::Style::kBand ? "using 1:2:3 "
+                                         : "using 1:2 ";
+}
+
+std::string data_file(const Series& se) {
+  std::ostringstream out;
+  out.precision(17);
+  for (std::size_t i = 0; i < se.x.size(); ++i) {
+    if (se.style == Series::Style::kBand) {
+      out << se.x[i] << ' ' << se.low[i] << ' ' << se.high[i] << '\n';
+      continue;
+    }
+    out << se.x[i] << ' ' << se.y[i];
+    if (has_error_bars(se.style))
+      out << ' ' << (i < se.low.size() ? se.low[i] : se.y[i]) << ' '
+          << (i < se.high.size() ? se.high[i] : se.y[i]);
+    out << '\n';
+  }
+  return out.str();
+}
+
+bool close(double a, double b, double rel) {
+  return a == b || std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b));
+}
+
+bool same_points(const Series& a, const Series& b, double rel) {
+  if (a.x.size() != b.x.size() || a.y.size() != b.y.size()) return false;
+  for (std::size_t i = 0; i < a.x.size(); ++i)
+    if (!close(a.x[i], b.x[i], rel)) return false;
+  for (std::size_t i = 0; i < a.y.size(); ++i)
+    if (!close(a.y[i], b.y[i], rel)) return false;
+  return true;
+}
+
+// "n = 1, 2, 4, 8" from {"n = 1", "n = 2", "n = 4", "n = 8"}; labels of another form joined by "; ".
+std::string joined_labels(const std::vector<std::string>& labels) {
+  const auto name = [](const std::string& l) {
+    const auto eq = l.find(" = ");
+    return eq == std::string::npos || l.find(", ") != std::string::npos ? std::string() : l.substr(0, eq + 3);
+  };
+  const std::string common = name(labels.front());
+  bool shared = !common.empty();
+  for (const auto& l : labels) shared = shared && name(l) == common;
+  std::string out = shared ? common : "";
+  for (std::size_t k = 0; k < labels.size(); ++k)
+    out += (k ? (shared ? ", " : "; ") : "") + (shared ? labels[k].substr(common.size()) : labels[k]);
+  return out;
+}
+
+// The tick labels of one axis: plain numbers ("%g": 0.001, 1, 10000); on a log axis whose data
+// span a decade or more and reach beyond [1e-4, 1e5], where "%g" would switch to "1e-05", powers of
+// ten (10^{-5}) for every tick.
+std::string tick_format(const Figure& f, bool x_axis) {
+  double lo = INFINITY, hi = 0;
+  for (const Series& se : f.series)
+    for (const auto* values : x_axis ? std::vector{&se.x} : std::vector{&se.y, &se.low, &se.high})
+      for (double v : *values)
+        if (v > 0 && std::isfinite(v)) {
+          lo = std::min(lo, v);
+          hi = std::max(hi, v);
+        }
+  const bool log = x_axis ? f.log_x : f.log_y;
+  return log && hi >= 10 * lo && (lo < 1e-4 || hi > 1e5) ? "10^{%L}" : "%g";
+}
+
 // Draws figure k into dir: fig<k>.svg (returned as text) and fig<k>.png.
 std::string render(const Figure& f, const fs::path& dir, int k, const std::string& gnuplot) {
-  std::ostringstream plot;
-  for (std::size_t s = 0; s < f.series.size(); ++s) {
-    const Series& se = f.series[s];
-    std::ostringstream name;
-    name << 'f' << k << 's' << s << ".dat";
-    const std::string data = name.str();
-    std::ofstream out(dir / data);
-    out.precision(17);
-    for (std::size_t i = 0; i < se.x.size(); ++i) {
-      if (se.style == Series::Style::kBand) {
-        out << se.x[i] << ' ' << se.low[i] << ' ' << se.high[i] << '\n';
-        continue;
-      }
-      out << se.x[i] << ' ' << se.y[i];
-      if (se.style == Series::Style::kPointsWithErrorBars)
-        out << ' ' << (i < se.low.size() ? se.low[i] : se.y[i]) << ' '
-            << (i < se.high.size() ? se.high[i] : se.y[i]);
-      out << '\n';
-    }
-    plot << (s ? ", \\\n  " : "plot ") << "'" << data << "' ";
-    switch (se.style) {
-      case Series::Style::kPointsWithErrorBars:
-        plot << "using 1:2:3:4 with yerrorlines pt 7";
-        break;
-      case Series::Style::kDashedLine:
-        plot << "using 1:2 with lines dt 2";
-        break;
-      case Series::Style::kDottedLine:
-        plot << "using 1:2 with lines dt 3 lw 2";
-        break;
-      case Series::Style::kLine:
-        plot << "using 1:2 with lines lw 2";
-        break;
-      case Series::Style::kBand:
-        plot << "using 1:2:3 with filledcurves fs transparent solid 0.2 noborder";
-        break;
-    }
-    plot << " lc " << se.color;
-    if (se.label.empty()) {
-      plot << " notitle";
-    } else {
-      plot << " title '" << gnuplot_quote(se.label) << "'";
-    }
-  }
-  std::ostringstream stem;
-  stem << "fig" << k;
-  const std::string svg = stem.str() + ".svg", png = stem.str() + ".png";
-  std::ofstream script(dir / "plot.gp");
-  const std::string logscale = std::string(f.log_x ? "x" : "") + (f.log_y ? "y" : "");
-  if (!logscale.empty()) script << "set logscale " << logscale << "\n";
-  script << "set grid\nset key outside right\n"
-         << "set xlabel '" << gnuplot_quote(f.xlabel) << "'\nset ylabel '" << gnuplot_quote(f.ylabel) << "'\n"
-         << "set title '" << gnuplot_quote(f.title) << "'\n"
-         << "set terminal svg size 760,460 dynamic enhanced font 'sans,11'\nset output '" << svg << "'\n"
-         << plot.str() << "\nset terminal pngcairo size 760,460 enhanced font 'sans,10'\nset output '" << png
-         << "'\nreplot\nunset output\n";
-  script.close();
+  const PlotScript p = plot_script(f, k);
+  for (const auto& [name, content] : p.data) std::ofstream(dir / name) << content;
+  std::ofstream(dir / "plot.gp") << p.script;
+  const std::string svg = "fig" + std::to_string(k) + ".svg";
   const std::string cmd = "cd '" + dir.string() + "' && '" + gnuplot + "' plot.gp > gnuplot.log 2>&1";
   if (std::system(cmd.c_str()) != 0)
     throw RunError(
@@ -126,6 +166,76 @@ std::string slurp(const fs::path& p) {
 }
 
 }  // namespace
+
+Series key_entry(std::string label, Series::Style style, int color) {
+  return {std::move(label), {}, {}, {}, {}, style, color};
+}
+
+std::vector<std::vector<std::size_t>> coinciding_curves(const std::vector<Series>& curves, double rel) {
+  std::vector<std::vector<std::size_t>> sets;
+  for (std::size_t c = 0; c < curves.size(); ++c) {
+    auto it = std::find_if(sets.begin(), sets.end(),
+                           [&](const auto& set) { return same_points(curves[set.front()], curves[c], rel); });
+    if (it == sets.end())
+      sets.push_back({c});
+    else
+      it->push_back(c);
+  }
+  return sets;
+}
+
+std::vector<std::vector<std::size_t>> draw_coinciding_once(std::vector<Series>& curves,
+                                                           std::string& caption) {
+  const auto sets = coinciding_curves(curves);
+  for (const auto& set : sets) {
+    if (set.size() < 2) continue;
+    std::vector<std::string> labels;
+    for (std::size_t c : set) labels.push_back(curves[c].label);
+    curves[set.front()].label = joined_labels(labels);
+    caption += "; the curves for " + curves[set.front()].label + " coincide; drawn once";
+  }
+  return sets;
+}
+
+PlotScript plot_script(const Figure& f, int k) {
+  PlotScript p;
+  std::ostringstream plot;
+  for (std::size_t s = 0; s < f.series.size(); ++s) {
+    const Series& se = f.series[s];
+    plot << (s ? ", \\\n  " : "plot ");
+    if (se.x.empty()) {
+      plot << "keyentry ";
+    } else {
+      const std::string name = "f" + std::to_string(k) + "s" + std::to_string(s) + ".dat";
+      p.data.push_back({name, data_file(se)});
+      plot << "'" << name << "' " << columns(se.style);
+    }
+    plot << with_style(se.style);
+    if (se.color == Series::kBlack)
+      plot << " lc rgb 'black'";
+    else
+      plot << " lc " << se.color;
+    if (se.label.empty()) {
+      plot << " notitle";
+    } else {
+      plot << " title '" << gnuplot_quote(se.label) << "'";
+    }
+  }
+  const std::string stem = "fig" + std::to_string(k);
+  std::ostringstream script;
+  const std::string logscale = std::string(f.log_x ? "x" : "") + (f.log_y ? "y" : "");
+  if (!logscale.empty()) script << "set logscale " << logscale << "\n";
+  // Plain tick labels on both axes (gnuplot's log-axis default can print 0.100000).
+  script << "set format x '" << tick_format(f, true) << "'\nset format y '" << tick_format(f, false) << "'\n"
+         << "set grid\nset key outside right\n"
+         << "set xlabel '" << gnuplot_quote(f.xlabel) << "'\nset ylabel '" << gnuplot_quote(f.ylabel) << "'\n"
+         << "set title '" << gnuplot_quote(f.title) << "'\n"
+         << "set terminal svg size 760,460 dynamic enhanced font 'sans,11'\nset output '" << stem << ".svg'\n"
+         << plot.str() << "\nset terminal pngcairo size 760,460 enhanced font 'sans,10'\nset output '" << stem
+         << ".png'\nreplot\nunset output\n";
+  p.script = script.str();
+  return p;
+}
 
 std::string format_short(double v, int precision) {
   std::ostringstream s;

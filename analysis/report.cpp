@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "signrate/analysis/page.hpp"
@@ -22,16 +23,24 @@ struct Section {
   std::map<std::string, FitResult> fits;    // measure -> its fit (the exponents and the intercept)
   std::map<std::string, double> predicted;  // axis -> the theorem's exponent (where it has one)
   std::string predicted_measure;
-  std::optional<Verdicts> verdicts;     // none for a plain sweep
-  std::string verdict;                  // the family's verdict (verdict_name), for a verify family
-  std::vector<std::string> reasons;     // the sentences that decided it
-  std::vector<TermCheck> terms;         // the rate's terms, each where it dominates
-  std::vector<std::string> violations;  // assumptions the family breaks (run with --allow-violations)
-  double worst_bound_ratio = NAN;       // NaN: no explicit bound
-  std::string note;                     // what the simulation shows on a verify family
+  std::optional<Verdicts> verdicts;           // none for a plain sweep
+  std::string verdict;                        // the family's verdict (verdict_name), for a verify family
+  std::vector<std::string> reasons;           // the sentences that decided it
+  std::vector<TermCheck> terms;               // the rate's terms, each where it dominates
+  std::vector<std::string> violations;        // assumptions the family breaks (run with --allow-violations)
+  double worst_bound_ratio = NAN;             // NaN: no explicit bound
+  std::vector<std::optional<double>> bounds;  // per sweep point, the explicit bound (verify only)
+  FitResult ratio_fit;                        // M / rate over the fitted grid (verify only)
+  bool has_ratio_fit = false;
+  std::string note;        // what the simulation shows on a verify family
+  double tolerance = NAN;  // on the exponents (verify only)
 };
 
 const char* const kAxes[] = {"T", "d", "n"};
+
+// The theorem's slope line is drawn through this multiple of a curve's last point, so that it
+// runs beside the data and the fitted line rather than over them.
+constexpr double kTheoremOffset = 1.5;
 
 double coordinate(const SweepPoint& point, const std::string& axis) {
   return axis == "n" ? point.n : axis == "T" ? point.T : point.d;
@@ -80,53 +89,125 @@ double fitted(const Section& s, const std::string& measure, const SweepPoint& po
   return std::exp(y);
 }
 
+std::string interval(double lo, double hi) { return "[" + format_short(lo) + ", " + format_short(hi) + "]"; }
+
+// ": slope -0.27", or "" when there is none.
+std::string slope_text(std::optional<double> slope) {
+  return slope ? ": slope " + format_short(*slope, 3) : "";
+}
+
+// The explicit bound at each of a curve's points; empty unless the section's theorem bounds this
+// measure finitely at every one of them.
+std::vector<double> bounds_at(const Section& s, const std::string& measure,
+                              const std::vector<const SweepPoint*>& pts) {
+  std::vector<double> out;
+  if (measure != s.predicted_measure || s.bounds.size() != s.sweep.points.size()) return {};
+  for (const SweepPoint* p : pts) {
+    const std::optional<double>& b = s.bounds[static_cast<std::size_t>(p - s.sweep.points.data())];
+    if (!b || !std::isfinite(*b)) return {};
+    out.push_back(*b);
+  }
+  return out;
+}
+
 // The figure of one measure against `axis` ("T", "d" or "n"): one curve per value of the other
-// varying coordinates, with 95% error bars, the fitted line (dashed) and the theorem's slope
-// (dotted, through each curve's last point).
+// varying coordinates, as markers with 95% error bars; in each curve's colour the fitted line (thin,
+// dashed) and the explicit bound (dash-dot, where the theorem has one for this measure); the
+// theorem's slope in black, dotted, just above each curve's last point; one key entry per kind of line.
+// Curves that coincide are drawn once.
 Figure sweep_figure(const Section& s, const std::string& measure, const std::string& axis) {
   std::vector<std::string> others;
   for (const auto& a : varying_axes(s.sweep))
     if (a != axis) others.push_back(a);
-  std::map<std::vector<double>, std::vector<const SweepPoint*>> curves;
+  std::map<std::vector<double>, std::vector<const SweepPoint*>> by_key;
   for (const auto& p : s.sweep.points) {
     std::vector<double> key;
     for (const auto& a : others) key.push_back(coordinate(p, a));
-    curves[key].push_back(&p);
+    by_key[key].push_back(&p);
   }
-  const std::optional<double> slope = predicted_slope(s, measure, axis);
-  Figure f;
-  f.title = measure + " against " + axis + " (dashed: fit; dotted: theorem slope" +
-            (slope ? " " + format_short(*slope) : " n/a") + ")";
-  f.xlabel = axis;
-  f.ylabel = measure;
-  f.caption = measure + " against " + axis + ", mean over replicates with 95% error bars";
-  int color = 1;
-  for (auto& [key, pts] : curves) {
+  std::vector<std::vector<const SweepPoint*>> curves;
+  std::vector<Series> data;
+  for (auto& [key, pts] : by_key) {
     std::sort(pts.begin(), pts.end(), [&](const SweepPoint* a, const SweepPoint* b) {
       return coordinate(*a, axis) < coordinate(*b, axis);
     });
     std::string label;
     for (std::size_t k = 0; k < others.size(); ++k)
       label += (k ? ", " : "") + others[k] + " = " + format_short(key[k], 6);
-    Series data{label, {}, {}, {}, {}, Series::Style::kPointsWithErrorBars, color};
-    Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
+    Series d{label, {}, {}, {}, {}, Series::Style::kMarkersWithErrorBars, 1};
     for (const auto* p : pts) {
-      const double x = coordinate(*p, axis), m = metric(*p, measure).mean, h = halfwidth_of(*p, measure);
-      data.x.push_back(x);
-      data.y.push_back(m);
-      data.low.push_back(std::max(m - h, m * 1e-3));
-      data.high.push_back(m + h);
-      line.x.push_back(x);
-      line.y.push_back(fitted(s, measure, *p));
+      const double m = metric(*p, measure).mean, h = halfwidth_of(*p, measure);
+      d.x.push_back(coordinate(*p, axis));
+      d.y.push_back(m);
+      d.low.push_back(std::max(m - h, m * 1e-3));
+      d.high.push_back(m + h);
     }
-    f.series.push_back(data);
-    f.series.push_back(line);
+    curves.push_back(pts);
+    data.push_back(d);
+  }
+  // The fitted line is drawn only where it was fitted: the upper half of the T values.
+  std::set<double> fitted_T;
+  for (const GridPoint& g : grid_points(s.sweep, measure, "upper-half")) fitted_T.insert(g.T);
+  const std::optional<double> slope = predicted_slope(s, measure, axis);
+  const std::optional<Exponent> fit_slope = exponent(s.fits.at(measure), axis);
+  const std::string fit_label =
+      "fit" + slope_text(fit_slope ? std::optional(fit_slope->estimate) : std::nullopt);
+  Figure f;
+  f.title = measure + " against " + axis;
+  f.xlabel = axis;
+  f.ylabel = measure;
+  f.caption = measure + " against " + axis + ", mean over replicates (markers) with 95% error bars";
+  const auto sets = draw_coinciding_once(data, f.caption);
+  bool fitted_line = false, bounded = false;
+  int color = 1;
+  for (const auto& set : sets) {
+    Series& d = data[set.front()];
+    d.color = color;
+    Series line{"", {}, {}, {}, {}, Series::Style::kDashedLine, color};
+    for (const auto* p : curves[set.front()])
+      if (fitted_T.count(p->T)) {
+        line.x.push_back(coordinate(*p, axis));
+        line.y.push_back(fitted(s, measure, *p));
+      }
+    f.series.push_back(d);
+    if (line.x.size() >= 2) {
+      f.series.push_back(line);
+      fitted_line = true;
+    }
+    const std::vector<double> bound = bounds_at(s, measure, curves[set.front()]);
+    if (!bound.empty()) {
+      f.series.push_back({"", d.x, bound, {}, {}, Series::Style::kDashDotLine, color});
+      bounded = true;
+    }
     if (slope) {
-      const double x1 = data.x.back(), y1 = data.y.back(), x0 = data.x.front();
-      f.series.push_back(
-          {"", {x0, x1}, {y1 * std::pow(x0 / x1, *slope), y1}, {}, {}, Series::Style::kDottedLine, color});
+      // Parallel to the curve's slope if they agree, a factor kTheoremOffset above its last point.
+      const double x1 = d.x.back(), y1 = kTheoremOffset * d.y.back(), x0 = d.x.front();
+      f.series.push_back({"",
+                          {x0, x1},
+                          {y1 * std::pow(x0 / x1, *slope), y1},
+                          {},
+                          {},
+                          Series::Style::kDottedLine,
+                          Series::kBlack});
     }
     ++color;
+  }
+  // One key entry per kind of line drawn, in black, after the curves' own entries; the caption says
+  // how each kind is drawn.
+  if (fitted_line) {
+    f.series.push_back(key_entry(fit_label, Series::Style::kDashedLine));
+    f.caption +=
+        "; thin dashed, in each curve's colour: the fitted power law, over the T values it was fitted on "
+        "(the upper half)";
+  }
+  if (slope) {
+    f.series.push_back(key_entry("theorem" + slope_text(slope), Series::Style::kDottedLine));
+    f.caption += "; black dotted: the theorem's slope, through " + format_short(kTheoremOffset) +
+                 " times each curve's last point";
+  }
+  if (bounded) {
+    f.series.push_back(key_entry("explicit bound", Series::Style::kDashDotLine));
+    f.caption += "; dash-dot, in each curve's colour: the theorem's explicit bound at each point";
   }
   return f;
 }
@@ -149,6 +230,10 @@ std::vector<Section> sections_of(const VerifyReport& report) {
     s.terms = f.terms;
     s.violations = f.violations;
     if (f.verdicts.has_bound) s.worst_bound_ratio = f.worst_bound_ratio;
+    s.bounds = f.bounds;
+    s.ratio_fit = f.ratio_fit;
+    s.has_ratio_fit = true;
+    s.tolerance = report.tolerance;
     s.note = f.family.note;
     out.push_back(s);
   }
@@ -192,9 +277,8 @@ void complete_fits(Section& s, std::uint32_t bootstrap) {
 }
 
 // The page: the header (title, command, version), then each section.
-std::vector<std::string> write_sections(std::vector<Section> sections, const std::string& title,
-                                        const std::string& command, const std::string& version,
-                                        const std::string& html_path, const ReportOptions& o) {
+Page sections_page(std::vector<Section> sections, const std::string& title, const std::string& command,
+                   const std::string& version, const ReportOptions& o) {
   for (auto& s : sections) complete_fits(s, o.bootstrap);
   Page page;
   page.title = "signrate report";
@@ -221,7 +305,7 @@ std::vector<std::string> write_sections(std::vector<Section> sections, const std
         if (!e) continue;
         const std::optional<double> pred = predicted_slope(s, measure, axis);
         fits.push_back({measure, axis, pred ? format_short(*pred) : "-", format_short(e->estimate),
-                        "[" + format_short(e->ci_low) + ", " + format_short(e->ci_high) + "]"});
+                        interval(e->ci_low, e->ci_high)});
       }
     page.blocks.push_back(table(fits));
     page.blocks.push_back(
@@ -242,20 +326,39 @@ std::vector<std::string> write_sections(std::vector<Section> sections, const std
       page.blocks.push_back(table(
           {{"verdict", "bound holds", "largest measured/bound"},
            {s.verdict, bound, std::isnan(s.worst_bound_ratio) ? "-" : format_short(s.worst_bound_ratio)}}));
-      // The exponents that decided it: each term of the rate, fitted where it dominates.
-      std::vector<std::vector<std::string>> terms = {
-          {"term", "where it dominates", "exponent", "predicted", "fitted", "95% CI", "status"}};
+      // The exponents that decided it: each term of the rate, fitted where it dominates, and the
+      // slope of M / term there (fitted minus predicted), which the tolerance is applied to.
+      std::vector<std::vector<std::string>> terms = {{"term", "where it dominates", "exponent", "predicted",
+                                                      "fitted", "95% CI", "M/term slope", "95% CI",
+                                                      "status"}};
       for (const TermCheck& t : s.terms) {
         const std::string where =
             std::to_string(t.points) + " points, " + std::to_string(t.fitted) + " fitted";
         if (!t.untested.empty())
-          terms.push_back({t.description, "not tested: " + t.untested, "", "", "", "", ""});
+          terms.push_back({t.description, "not tested: " + t.untested, "", "", "", "", "", "", ""});
         for (const AxisCheck& a : t.axes)
           terms.push_back(
               {t.description, where, a.axis, format_short(a.predicted), format_short(a.fitted.estimate),
-               "[" + format_short(a.fitted.ci_low) + ", " + format_short(a.fitted.ci_high) + "]", a.status});
+               interval(a.fitted.ci_low, a.fitted.ci_high), format_short(a.fitted.estimate - a.predicted),
+               interval(a.fitted.ci_low - a.predicted, a.fitted.ci_high - a.predicted), a.status});
       }
       page.blocks.push_back(table(terms));
+      page.blocks.push_back(paragraph(
+          "Each M/term slope (fitted minus predicted) decides its row: tight when its CI comes within the "
+          "tolerance " +
+          format_short(s.tolerance) + " of 0, loose when it lies wholly below -" + format_short(s.tolerance) +
+          ", worse (crossover, shrinking or persistent) when it lies wholly above +" +
+          format_short(s.tolerance) + "."));
+      if (s.has_ratio_fit) {
+        std::vector<std::vector<std::string>> ratio = {{"M / rate", "slope", "95% CI"}};
+        for (const char* axis : kAxes)
+          if (const std::optional<Exponent> e = exponent(s.ratio_fit, axis))
+            ratio.push_back({axis, format_short(e->estimate), interval(e->ci_low, e->ci_high)});
+        page.blocks.push_back(table(ratio));
+        page.blocks.push_back(
+            paragraph("M / rate fitted over the whole fitted grid (all terms together): shown; the "
+                      "verdict reads each term's M/term slopes above, where that term dominates."));
+      }
       for (const std::string& reason : s.reasons) page.blocks.push_back(paragraph("- " + reason));
     }
     if (!s.note.empty()) page.blocks.push_back(paragraph("Note: " + s.note));
@@ -264,19 +367,27 @@ std::vector<std::string> write_sections(std::vector<Section> sections, const std
       for (const auto& axis : axes)
         if (s.fits.count(measure)) page.blocks.push_back(figure(sweep_figure(s, measure, axis)));
   }
-  return write_page(page, html_path, o.gnuplot);
+  return page;
 }
 
 }  // namespace
 
+Page report_page(const SweepResult& sweep, const ReportOptions& o) {
+  return sections_page(sections_of(sweep, o), "", sweep.command, sweep.version, o);
+}
+
+Page report_page(const VerifyReport& report, const ReportOptions& o) {
+  return sections_page(sections_of(report), report.title, report.command, report.version, o);
+}
+
 std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
                                       const ReportOptions& o) {
-  return write_sections(sections_of(sweep, o), "", sweep.command, sweep.version, html_path, o);
+  return write_page(report_page(sweep, o), html_path, o.gnuplot);
 }
 
 std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
                                       const ReportOptions& o) {
-  return write_sections(sections_of(report), report.title, report.command, report.version, html_path, o);
+  return write_page(report_page(report, o), html_path, o.gnuplot);
 }
 
 }  // namespace signrate::analysis

@@ -2,7 +2,9 @@
 // explanation says (the numbers are the claims, checked with margins).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "signrate/analysis/demos.hpp"
 #include "signrate/error.hpp"
@@ -52,6 +54,11 @@ TEST_F(Demo, AsymmetricNoiseSignSgdAtOneSmmNearZero) {
   ASSERT_EQ(v.size(), 2u) << r.lines[0];
   EXPECT_NEAR(v[0], 1.0, 0.05);
   EXPECT_LT(v[1], 0.3);
+  // The text gives the same numbers as the table and the figure.
+  EXPECT_NE(r.explanation.find("(it ends at " + analysis::format_short(v[0], 3) + ")"), std::string::npos)
+      << r.explanation;
+  EXPECT_NE(r.explanation.find("(it ends at " + analysis::format_short(v[1], 3) + ")"), std::string::npos)
+      << r.explanation;
 }
 
 TEST_F(Demo, DimensionExponentsDiffer) {
@@ -61,6 +68,24 @@ TEST_F(Demo, DimensionExponentsDiffer) {
   const double without = numbers_in(r.lines[1].substr(r.lines[1].find('^') + 1)).at(0);
   EXPECT_NEAR(with, 0.5, 0.05) << r.lines[0];
   EXPECT_GT(without, 0.6) << r.lines[1];
+  const auto exponent = [](const std::string& line) { return line.substr(line.find('^') + 1); };
+  EXPECT_NE(r.explanation.find("with the d-factor M1 grows like d^" + exponent(r.lines[0]) + ";"),
+            std::string::npos)
+      << r.explanation;
+  EXPECT_NE(r.explanation.find("M1 grows like d^" + exponent(r.lines[1]) + ","), std::string::npos)
+      << r.explanation;
+  // Each fitted line is in the key with its slope, and the data are unconnected markers, so that the
+  // dashed line through them stays visible.
+  std::vector<std::string> fits;
+  for (const auto& b : r.page.blocks)
+    if (b.kind == analysis::Block::Kind::kFigure)
+      for (const auto& s : b.figure.series) {
+        if (s.style == analysis::Series::Style::kDashedLine) fits.push_back(s.label);
+        if (!s.x.empty() && s.style != analysis::Series::Style::kDashedLine)
+          EXPECT_EQ(s.style, analysis::Series::Style::kMarkersWithErrorBars) << s.label;
+      }
+  EXPECT_EQ(fits, (std::vector<std::string>{"fit: slope " + exponent(r.lines[0]),
+                                            "fit: slope " + exponent(r.lines[1])}));
 }
 
 TEST_F(Demo, HeavyTailsSignMethodsBoundTheirSteps) {
@@ -77,6 +102,12 @@ TEST_F(Demo, MomentumBetaOneIsSignSgdAndSmallerBetaRemovesTheBias) {
   ASSERT_EQ(r.lines.size(), 4u);
   EXPECT_NEAR(numbers_in(r.lines[0]).back(), 1.0, 0.05);  // beta = 1: signSGD's fixed point
   for (std::size_t k = 1; k < 4; ++k) EXPECT_LT(numbers_in(r.lines[k]).back(), 0.3) << r.lines[k];
+  // The text names the run with the smallest final error, as the numbers have it.
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < 4; ++k)
+    if (numbers_in(r.lines[k]).back() < numbers_in(r.lines[best]).back()) best = k;
+  const std::string label = r.lines[best].substr(0, r.lines[best].find(':'));
+  EXPECT_NE(r.explanation.find("smallest at " + label + " here"), std::string::npos) << r.explanation;
 }
 
 // "signSGD-MV settles at x = 0.198 (median 0.2, mean 1.46)": the vote of signs at the median, the
@@ -113,6 +144,41 @@ TEST_F(Demo, V1VsV2V1KeepsAResidualThatShrinksWithNV2DoesNot) {
   EXPECT_LT(m2[2], 0.6 * m2[0]) << r.lines[4];
 }
 
+// The v1-vs-v2 text states what its figure shows: where each curve ends, and whether v2's curve
+// ends above or below each v1 curve (it rises over the run, it does not stay at 0).
+TEST_F(Demo, V1VsV2TextMatchesItsFigure) {
+  const auto r = run("v1-vs-v2");
+  const analysis::Figure* f = nullptr;
+  for (const auto& b : r.page.blocks)
+    if (b.kind == analysis::Block::Kind::kFigure) f = &b.figure;
+  ASSERT_NE(f, nullptr);
+  std::map<std::string, double> last;  // curve label -> its last value, as drawn
+  for (const auto& s : f->series)
+    if (s.style == analysis::Series::Style::kPointsWithErrorBars) last[s.label] = s.y.back();
+  ASSERT_EQ(last.size(), 3u);
+  const double v2 = last.at("MVSM v2, n = 5"), five = last.at("MVSM v1, n = 5"),
+               twenty = last.at("MVSM v1, n = 20");
+  const auto n3 = [](double v) { return analysis::format_short(v, 3); };
+  const std::string& text = r.explanation;
+  EXPECT_NE(text.find("v2's curve ends at " + n3(v2) + ", " + (v2 > five ? "above" : "below") + " v1's " +
+                      n3(five) + " on 5 nodes and " + (v2 > twenty ? "above" : "below") + " v1's " +
+                      n3(twenty) + " on 20"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("v2 stays"), std::string::npos) << text;
+  // v2's curve grows over the run (from its first positive value: x_1 is the mean itself): the
+  // text must not say it stays where it started.
+  const auto& curve = f->series.at(2);
+  ASSERT_EQ(curve.label, "MVSM v2, n = 5");
+  const double start = *std::find_if(curve.y.begin(), curve.y.end(), [](double y) { return y > 0; });
+  EXPECT_GT(v2, 10 * start);
+  EXPECT_NE(text.find("v2's curve grows from " + n3(start) + " at t = "), std::string::npos) << text;
+  // Every line kind beside the data is in the key.
+  bool keyed = false;
+  for (const auto& s : f->series) keyed |= s.x.empty() && s.label == "vote law's limit (v1)";
+  EXPECT_TRUE(keyed);
+}
+
 // "SGD (mean): final RMS gradient at K = 0..4: ..." five numbers per method, growing with K: no
 // method breaks for K < n/2, each one's error grows, v2's the most (a start-up not finished).
 TEST_F(Demo, ByzantineEveryMethodDegradesAsKGrows) {
@@ -127,6 +193,9 @@ TEST_F(Demo, ByzantineEveryMethodDegradesAsKGrows) {
     factor.push_back(v[4] / v[0]);
   }
   EXPECT_GT(factor[3], factor[0]) << "v2 should degrade more than SGD";
+  const std::size_t most = std::max_element(factor.begin(), factor.end()) - factor.begin();
+  const std::string label = r.lines[most].substr(0, r.lines[most].find(':'));
+  EXPECT_NE(r.explanation.find(label + " degrades most here"), std::string::npos) << r.explanation;
 }
 
 TEST_F(Demo, UnknownNameListsTheDemos) {

@@ -2,8 +2,10 @@
 // tests/check_report_in_browser.sh, run by CTest as ReportRendersInChromium).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "signrate/analysis/page.hpp"
 #include "signrate/analysis/report.hpp"
@@ -19,6 +21,49 @@ namespace fs = std::filesystem;
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::vector<analysis::Figure> figures_of(const analysis::Page& page) {
+  std::vector<analysis::Figure> out;
+  for (const analysis::Block& b : page.blocks)
+    if (b.kind == analysis::Block::Kind::kFigure) out.push_back(b.figure);
+  return out;
+}
+
+const analysis::Figure& figure_titled(const std::vector<analysis::Figure>& figures,
+                                      const std::string& title) {
+  const auto it =
+      std::find_if(figures.begin(), figures.end(), [&](const auto& f) { return f.title == title; });
+  if (it == figures.end()) throw std::runtime_error("no figure '" + title + "'");
+  return *it;
+}
+
+using Style = analysis::Series::Style;
+
+// The series of one style that have points (key entries have none).
+std::vector<analysis::Series> drawn(const analysis::Figure& f, Style style) {
+  std::vector<analysis::Series> out;
+  for (const auto& s : f.series)
+    if (s.style == style && !s.x.empty()) out.push_back(s);
+  return out;
+}
+
+// The labels of the key entries of one style (series without points).
+std::vector<std::string> key_entries(const analysis::Figure& f, Style style) {
+  std::vector<std::string> out;
+  for (const auto& s : f.series)
+    if (s.style == style && s.x.empty()) out.push_back(s.label);
+  return out;
+}
+
+// The rows of the page's tables whose first cell is `first`.
+std::vector<std::vector<std::string>> rows_starting(const analysis::Page& page, const std::string& first) {
+  std::vector<std::vector<std::string>> out;
+  for (const analysis::Block& b : page.blocks)
+    if (b.kind == analysis::Block::Kind::kTable)
+      for (const auto& row : b.rows)
+        if (!row.empty() && row[0] == first) out.push_back(row);
+  return out;
 }
 
 class Report : public ::testing::Test {
@@ -58,13 +103,16 @@ TEST_F(Report, HoldsFiguresTablesVerdictsAndTheCommand) {
   ASSERT_EQ(f.terms.size(), 1u);
   ASSERT_EQ(f.terms[0].axes.size(), 2u);
   for (const analysis::AxisCheck& a : f.terms[0].axes) {
-    const std::string row = "<td>" + a.axis + "</td><td>" + analysis::format_short(a.predicted) +
-                            "</td><td>" + analysis::format_short(a.fitted.estimate) + "</td><td>[" +
-                            analysis::format_short(a.fitted.ci_low) + ", " +
-                            analysis::format_short(a.fitted.ci_high) + "]</td><td>" + a.status + "</td>";
+    const std::string row =
+        "<td>" + a.axis + "</td><td>" + analysis::format_short(a.predicted) + "</td><td>" +
+        analysis::format_short(a.fitted.estimate) + "</td><td>[" + analysis::format_short(a.fitted.ci_low) +
+        ", " + analysis::format_short(a.fitted.ci_high) + "]</td><td>" +
+        analysis::format_short(a.fitted.estimate - a.predicted) + "</td><td>[" +
+        analysis::format_short(a.fitted.ci_low - a.predicted) + ", " +
+        analysis::format_short(a.fitted.ci_high - a.predicted) + "]</td><td>" + a.status + "</td>";
     EXPECT_NE(html.find(row), std::string::npos) << row << "\n" << html;
   }
-  EXPECT_NE(html.find("theorem slope -0.25"), std::string::npos);
+  EXPECT_NE(html.find("theorem: slope -0.25"), std::string::npos);  // in the key
   EXPECT_NE(html.find("quadratic:L=1,a=1"), std::string::npos);
   ASSERT_EQ(pngs.size(), 4u);
   for (const auto& p : pngs) EXPECT_EQ(slurp(p).substr(1, 3), "PNG") << p;
@@ -100,6 +148,204 @@ TEST_F(Report, SaysWhenTheTheoremsAssumptionsAreViolated) {
   const std::string html = slurp(dir_ / "v.html");
   EXPECT_NE(html.find("ASSUMPTIONS VIOLATED"), std::string::npos);
   EXPECT_NE(html.find("Assumption 4"), std::string::npos);
+}
+
+// Every fitted line, theorem slope and bound is in the key (one black entry per kind, after the
+// curves' own labels), drawn in a dash pattern of its own, and told from the data by colour or by
+// the data being unconnected markers.
+TEST_F(Report, FiguresKeyTheFitTheTheoremSlopeAndTheBound) {
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  const auto figures = figures_of(analysis::report_page(verification_, ro));
+  ASSERT_EQ(figures.size(), 4u);
+  const analysis::FitResult& fit = verification_.families[0].fit;
+  for (const auto& f : figures) {
+    const auto data = drawn(f, Style::kMarkersWithErrorBars);
+    ASSERT_FALSE(data.empty()) << f.title;
+    for (const auto& d : data) EXPECT_FALSE(d.label.empty()) << f.title;
+    // The fitted line of each curve with two or more fitted T values (the upper half: 256, 1024),
+    // in its curve's colour, over those points only.
+    const auto fits = drawn(f, Style::kDashedLine);
+    EXPECT_EQ(fits.size(), f.title.find("against T") != std::string::npos ? data.size() : 2u) << f.title;
+    for (const auto& line : fits) {
+      EXPECT_TRUE(line.label.empty()) << f.title;  // keyed once, below
+      const auto curve =
+          std::find_if(data.begin(), data.end(), [&](const auto& d) { return d.color == line.color; });
+      ASSERT_NE(curve, data.end()) << f.title;
+      for (double x : line.x)
+        EXPECT_NE(std::find(curve->x.begin(), curve->x.end(), x), curve->x.end()) << f.title;
+      if (f.title.find("against T") != std::string::npos) EXPECT_EQ(line.x, (std::vector<double>{256, 1024}));
+    }
+    ASSERT_EQ(key_entries(f, Style::kDashedLine).size(), 1u) << f.title;
+    EXPECT_EQ(key_entries(f, Style::kDashedLine)[0].rfind("fit: slope ", 0), 0u) << f.title;
+    // The key entries come after every curve's own entry.
+    const auto first_key =
+        std::find_if(f.series.begin(), f.series.end(), [](const auto& s) { return s.x.empty(); });
+    for (auto it = first_key; it != f.series.end(); ++it) EXPECT_TRUE(it->x.empty()) << f.title;
+  }
+  // thm1 predicts M1's exponents: its slope, dotted and black, and its explicit bound, dash-dot.
+  const analysis::Figure& against_T = figure_titled(figures, "M1 against T");
+  EXPECT_EQ(key_entries(against_T, Style::kDashedLine)[0],
+            "fit: slope " + analysis::format_short(fit.T->estimate, 3));
+  EXPECT_EQ(key_entries(against_T, Style::kDottedLine), std::vector<std::string>{"theorem: slope -0.25"});
+  EXPECT_EQ(key_entries(against_T, Style::kDashDotLine), std::vector<std::string>{"explicit bound"});
+  const auto data = drawn(against_T, Style::kMarkersWithErrorBars);
+  const auto theorem = drawn(against_T, Style::kDottedLine);
+  ASSERT_EQ(theorem.size(), data.size());
+  for (std::size_t c = 0; c < data.size(); ++c) {
+    EXPECT_EQ(theorem[c].color, analysis::Series::kBlack);
+    EXPECT_GT(theorem[c].y.back(), data[c].high.back());  // beside the data, not over it
+  }
+  EXPECT_EQ(key_entries(figure_titled(figures, "M1 against d"), Style::kDottedLine),
+            std::vector<std::string>{"theorem: slope 0.5"});
+  EXPECT_NE(against_T.caption.find("black dotted"), std::string::npos) << against_T.caption;
+  EXPECT_NE(against_T.caption.find("dash-dot"), std::string::npos) << against_T.caption;
+  // M2 has no theorem here: no slope and no bound drawn or keyed.
+  const analysis::Figure& m2 = figure_titled(figures, "M2 against T");
+  EXPECT_TRUE(drawn(m2, Style::kDottedLine).empty());
+  EXPECT_TRUE(key_entries(m2, Style::kDottedLine).empty());
+  EXPECT_TRUE(drawn(m2, Style::kDashDotLine).empty());
+}
+
+// Where the theorem bounds the plotted measure, each curve has its bound line: the verification's
+// per-point bound, above the measured curve (thm1's bound holds on this grid).
+TEST_F(Report, TheExplicitBoundIsDrawnAboveEachMeasuredCurve) {
+  const analysis::FamilyReport& fam = verification_.families[0];
+  ASSERT_TRUE(fam.verdicts.has_bound);
+  ASSERT_TRUE(fam.verdicts.bound_holds);
+  std::vector<double> bounds;
+  for (const auto& b : fam.bounds) bounds.push_back(b.value());
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  const auto figures = figures_of(analysis::report_page(verification_, ro));
+  for (const char* title : {"M1 against T", "M1 against d"}) {
+    const analysis::Figure& f = figure_titled(figures, title);
+    const auto data = drawn(f, Style::kMarkersWithErrorBars);
+    const auto bound = drawn(f, Style::kDashDotLine);
+    ASSERT_EQ(bound.size(), data.size()) << title;
+    for (std::size_t c = 0; c < data.size(); ++c) {
+      EXPECT_EQ(bound[c].x, data[c].x) << title;
+      EXPECT_EQ(bound[c].color, data[c].color) << title;
+      for (std::size_t i = 0; i < data[c].x.size(); ++i) {
+        EXPECT_GT(bound[c].y[i], data[c].high[i]) << title << " at " << data[c].x[i];
+        EXPECT_NE(std::find(bounds.begin(), bounds.end(), bound[c].y[i]), bounds.end()) << title;
+      }
+    }
+  }
+}
+
+// Two curves with the same points are drawn once, labelled with both, and the caption says so.
+TEST_F(Report, CoincidingCurvesAreDrawnOnceWithANote) {
+  analysis::VerifyReport v = verification_;
+  SweepResult& sweep = v.families[0].sweep;
+  for (SweepPoint& p : sweep.points)
+    if (p.d == 64)
+      for (const SweepPoint& q : sweep.points)
+        if (q.d == 16 && q.T == p.T) p.run.metrics.M2 = q.run.metrics.M2;
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  const auto figures = figures_of(analysis::report_page(v, ro));
+  const analysis::Figure& m2 = figure_titled(figures, "M2 against T");
+  const auto data = drawn(m2, Style::kMarkersWithErrorBars);
+  ASSERT_EQ(data.size(), 1u);
+  EXPECT_EQ(data[0].label, "d = 16, 64");
+  EXPECT_EQ(drawn(m2, Style::kDashedLine).size(), 1u);
+  EXPECT_NE(m2.caption.find("the curves for d = 16, 64 coincide; drawn once"), std::string::npos)
+      << m2.caption;
+  // M1 differs between d = 16 and 64: both curves, no note.
+  const analysis::Figure& m1 = figure_titled(figures, "M1 against T");
+  EXPECT_EQ(drawn(m1, Style::kMarkersWithErrorBars).size(), 2u);
+  EXPECT_EQ(m1.caption.find("coincide"), std::string::npos);
+}
+
+TEST(PageCurves, CoincideWithinTheRelativeToleranceOnly) {
+  using analysis::Series;
+  const Series a{"n = 1", {1, 2}, {0.5, 0.25}, {}, {}, Style::kPointsWithErrorBars, 1};
+  Series b = a, c = a, d = a;
+  b.label = "n = 2";
+  b.y[1] *= 1 + 1e-14;
+  c.label = "n = 4";
+  c.y[1] *= 1 + 1e-9;
+  d.label = "n = 8";
+  std::vector<Series> curves = {a, b, c, d};
+  std::string caption = "M2 against T";
+  const auto sets = analysis::draw_coinciding_once(curves, caption);
+  ASSERT_EQ(sets.size(), 2u);
+  EXPECT_EQ(sets[0], (std::vector<std::size_t>{0, 1, 3}));
+  EXPECT_EQ(sets[1], (std::vector<std::size_t>{2}));
+  EXPECT_EQ(curves[0].label, "n = 1, 2, 8");
+  EXPECT_EQ(caption, "M2 against T; the curves for n = 1, 2, 8 coincide; drawn once");
+}
+
+// Every figure's script sets plain tick labels on both axes ("%g"; powers of ten where "%g" would
+// write 1e-05), and keys its line kinds with gnuplot's keyentry.
+TEST_F(Report, PlotScriptsSetPlainTickLabelsOnBothAxes) {
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  for (const auto& f : figures_of(analysis::report_page(verification_, ro))) {
+    const std::string script = analysis::plot_script(f, 0).script;
+    EXPECT_NE(script.find("set format x '%g'\n"), std::string::npos) << script;
+    EXPECT_NE(script.find("set format y '%g'\n"), std::string::npos) << script;
+    EXPECT_NE(script.find("keyentry with lines dt 2 lw 1 lc rgb 'black' title 'fit: slope "),
+              std::string::npos)
+        << script;
+  }
+  analysis::Figure wide;
+  wide.series.push_back({"x", {1, 60000}, {1e-5, 0.05}, {}, {}, Style::kLine, 1});
+  const std::string script = analysis::plot_script(wide, 0).script;
+  EXPECT_NE(script.find("set format x '%g'\n"), std::string::npos) << script;
+  EXPECT_NE(script.find("set format y '10^{%L}'\n"), std::string::npos) << script;
+}
+
+// The pages of the multi-term theorems show, for every term and axis that decided the verdict, the
+// M/term slope and its status, and the M / rate fit over the whole grid.
+TEST(ReportOfVerify, MultiTermTheoremsShowTheDecidingSlopes) {
+  for (const char* theorem : {"thm3", "thm5"}) {
+    analysis::VerifyOptions o;
+    o.theorem = theorem;
+    o.family = theorem == std::string("thm3") ? "T-term" : "";
+    o.d = {4, 16};
+    o.T = {1024, 4096};
+    o.n = {8, 32};
+    o.replicates = 4;
+    o.bootstrap = 100;
+    const analysis::VerifyReport v = verify_from_json(verify_json(analysis::verify(o)));
+    analysis::ReportOptions ro;
+    ro.bootstrap = 100;
+    const analysis::Page page = analysis::report_page(v, ro);
+    std::size_t checked = 0;
+    for (const analysis::TermCheck& t : v.families.at(0).terms) {
+      const auto rows = rows_starting(page, t.description);
+      if (!t.untested.empty()) {
+        ASSERT_EQ(rows.size(), 1u) << theorem << " " << t.description;
+        EXPECT_EQ(rows[0][1], "not tested: " + t.untested);
+        continue;
+      }
+      ASSERT_EQ(rows.size(), t.axes.size()) << theorem << " " << t.description;
+      for (std::size_t k = 0; k < t.axes.size(); ++k) {
+        const analysis::AxisCheck& a = t.axes[k];
+        ASSERT_EQ(rows[k].size(), 9u);
+        EXPECT_EQ(rows[k][2], a.axis);
+        EXPECT_EQ(rows[k][6], analysis::format_short(a.fitted.estimate - a.predicted)) << theorem;
+        EXPECT_EQ(rows[k][8], a.status) << theorem;
+        ++checked;
+      }
+    }
+    EXPECT_GT(checked, 0u) << theorem;
+    // The fitted line runs over the fitted T values only (here one, 4096: none against T), and a
+    // kind of line is keyed and captioned only where it is drawn.
+    for (const auto& f : figures_of(page)) {
+      const bool lines = !drawn(f, Style::kDashedLine).empty();
+      EXPECT_EQ(lines, f.title.find("against T") == std::string::npos) << theorem << " " << f.title;
+      EXPECT_EQ(key_entries(f, Style::kDashedLine).size(), lines ? 1u : 0u) << theorem << " " << f.title;
+      EXPECT_EQ(f.caption.find("fitted power law") != std::string::npos, lines) << f.caption;
+    }
+    const auto ratio = rows_starting(page, "M / rate");
+    ASSERT_EQ(ratio.size(), 1u) << theorem;
+    const auto d = rows_starting(page, "d");
+    ASSERT_FALSE(d.empty()) << theorem;
+    EXPECT_EQ(d.back()[1], analysis::format_short(v.families[0].ratio_fit.d->estimate)) << theorem;
+  }
 }
 
 }  // namespace

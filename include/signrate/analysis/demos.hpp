@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "signrate/analysis/page.hpp"
 #include "signrate/engine.hpp"
 
 namespace signrate::analysis {
@@ -17,6 +18,7 @@ struct DemoResult {
   std::string explanation;         // what to look at (also at the top of the report)
   std::vector<std::string> pngs;   // the figures written beside the report
   std::vector<std::string> lines;  // the numbers behind the explanation, one per line
+  Page page;                       // the page written: the explanation's numbers are its figures'
 };
 
 // Runs demo `name` (SpecError listing the names otherwise) and writes its report to html_path.

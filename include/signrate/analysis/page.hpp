@@ -1,19 +1,47 @@
 #pragma once
 // A self-contained HTML page of text, tables and log-log figures drawn by gnuplot (SVG inlined,
 // PNG written beside the page). The report and the teaching demos are both pages.
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace signrate::analysis {
 
 struct Series {
-  // kBand: the shaded region between low and high (y unused), drawn under the lines.
-  enum class Style { kPointsWithErrorBars, kDashedLine, kDottedLine, kLine, kBand };
+  // The data: kPointsWithErrorBars connected (a trajectory), kMarkersWithErrorBars unconnected (so
+  // that a line fitted through them stays visible). kBand: the shaded region between low and high
+  // (y unused), drawn under the lines. The lines the report and the demos draw beside the data:
+  // kDashedLine a fitted power law (thin, in its curve's colour), kDottedLine a theorem's slope or
+  // a reference level, kDashDotLine an explicit bound (in its curve's colour).
+  enum class Style {
+    kPointsWithErrorBars,
+    kMarkersWithErrorBars,
+    kDashedLine,
+    kDottedLine,
+    kDashDotLine,
+    kLine,
+    kBand
+  };
+  static constexpr int kBlack = 0;      // `color` of a neutral line or key entry
   std::string label;                    // empty: not in the key
-  std::vector<double> x, y, low, high;  // low/high: error bars (kPointsWithErrorBars), the band (kBand)
+  std::vector<double> x, y, low, high;  // low/high: error bars (k*WithErrorBars), the band (kBand)
   Style style = Style::kPointsWithErrorBars;
-  int color = 1;  // gnuplot line colour index
+  int color = 1;  // gnuplot line colour index (kBlack: black)
 };
+
+// A series with no points: only an entry in the key, e.g. one "fit: slope 0.49" for the dashed
+// lines of several curves.
+Series key_entry(std::string label, Series::Style style, int color = Series::kBlack);
+
+// Each set of curves with the same points (x and y equal within `rel`, relative), first curves
+// first: the indices of its curves, smallest first.
+std::vector<std::vector<std::size_t>> coinciding_curves(const std::vector<Series>& curves,
+                                                        double rel = 1e-12);
+// Draws each set of coinciding curves once: the first of each set gets the set's labels joined
+// ("n = 1, 2, 4, 8") and `caption` the note "the curves for n = 1, 2, 4, 8 coincide; drawn once".
+// Returns coinciding_curves(curves): the curve to draw is each set's first.
+std::vector<std::vector<std::size_t>> draw_coinciding_once(std::vector<Series>& curves, std::string& caption);
 
 struct Figure {
   std::string title, xlabel, ylabel, caption;
@@ -34,6 +62,15 @@ struct Page {
   std::string title;
   std::vector<Block> blocks;
 };
+
+// The gnuplot script that draws figure k to fig<k>.svg and fig<k>.png, and the data files it reads
+// (name, content). Tick labels are plain numbers ("%g": 0.1, 1, 1000) on both axes, or powers of ten
+// (10^{-5}, ..., 10^{6}) on a log axis whose data reach beyond [1e-4, 1e5].
+struct PlotScript {
+  std::string script;
+  std::vector<std::pair<std::string, std::string>> data;
+};
+PlotScript plot_script(const Figure& f, int k);
 
 // Writes the page atomically to html_path and its figures as <html_path without .html>-<k>.png;
 // nothing is written unless every figure drew. Returns the PNG paths. RunError when gnuplot fails.

@@ -1,11 +1,13 @@
 #pragma once
 // Self-contained HTML reports of sweeps and verifications (issue: "report"): log-log figures of
 // M1 and M2 against T for each d and against d for each T, drawn by gnuplot (SVG inlined in the
-// page, PNG written beside it) with the fitted line and the theorem's slope, the fit table, the
-// verdicts, and the exact command that reproduces the input.
+// page, PNG written beside it) with the fitted line, the theorem's slope and its explicit bound (each
+// in the key), the fit table, the verdicts with the M/term slopes that decided them, and the exact
+// command that reproduces the input.
 #include <string>
 #include <vector>
 
+#include "signrate/analysis/page.hpp"
 #include "signrate/analysis/verify.hpp"
 #include "signrate/sweep_result.hpp"
 
@@ -22,6 +24,10 @@ struct ReportOptions {
 // combination of its varied parameters) or a verification (one section per family); a sweep or
 // verify JSON is read by signrate/io/verify_io.hpp's report_input_from_json. Throws RunError
 // when gnuplot fails.
+// The page write_report writes (its figures not drawn yet).
+Page report_page(const SweepResult& sweep, const ReportOptions& options);
+Page report_page(const VerifyReport& report, const ReportOptions& options);
+
 std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
                                       const ReportOptions& options);
 std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
