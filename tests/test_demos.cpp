@@ -81,8 +81,9 @@ TEST_F(Demo, DimensionExponentsDiffer) {
     if (b.kind == analysis::Block::Kind::kFigure)
       for (const auto& s : b.figure.series) {
         if (s.style == analysis::Series::Style::kDashedLine) fits.push_back(s.label);
-        if (!s.x.empty() && s.style != analysis::Series::Style::kDashedLine)
+        if (!s.x.empty() && s.style != analysis::Series::Style::kDashedLine) {
           EXPECT_EQ(s.style, analysis::Series::Style::kMarkersWithErrorBars) << s.label;
+        }
       }
   EXPECT_EQ(fits, (std::vector<std::string>{"fit: slope " + exponent(r.lines[0]),
                                             "fit: slope " + exponent(r.lines[1])}));

@@ -174,7 +174,9 @@ TEST_F(Report, FiguresKeyTheFitTheTheoremSlopeAndTheBound) {
       ASSERT_NE(curve, data.end()) << f.title;
       for (double x : line.x)
         EXPECT_NE(std::find(curve->x.begin(), curve->x.end(), x), curve->x.end()) << f.title;
-      if (f.title.find("against T") != std::string::npos) EXPECT_EQ(line.x, (std::vector<double>{256, 1024}));
+      if (f.title.find("against T") != std::string::npos) {
+        EXPECT_EQ(line.x, (std::vector<double>{256, 1024}));
+      }
     }
     ASSERT_EQ(key_entries(f, Style::kDashedLine).size(), 1u) << f.title;
     EXPECT_EQ(key_entries(f, Style::kDashedLine)[0].rfind("fit: slope ", 0), 0u) << f.title;
