@@ -61,6 +61,16 @@ def smm_loop(xp, noise, d, T, R):
     return float((s1 / T).mean())
 
 
+def timed_loop(xp, noise, d, T, R, repeats):
+    """(ns per coordinate-step, best of repeats; M1) of smm_loop."""
+    best, m1 = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        m1 = smm_loop(xp, noise, d, T, R)
+        best = min(best, time.perf_counter() - start)
+    return best / (d * T * R) * 1e9, m1
+
+
 def numpy_ns(law, d, T, R, repeats):
     import numpy as np
     rng = np.random.default_rng(1)
@@ -71,12 +81,7 @@ def numpy_ns(law, d, T, R, repeats):
         noise = lambda shape: scale * math.sqrt(1 / 3) * rng.standard_t(3, shape)  # nu = 3: variance 3
     np_module = type("np", (), {"full": np.full, "zeros": np.zeros, "float64": np.float64, "abs": np.abs,
                                 "sign": np.sign})
-    best, m1 = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        m1 = smm_loop(np_module, noise, d, T, R)
-        best = min(best, time.perf_counter() - start)
-    return best / (d * T * R) * 1e9, m1, "numpy " + np.__version__
+    return timed_loop(np_module, noise, d, T, R, repeats) + ("numpy " + np.__version__,)
 
 
 def torch_ns(law, d, T, R, repeats):
@@ -91,12 +96,7 @@ def torch_ns(law, d, T, R, repeats):
         noise = lambda shape: scale * math.sqrt(1 / 3) * t3.sample(shape)
     torch_module = type("torch", (), {"full": torch.full, "zeros": torch.zeros, "float64": torch.float64,
                                       "abs": torch.abs, "sign": torch.sign})
-    best, m1 = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        m1 = smm_loop(torch_module, noise, d, T, R)
-        best = min(best, time.perf_counter() - start)
-    return best / (d * T * R) * 1e9, m1, "torch " + torch.__version__
+    return timed_loop(torch_module, noise, d, T, R, repeats) + ("torch " + torch.__version__,)
 
 
 def main():
