@@ -99,6 +99,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"nonconvex-separable", "bimodal", "sgdm", "constant:eta=0.05,beta=0.1"},
                       Case{"lowrank-quadratic", "lognormal", "adamw", "constant:eta=0.01"},
                       Case{"rosenbrock", "uniform:sigma=0.1", "ef-signsgd", "constant:eta=0.001"},
+                      Case{"nonconvex-separable", "lomax:alpha=3", "ef-signsgd", "constant:eta=0.001"},
                       Case{"quadratic", "lomax:alpha=4", "lion", "constant:eta=0.001"},
                       Case{"quadratic", "rademacher", "signsgd-sim:extrapolate=1", "theorem2"},
                       Case{"rosenbrock", "gaussian:sigma=0.1", "signsgd-sim:extrapolate=1",

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -135,6 +136,74 @@ TEST(Philox, GaussianTileMatchesRandom123) {
         ASSERT_EQ(out[i], want[i]) << "t " << t << " block " << block << " i " << i;
     }
   }
+}
+
+// Every other law against its documented layout and formula (signrate/oracles/<law>.hpp), computed
+// here in long double from r123::Philox4x32's words: exactly for the bounded laws, and within the
+// stated float precision for Student-t, Lomax and lognormal, at coordinates across several groups
+// (0 .. 999) and batch members 0 and 2. A wrong word, counter or bit order, or a wrong formula,
+// fails it.
+TEST(Philox, EveryLawFollowsItsDocumentedLayoutAndFormula) {
+  using signrate::NoiseLaw;
+  using signrate::NoiseShape;
+  const RngKey key = signrate::derive_key(5, 1, 0, signrate::Stream::kOracleNoise);
+  const long double kTwoPi = 6.283185307179586476925286766559L;
+  const auto u52 = [](std::uint32_t hi, std::uint32_t lo) {  // (k + 1/2) / 2^52, k the top 52 bits
+    return (static_cast<long double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12) + 0.5L) / 0x1.0p52L;
+  };
+  const auto draw = [&](NoiseShape shape, double param, std::uint32_t t, std::uint32_t i, std::uint32_t b) {
+    return signrate::standard_draw(NoiseLaw{shape, param, 1.0}, key, t, i, b);
+  };
+  for (std::uint32_t t : {1u, 4321u})
+    for (std::uint32_t b : {0u, 2u})
+      for (std::uint32_t i = 0; i < 1000; ++i) {
+        SCOPED_TRACE("t " + std::to_string(t) + " b " + std::to_string(b) + " i " + std::to_string(i));
+        // Four words per call: coordinate 64 g + 16 q + m takes word q of call 16 g + m.
+        const std::uint32_t w = reference(key, t, 16 * (i / 64) + i % 16, b, 0).v[(i / 16) % 4];
+        const long double u32 = (w + 0.5L) / 0x1.0p32L;
+        EXPECT_DOUBLE_EQ(draw(NoiseShape::kUniform, 0, t, i, b),
+                         static_cast<double>((2 * u32 - 1) * std::sqrt(3.0L)));
+        EXPECT_EQ(draw(NoiseShape::kTwoPoint, 0.2, t, i, b), u32 < 0.2L ? 1.0 : -0.2 / 0.8);
+        // One bit per coordinate: coordinate 128 g + 32 q + k is bit k of word q of call g.
+        const std::uint32_t rw = reference(key, t, i / 128, b, 0).v[(i / 32) % 4];
+        EXPECT_EQ(draw(NoiseShape::kRademacher, 0, t, i, b), ((rw >> (i % 32)) & 1u) ? 1.0 : -1.0);
+        // Bimodal: the Gaussian of coordinate i plus +-m by bit i % 32 of word (i / 32) % 2 of call
+        // (t, i / 64, b, 1).
+        const std::uint32_t bw = reference(key, t, i / 64, b, 1).v[(i / 32) % 2];
+        const double z = draw(NoiseShape::kGaussian, 0, t, i, b);
+        EXPECT_EQ(draw(NoiseShape::kBimodal, 0.6, t, i, b),
+                  (((bw >> (i % 32)) & 1u) ? 0.6 : -0.6) + std::sqrt(1.0 - 0.6 * 0.6) * z);
+        // One call per coordinate: Lomax and Student-t.
+        const auto r = reference(key, t, i, b, 0);
+        const long double u = u52(r.v[0], r.v[1]);
+        for (double alpha : {0.1, 3.0}) {
+          const long double l = std::pow(u, -1.0L / alpha) - 1;
+          const long double want = (r.v[2] & 1u) ? l : -l;
+          // The stated precision (lomax.hpp): ln U to a relative 1e-7 plus 6e-8 (the float U and
+          // logf), so L + 1 = U^(-1/alpha) to a relative (6e-8 + 1e-7 |ln U|) / alpha, then 3e-7.
+          EXPECT_NEAR(draw(NoiseShape::kLomax, alpha, t, i, b), want,
+                      (l + 1) * (6e-8 - 1e-7 * std::log(u)) / alpha + 3e-7 * std::fabs(want) + 6e-8 / alpha);
+        }
+        for (double nu : {0.25, 3.0}) {
+          const long double radius = std::sqrt(nu * (std::pow(u, -2.0L / nu) - 1));
+          const long double want = radius * std::cos(kTwoPi * (r.v[2] / 0x1.0p32L));
+          // As Lomax's (student_t.hpp): W^(-2/nu) to a relative (2/nu)(6e-8 + 1e-7 |ln W|), half of
+          // that (times (r^2 + nu) / r^2) in the radius r, then the cosine's 1.1e-7 and 3e-7.
+          EXPECT_NEAR(draw(NoiseShape::kStudentT, nu, t, i, b), want,
+                      (radius + nu / radius) / nu * (6e-8 - 1e-7 * std::log(u)) + 5e-7 * radius);
+        }
+        // Lognormal: two coordinates per call, 32 g + m the cosine and 32 g + 16 + m the sine of call
+        // 16 g + m (radius from words 0-1, angle word 2).
+        const auto c = reference(key, t, 16 * (i / 32) + i % 16, b, 0);
+        const long double rad = std::sqrt(-2 * std::log(u52(c.v[0], c.v[1])));
+        const long double angle = kTwoPi * (c.v[2] / 0x1.0p32L);
+        const long double zl = rad * ((i / 16) % 2 ? std::sin(angle) : std::cos(angle));
+        for (double s : {0.5, 2.0}) {
+          const long double e = std::exp(s * zl);
+          EXPECT_NEAR(draw(NoiseShape::kLognormal, s, t, i, b), e - std::exp(s * s / 2.0L),
+                      e * (5e-7 + s * (3e-7 * rad + 7e-8 / rad)));  // z to 3e-7 rad + 7e-8 / rad
+        }
+      }
 }
 
 }  // namespace

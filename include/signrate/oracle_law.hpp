@@ -34,36 +34,47 @@ struct NoiseLaw {
   double unit = 1.0;  // multiplier of the raw draw
 };
 
+// Calls f(sampler) with the sampler of `law` (signrate/oracles/<law>.hpp): each has kGroup, one(key,
+// t, i, b), the raw draw of coordinate i, and group(key, t, g, b, z), the raw draws of coordinates
+// kGroup g .. kGroup g + kGroup - 1 with the same bits, in the order that vectorizes.
+#if defined(__CUDACC__)
+#pragma nv_exec_check_disable  // f may be a host lambda (the tile's dispatch)
+#endif
+template <class F>
+SIGNRATE_INLINE void with_sampler(const NoiseLaw& law, F&& f) {
+  switch (law.shape) {
+    case NoiseShape::kGaussian:
+      f(laws::GaussianLaw{});
+      break;
+    case NoiseShape::kStudentT:
+      f(laws::StudentTLaw(law.param));
+      break;
+    case NoiseShape::kLomax:
+      f(laws::LomaxLaw(law.param));
+      break;
+    case NoiseShape::kTwoPoint:
+      f(laws::TwoPointLaw(law.param));
+      break;
+    case NoiseShape::kLognormal:
+      f(laws::LognormalLaw(law.param));
+      break;
+    case NoiseShape::kBimodal:
+      f(laws::BimodalLaw(law.param));
+      break;
+    case NoiseShape::kUniform:
+      f(laws::UniformLaw{});
+      break;
+    case NoiseShape::kRademacher:
+      f(laws::RademacherLaw{});
+      break;
+  }
+}
+
 // One standardized draw for (step t, coordinate i, batch member b) under `key`.
 SIGNRATE_INLINE double standard_draw(const NoiseLaw& law, RngKey key, std::uint32_t t, std::uint32_t i,
                                      std::uint32_t b) {
   double raw = 0.0;
-  switch (law.shape) {
-    case NoiseShape::kGaussian:
-      raw = laws::draw_gaussian(key, t, i, b);
-      break;
-    case NoiseShape::kStudentT:
-      raw = laws::draw_student_t(law.param, key, t, i, b);
-      break;
-    case NoiseShape::kLomax:
-      raw = laws::draw_lomax(law.param, key, t, i, b);
-      break;
-    case NoiseShape::kTwoPoint:
-      raw = laws::draw_two_point(law.param, key, t, i, b);
-      break;
-    case NoiseShape::kLognormal:
-      raw = laws::draw_lognormal(law.param, key, t, i, b);
-      break;
-    case NoiseShape::kBimodal:
-      raw = laws::draw_bimodal(law.param, key, t, i, b);
-      break;
-    case NoiseShape::kUniform:
-      raw = laws::draw_uniform(key, t, i, b);
-      break;
-    case NoiseShape::kRademacher:
-      raw = laws::draw_rademacher(key, t, i, b);
-      break;
-  }
+  with_sampler(law, [&](const auto& sampler) { raw = sampler.one(key, t, i, b); });
   return law.unit * raw;
 }
 
@@ -83,36 +94,39 @@ SIGNRATE_INLINE double oracle_noise(const OracleView& o, RngKey key, std::uint32
 }
 
 // The noise of coordinates i0 .. i0+n-1 at step t into out[0 .. n-1], with the same bits as
-// oracle_noise at each coordinate. For Gaussian noise with batch 1 (the hot path of the theory
-// families) it draws whole groups of 64 coordinates (signrate/oracles/gaussian.hpp), vectorized; a group
-// the tile covers only in part is drawn whole into a buffer and the covered part copied.
-SIGNRATE_INLINE void oracle_noise_tile(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i0,
-                                       std::uint32_t n, double* out) {
-  if (o.law.shape == NoiseShape::kGaussian && o.batch == 1) {
-    // Same operations as oracle_noise: scale_i * (unit * z), and no division for batch 1.
-    constexpr std::uint32_t kG = laws::kGaussianGroup;
-    const double unit = o.law.unit;
-    for (std::uint32_t j = 0; j < n;) {
-      const std::uint32_t g = (i0 + j) / kG, offset = (i0 + j) % kG;
-      const std::uint32_t take = offset + (n - j) >= kG ? kG - offset : n - j;
-      const double* __restrict__ scale = o.scale + i0 + j;
-      double* __restrict__ z = out + j;
-      if (take == kG) {
-        for (std::uint32_t m = 0; m < 16; ++m) {
-          double four[4];
-          laws::draw_gaussian_four(key, t, 16 * g + m, 0, four);
-          for (std::uint32_t q = 0; q < 4; ++q) z[16 * q + m] = scale[16 * q + m] * (unit * four[q]);
-        }
-      } else {
-        double group[kG];
-        laws::draw_gaussian_group(key, t, g, 0, group);
-        for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * (unit * group[offset + c]);
-      }
-      j += take;
+// oracle_noise at each coordinate: whole groups of the law's sampler, drawn vectorized (a group the
+// tile covers only in part is drawn whole and the covered part copied), for every law and batch.
+// Host code (the CPU engines); kernels draw coordinate by coordinate with oracle_noise.
+template <class Sampler>
+inline void sampler_noise_tile(const Sampler& sampler, const OracleView& o, RngKey key, std::uint32_t t,
+                               std::uint32_t i0, std::uint32_t n, double* out) {
+  constexpr std::uint32_t kG = Sampler::kGroup;
+  const double unit = o.law.unit, batch = static_cast<double>(o.batch);
+  for (std::uint32_t j = 0; j < n;) {
+    const std::uint32_t g = (i0 + j) / kG, offset = (i0 + j) % kG;
+    const std::uint32_t take = offset + (n - j) >= kG ? kG - offset : n - j;
+    // The same operations as oracle_noise: the sum of unit * draw over b, then the mean, then the
+    // scale (no division for batch 1: sum / 1 == sum).
+    double sum[kG], raw[kG];
+    sampler.group(key, t, g, 0, raw);
+    for (std::uint32_t c = 0; c < kG; ++c) sum[c] = unit * raw[c];
+    for (std::uint32_t b = 1; b < o.batch; ++b) {
+      sampler.group(key, t, g, b, raw);
+      for (std::uint32_t c = 0; c < kG; ++c) sum[c] += unit * raw[c];
     }
-    return;
+    const double* __restrict__ scale = o.scale + i0 + j;
+    double* __restrict__ z = out + j;
+    if (o.batch == 1)
+      for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * sum[offset + c];
+    else
+      for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * (sum[offset + c] / batch);
+    j += take;
   }
-  for (std::uint32_t j = 0; j < n; ++j) out[j] = oracle_noise(o, key, t, i0 + j);
+}
+
+inline void oracle_noise_tile(const OracleView& o, RngKey key, std::uint32_t t, std::uint32_t i0,
+                              std::uint32_t n, double* out) {
+  with_sampler(o.law, [&](const auto& sampler) { sampler_noise_tile(sampler, o, key, t, i0, n, out); });
 }
 
 }  // namespace signrate

@@ -100,6 +100,14 @@ SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
   return (exact_k + 0.5) * 2.220446049250313e-16;
 }
 
+// uniform_open52 rounded to the nearest float, for the heavy-tailed samplers' single-precision
+// logarithm: every float in (0, 1) at or above 2^-53 with the probability of its rounding interval
+// (so the small values that make the tails keep all 24 bits); values within 2^-25 of 1 round to
+// 1, whose logarithm is 0.
+SIGNRATE_INLINE float uniform_open52_f(std::uint32_t hi, std::uint32_t lo) {
+  return static_cast<float>(uniform_open52(hi, lo));
+}
+
 // Two independent standard normals by Box-Muller from three words: a 52-bit radius uniform u and a
 // 32-bit angle theta: z0 = sqrt(-2 log u) cos(theta), z1 = sqrt(-2 log u) sin(theta).
 SIGNRATE_INLINE void normal_pair_from_bits(std::uint32_t r_hi, std::uint32_t r_lo, std::uint32_t angle,

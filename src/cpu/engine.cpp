@@ -37,6 +37,40 @@ __attribute__((noinline)) void fast_tile(const MethodCoeffs c, const double* __r
   norm_chunk_sums(grad, n, l1, l2);
 }
 
+// The extrapolated signSGD-SIM on the fast path: the gradient for the update at the query point
+// y = x_t + ((1-beta)/beta)(x_t - x_{t-1}) (s keeps x_{t-1}), the norms' gradient at x_t.
+template <MethodKind K, SeparableKind P>
+__attribute__((noinline)) void fast_extrapolated_tile(const MethodCoeffs c, const double* __restrict coef,
+                                                      const double* __restrict noise, std::uint32_t n,
+                                                      double* __restrict x, double* __restrict m,
+                                                      double* __restrict s, double* __restrict grad,
+                                                      double* __restrict l1, double* __restrict l2) {
+  for (std::uint64_t j = 0; j < n; ++j) {
+    grad[j] = separable_grad_k<P>(coef[j], x[j]);
+    const double gq = separable_grad_k<P>(coef[j], extrapolated_point(c.beta, x[j], s[j]));
+    method_step_k<K>(c, gq + noise[j], x[j], m[j], s[j]);
+  }
+  norm_chunk_sums(grad, n, l1, l2);
+}
+
+// Error feedback's first phase on the fast path: p = eta g + e per coordinate (ef_accumulate, the
+// same operations as the general loop) and the tile's chunk sums of |p|, with the norms.
+template <SeparableKind P>
+__attribute__((noinline)) void fast_ef_tile(const MethodCoeffs c, const double* __restrict coef,
+                                            const double* __restrict noise, std::uint32_t n,
+                                            const double* __restrict x, double* __restrict e,
+                                            double* __restrict grad, double* __restrict p_abs,
+                                            double* __restrict l1, double* __restrict l2,
+                                            double* __restrict ef_chunks) {
+  for (std::uint64_t j = 0; j < n; ++j) {
+    grad[j] = separable_grad_k<P>(coef[j], x[j]);
+    p_abs[j] = ef_accumulate(c, grad[j] + noise[j], e[j]);
+  }
+  tile_chunk_sums(
+      n, [&](std::uint32_t j) { return p_abs[j]; }, ef_chunks);
+  norm_chunk_sums(grad, n, l1, l2);
+}
+
 template <MethodKind K>
 std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress* progress, std::uint32_t r,
                               Recorder& rec, SingleState& st) {
@@ -81,6 +115,37 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress
       double* grad = st.grad.data();
       oracle_noise_tile(ov, key, t, i0, n, st.noise.data());
       double *l1 = st.l1_chunks.data() + chunk0, *l2 = st.l2_chunks.data() + chunk0;
+      if constexpr (two_phase) {
+        if (separable && !extrapolate) {
+          double* ef = st.ef_chunks.data() + chunk0;
+          switch (sv.kind) {
+            case SeparableKind::kQuadratic:
+              fast_ef_tile<SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
+                                                      grad, st.ef_terms.data(), l1, l2, ef);
+              break;
+            case SeparableKind::kGemanMcClure:
+              fast_ef_tile<SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
+                                                         grad, st.ef_terms.data(), l1, l2, ef);
+              break;
+          }
+          continue;
+        }
+      }
+      if constexpr (!two_phase) {
+        if (separable && extrapolate) {
+          switch (sv.kind) {
+            case SeparableKind::kQuadratic:
+              fast_extrapolated_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n,
+                                                                   x + i0, m + i0, s + i0, grad, l1, l2);
+              break;
+            case SeparableKind::kGemanMcClure:
+              fast_extrapolated_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n,
+                                                                      x + i0, m + i0, s + i0, grad, l1, l2);
+              break;
+          }
+          continue;
+        }
+      }
       if (fast) {
         switch (sv.kind) {  // exhaustive (-Werror=switch): a new kind cannot fall into another's branch
           case SeparableKind::kQuadratic:

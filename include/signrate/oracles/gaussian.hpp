@@ -49,3 +49,18 @@ SIGNRATE_INLINE double draw_gaussian(RngKey key, std::uint32_t t, std::uint32_t 
 }
 
 }  // namespace signrate::laws
+
+namespace signrate::laws {
+
+struct GaussianLaw {
+  static constexpr std::uint32_t kGroup = kGaussianGroup;
+  SIGNRATE_INLINE double one(RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) const {
+    return draw_gaussian(key, t, i, b);
+  }
+  SIGNRATE_INLINE void group(RngKey key, std::uint32_t t, std::uint32_t g, std::uint32_t b,
+                             double* __restrict__ z) const {
+    draw_gaussian_group(key, t, g, b, z);
+  }
+};
+
+}  // namespace signrate::laws
