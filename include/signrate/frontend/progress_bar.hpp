@@ -10,14 +10,14 @@
 namespace signrate::cli {
 
 // The bar's line for a snapshot, e.g.
-// "sweep [#########...........] 45%  3/12 points  1.2e+09 coordinate-steps, 310 M/s, 12 s left".
+// "sweep [#########...........] 45%  3/12 points  450 M of 1.0 G coordinate-steps, 50 M/s, 11 s left".
 std::string progress_text(const std::string& label, const Progress::Snapshot& s);
 // "12 s", "4 min 05 s", "2 h 07 min"; "?" when not finite or negative.
 std::string format_duration(double seconds);
 
 class ProgressBar : public Progress {
  public:
-  // Draws only when `enabled` (see terminal_progress) and standard error is a terminal.
+  // Draws only when `enabled` (false under --quiet) and standard error is a terminal.
   ProgressBar(std::string label, bool enabled);
   ~ProgressBar() override;  // ends the line (a finished bar stays on screen)
   ProgressBar(const ProgressBar&) = delete;
