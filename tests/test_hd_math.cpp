@@ -445,7 +445,9 @@ TEST(HdMathExp2Wide, KernelRelativeErrorBelow2Point5EMinus7) {
 TEST(HdMathExp2Wide, RelativeErrorOverTheSamplersRange) {
   for (int n = -100; n <= 1000; ++n) {
     EXPECT_EQ(hdm::exp2_wide(n), std::ldexp(1.0, n)) << n;
-    if (n >= 0) EXPECT_EQ(hdm::exp2m1_wide(n), std::ldexp(1.0, n) - 1.0) << n;
+    if (n >= 0) {
+      EXPECT_EQ(hdm::exp2m1_wide(n), std::ldexp(1.0, n) - 1.0) << n;
+    }
   }
   SplitMix rng(31);
   double worst = 0, worst_m1 = 0;

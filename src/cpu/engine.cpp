@@ -4,6 +4,7 @@
 // (canonical_sum.hpp), so neither the tile size nor the thread count changes a bit of the result.
 #include <chrono>
 #include <cmath>
+#include <type_traits>
 
 #include "cpu_engine.hpp"
 #include "signrate/canonical_sum.hpp"
@@ -78,7 +79,8 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress
   const std::uint32_t d = problem.dim();
   const bool separable = problem.separable, extrapolate = e.method.extrapolate;
   constexpr bool two_phase = K == MethodKind::kEfSignSgd;
-  const bool fast = separable && !extrapolate && !two_phase;
+  // Separable problems take the vectorized tiles (error feedback never extrapolates).
+  const bool fast = separable && !(two_phase && extrapolate);
   const SeparableView sv = problem.separable_view();
   const OracleView ov = e.oracle.view();
   const RngKey key = derive_key(e.spec.seed, r, 0, Stream::kOracleNoise);
@@ -115,46 +117,25 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress
       double* grad = st.grad.data();
       oracle_noise_tile(ov, key, t, i0, n, st.noise.data());
       double *l1 = st.l1_chunks.data() + chunk0, *l2 = st.l2_chunks.data() + chunk0;
-      if constexpr (two_phase) {
-        if (separable && !extrapolate) {
-          double* ef = st.ef_chunks.data() + chunk0;
-          switch (sv.kind) {
-            case SeparableKind::kQuadratic:
-              fast_ef_tile<SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
-                                                      grad, st.ef_terms.data(), l1, l2, ef);
-              break;
-            case SeparableKind::kGemanMcClure:
-              fast_ef_tile<SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
-                                                         grad, st.ef_terms.data(), l1, l2, ef);
-              break;
-          }
-          continue;
-        }
-      }
-      if constexpr (!two_phase) {
-        if (separable && extrapolate) {
-          switch (sv.kind) {
-            case SeparableKind::kQuadratic:
-              fast_extrapolated_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n,
-                                                                   x + i0, m + i0, s + i0, grad, l1, l2);
-              break;
-            case SeparableKind::kGemanMcClure:
-              fast_extrapolated_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n,
-                                                                      x + i0, m + i0, s + i0, grad, l1, l2);
-              break;
-          }
-          continue;
-        }
-      }
       if (fast) {
-        switch (sv.kind) {  // exhaustive (-Werror=switch): a new kind cannot fall into another's branch
+        // One switch (exhaustive, -Werror=switch) picks the problem kind; the method picks the tile.
+        const auto tile = [&](auto kind) {
+          constexpr SeparableKind P = decltype(kind)::value;
+          const double* coef = sv.coef + i0;
+          if constexpr (two_phase)
+            fast_ef_tile<P>(c, coef, st.noise.data(), n, x + i0, m + i0, grad, st.ef_terms.data(), l1, l2,
+                            st.ef_chunks.data() + chunk0);
+          else if (extrapolate)
+            fast_extrapolated_tile<K, P>(c, coef, st.noise.data(), n, x + i0, m + i0, s + i0, grad, l1, l2);
+          else
+            fast_tile<K, P>(c, coef, st.noise.data(), n, x + i0, m + i0, s + i0, grad, l1, l2);
+        };
+        switch (sv.kind) {
           case SeparableKind::kQuadratic:
-            fast_tile<K, SeparableKind::kQuadratic>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
-                                                    s + i0, grad, l1, l2);
+            tile(std::integral_constant<SeparableKind, SeparableKind::kQuadratic>{});
             break;
           case SeparableKind::kGemanMcClure:
-            fast_tile<K, SeparableKind::kGemanMcClure>(c, sv.coef + i0, st.noise.data(), n, x + i0, m + i0,
-                                                       s + i0, grad, l1, l2);
+            tile(std::integral_constant<SeparableKind, SeparableKind::kGemanMcClure>{});
             break;
         }
         continue;
