@@ -1,5 +1,7 @@
 #include "signrate/analysis/training_report.hpp"
 
+#include <algorithm>
+
 namespace signrate::analysis {
 
 const std::vector<TrainingMeasure>& training_measures() {
@@ -16,7 +18,8 @@ Page training_page(const TrainingReport& r) {
   page.title = "signrate report: training";
   page.blocks.push_back(paragraph("Model " + r.model + " on " + r.data +
                                   "; one line per optimizer, mean over the "
-                                  "seeds with a band of +-1 standard deviation (Figure 1 of the paper)."));
+                                  "seeds with a band of +-1 standard deviation (Figure 1 of the paper; "
+                                  "Figure 2 for runs with workers)."));
   page.blocks.push_back(paragraph("Reproduce with:"));
   std::string commands;
   for (const auto& c : r.curves)
@@ -27,6 +30,15 @@ Page training_page(const TrainingReport& r) {
   page.blocks.push_back(heading("Final values"));
   std::vector<std::vector<std::string>> rows = {{"optimizer", "seeds", "steps"}};
   for (const auto& m : training_measures()) rows[0].push_back(m.label);
+  // Runs with workers: the bytes a step sends each way (the wire format's count; the float32
+  // gradients data-parallel SGD would send beside them).
+  const bool bytes = std::any_of(r.curves.begin(), r.curves.end(),
+                                 [](const TrainingCurve& c) { return c.final_mean.count("bytes_up") > 0; });
+  const char* kBytes[][2] = {{"bytes_up", "bytes up / step"},
+                             {"bytes_down", "bytes down / step"},
+                             {"float32_bytes_up", "float32 gradients up / step"}};
+  if (bytes)
+    for (const auto& b : kBytes) rows[0].push_back(b[1]);
   for (const auto& c : r.curves) {
     std::vector<std::string> row = {
         c.label + (c.note.empty() ? "" : " (" + c.note + ")"), std::to_string(c.seeds),
@@ -41,6 +53,9 @@ Page training_page(const TrainingReport& r) {
       if (c.seeds > 1 && c.final_std.count(m.key)) cell += " +- " + format_short(c.final_std.at(m.key));
       row.push_back(cell);
     }
+    if (bytes)
+      for (const auto& b : kBytes)
+        row.push_back(c.final_mean.count(b[0]) ? format_short(c.final_mean.at(b[0]), 10) : "-");
     rows.push_back(row);
   }
   page.blocks.push_back(table(rows));

@@ -2,8 +2,10 @@
 // (bench/mpi_compare.sh runs it for 2 and 4 ranks; numbers in bench/README.md).
 //
 //   mpirun -np N build/bench/signrate_bench_mpi [log2_d_min log2_d_max]
+//   mpirun -np N build/bench/signrate_bench_mpi d=11173962,23705252   (networks' parameter counts)
 //
-// For each d = 2^k, one step of each, timed in 5 rounds of about 0.05 s (the best round counts):
+// For each d = 2^k (or each d listed), one step of each, timed in 5 rounds of about 0.05 s (the best round
+// counts):
 //   packed: every rank packs d signs (1 bit each), gather to rank 0 (Exchange::gather), rank 0
 //     counts the exact integer votes from the words and packs sign(vote) (ties as zeros),
 //     broadcast (Exchange::broadcast), every rank unpacks: the path signrate-mpi's sign methods
@@ -20,6 +22,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "signrate/distributed_step.hpp"
@@ -60,14 +64,26 @@ int main(int argc, char** argv) {
   int rank = 0, n = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &n);
-  const int k_min = argc > 1 ? std::atoi(argv[1]) : 10, k_max = argc > 2 ? std::atoi(argv[2]) : 22;
+  std::vector<std::uint32_t> dims;
+  std::vector<std::string> labels;
+  if (argc > 1 && std::string(argv[1]).rfind("d=", 0) == 0) {
+    std::stringstream list(std::string(argv[1]).substr(2));
+    for (std::string item; std::getline(list, item, ',');) {
+      dims.push_back(static_cast<std::uint32_t>(std::stoul(item)));
+      labels.push_back(item);
+    }
+  } else {
+    const int k_min = argc > 1 ? std::atoi(argv[1]) : 10, k_max = argc > 2 ? std::atoi(argv[2]) : 22;
+    for (int k = k_min; k <= k_max; ++k) dims.push_back(1u << k), labels.push_back("2^" + std::to_string(k));
+  }
   Link link(MPI_COMM_WORLD, 120.0);
   if (rank == 0)
     std::printf(
         "| ranks | d | packed signs, us/step | float32 exchange, us/step | MPI_Allreduce float32, us/step | "
-        "allreduce / packed |\n|---|---|---|---|---|---|\n");
-  for (int k = k_min; k <= k_max; ++k) {
-    const std::uint32_t d = 1u << k;
+        "allreduce / packed | packed bytes up/rank/step | float32 bytes "
+        "|\n|---|---|---|---|---|---|---|---|\n");
+  for (std::size_t q = 0; q < dims.size(); ++q) {
+    const std::uint32_t d = dims[q];
     // About 0.05 s a round at 1 ns a coordinate, between 5 and 500 steps.
     const std::uint32_t steps =
         static_cast<std::uint32_t>(std::clamp<std::uint64_t>(50000000ull / d, 5, 500));
@@ -116,8 +132,10 @@ int main(int argc, char** argv) {
       MPI_Allreduce(values.data(), reduced.data(), static_cast<int>(d), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
     });
     if (rank == 0)
-      std::printf("| %d | 2^%d | %.1f | %.1f | %.1f | %.2f |\n", n, k, t_packed * 1e6, t_float * 1e6,
-                  t_allreduce * 1e6, t_allreduce / t_packed);
+      std::printf("| %d | %s | %.1f | %.1f | %.1f | %.2f | %llu | %llu |\n", n, labels[q].c_str(),
+                  t_packed * 1e6, t_float * 1e6, t_allreduce * 1e6, t_allreduce / t_packed,
+                  static_cast<unsigned long long>(kHeaderBytes + 8 * words_for(d)),
+                  static_cast<unsigned long long>(4ull * d));
     std::fflush(stdout);
   }
   MPI_Finalize();

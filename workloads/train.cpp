@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -20,6 +21,8 @@
 #include "signrate/workloads/data.hpp"
 #include "signrate/workloads/models.hpp"
 #include "signrate/workloads/optimizers.hpp"
+#include "signrate/workloads/vote.hpp"
+#include "signrate/workloads/worker_group.hpp"
 
 namespace signrate::workloads {
 
@@ -31,15 +34,19 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-torch::Device pick_device(const std::string& name) {
+torch::Device pick_device(const std::string& name, std::int64_t rank) {
   const bool cuda = torch::cuda::is_available();
+  const auto gpu = [&] {
+    const auto count = static_cast<std::int64_t>(torch::cuda::device_count());
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(rank % count));
+  };
   if (name == "cpu") return torch::kCPU;
   if (name == "cuda") {
     if (!cuda)
       throw SpecError("--device cuda: no CUDA device is available to this LibTorch; allowed: cpu, auto");
-    return torch::kCUDA;
+    return gpu();
   }
-  if (name == "auto") return cuda ? torch::kCUDA : torch::kCPU;
+  if (name == "auto") return cuda ? gpu() : torch::Device(torch::kCPU);
   throw SpecError("--device '" + name + "' is not allowed; allowed: cpu, cuda, auto");
 }
 
@@ -199,13 +206,61 @@ void load_into(Checkpoint& c, Network& model, torch::optim::Optimizer& opt, torc
   }
 }
 
+// The resolved JSON of an optimizer SPEC, single-node or distributed (SpecError when neither).
+nlohmann::json resolved_optimizer(const std::string& text) {
+  if (is_vote_optimizer(parse_spec(text, "optimizer").name)) return parse_vote_spec(text).resolved;
+  return parse_optimizer_spec(text).resolved;
+}
+
+// The distributed optimizers' names, for error messages.
+std::string distributed_names() {
+  std::string names;
+  for (const auto& info : vote_optimizer_registry()) names += (names.empty() ? "" : ", ") + info.name;
+  return names;
+}
+
+// The vote's sums over one logged interval (runs with --workers).
+struct VoteInterval {
+  double clipped = 0, ties = 0, bytes_up = 0, bytes_down = 0, steps = 0;
+  void add(const VoteStepStats& s) {
+    clipped += static_cast<double>(s.clipped);
+    ties += static_cast<double>(s.ties);
+    bytes_up += static_cast<double>(s.bytes_up);
+    bytes_down += static_cast<double>(s.bytes_down);
+    steps += 1;
+  }
+  nlohmann::json per_step() const {
+    return {{"clipped", clipped / steps},
+            {"ties", ties / steps},
+            {"bytes_up", bytes_up / steps},
+            {"bytes_down", bytes_down / steps}};
+  }
+};
+
 }  // namespace
 
 nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   // Every check before anything is written.
   const ModelSpec model_spec = parse_model_spec(o.model);
-  const OptimizerSpec opt_spec = parse_optimizer_spec(o.optimizer);
-  const torch::Device device = pick_device(o.device);
+  const bool voting = is_vote_optimizer(parse_spec(o.optimizer, "optimizer").name);
+  if (!voting && (o.workers != 1 || o.byzantine != 0 || o.split != "iid"))
+    throw SpecError(std::string(o.workers != 1     ? "--workers " + std::to_string(o.workers)
+                                : o.byzantine != 0 ? "--byzantine " + std::to_string(o.byzantine)
+                                                   : "--split " + o.split) +
+                    " needs a distributed optimizer; allowed: " + distributed_names() +
+                    " (or one worker with " + parse_spec(o.optimizer, "optimizer").name + ")");
+  const OptimizerSpec opt_spec = voting ? OptimizerSpec{} : parse_optimizer_spec(o.optimizer);
+  const VoteSpec vote_spec = voting ? parse_vote_spec(o.optimizer) : VoteSpec{};
+  if (voting && o.workers < 1)
+    throw SpecError("--workers " + std::to_string(o.workers) + " is not allowed; allowed: >= 1");
+  if (voting && (o.byzantine < 0 || o.byzantine >= o.workers))
+    throw SpecError("--byzantine " + std::to_string(o.byzantine) + " is not allowed; allowed: 0 to " +
+                    std::to_string(o.workers - 1) + " (fewer than the workers)");
+  if (voting && (!o.checkpoint_path.empty() || !o.resume_path.empty()))
+    throw SpecError(std::string(o.resume_path.empty() ? "--checkpoint" : "--resume") +
+                    " is not allowed with " + vote_spec.name +
+                    "; allowed: a single-node optimizer (runs with workers are not checkpointed)");
+  const torch::Device device = pick_device(o.device, o.device_rank);
   if (o.epochs < 1)
     throw SpecError("--epochs " + std::to_string(o.epochs) + " is not allowed; allowed: >= 1");
   if (o.steps < 0) throw SpecError("--steps " + std::to_string(o.steps) + " is not allowed; allowed: >= 0");
@@ -219,15 +274,29 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   if (o.batch < 1 || o.batch > data.train.size())
     throw SpecError("--batch " + std::to_string(o.batch) + " is not allowed; allowed: 1 to " +
                     std::to_string(data.train.size()) + " (the training set of " + data.name + ")");
-  const std::int64_t per_epoch = (data.train.size() + o.batch - 1) / o.batch;
+  // With workers, an epoch is the whole training set once, workers x batch images a step.
+  const std::int64_t per_epoch = (data.train.size() + o.workers * o.batch - 1) / (o.workers * o.batch);
   const std::int64_t total = o.steps > 0 ? std::min(o.steps, o.epochs * per_epoch) : o.epochs * per_epoch;
   const std::int64_t every = o.eval_every > 0 ? o.eval_every : per_epoch;
   const std::int64_t save_every = o.checkpoint_every > 0 ? o.checkpoint_every : every;
 
-  nlohmann::json spec = {
-      {"model", model_spec.resolved}, {"data", data.resolved}, {"optimizer", opt_spec.resolved},
-      {"epochs", o.epochs},           {"batch", o.batch},      {"steps", o.steps},
-      {"eval_every", every},          {"seed", o.seed},        {"device", device.is_cuda() ? "cuda" : "cpu"}};
+  nlohmann::json spec = {{"model", model_spec.resolved},
+                         {"data", data.resolved},
+                         {"optimizer", voting ? vote_spec.resolved : opt_spec.resolved},
+                         {"epochs", o.epochs},
+                         {"batch", o.batch},
+                         {"steps", o.steps},
+                         {"eval_every", every},
+                         {"seed", o.seed},
+                         {"device", device.is_cuda() ? "cuda" : "cpu"}};
+  nlohmann::json split_resolved;
+  std::vector<DataSet> parts;
+  if (voting) {
+    parts = split_train(data, static_cast<std::uint32_t>(o.workers), o.split, o.seed, &split_resolved);
+    spec["workers"] = o.workers;
+    spec["split"] = split_resolved;
+    spec["byzantine"] = o.byzantine;
+  }
   nlohmann::json resume_spec = nlohmann::json::object();
   for (const char* key : kResumeKeys) resume_spec[key] = spec[key];
   Checkpoint resumed;
@@ -238,13 +307,23 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   std::shared_ptr<Network> model = make_model(model_spec, data.channels(), data.classes);
   model->to(device);
   model->train();
-  std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(opt_spec, model->parameters());
+  std::unique_ptr<torch::optim::Optimizer> opt =
+      voting ? nullptr : make_optimizer(opt_spec, model->parameters());
+  std::unique_ptr<Workers> group;
+  if (voting) {
+    WorkersSetup setup{std::move(parts), vote_spec, o.batch, o.seed, static_cast<std::uint32_t>(o.byzantine),
+                       model.get(),      device};
+    if (callbacks.ready) callbacks.ready();
+    group = callbacks.make_workers ? callbacks.make_workers(setup) : std::make_unique<WorkerGroup>(setup);
+  }
+  VoteInterval vote_iv, vote_run;  // the logged interval's sums, and the whole run's
   RunState r;
   if (!o.resume_path.empty()) {
     load_into(resumed, *model, *opt, device);
     r = resumed.state;
   }
-  BatchLoader loader(data, o.batch, o.seed, r.loader, device.is_cuda());
+  std::unique_ptr<BatchLoader> loader =
+      voting ? nullptr : std::make_unique<BatchLoader>(data, o.batch, o.seed, r.loader, device.is_cuda());
 
   const auto tagged = [&](const nlohmann::json& interval) {
     nlohmann::json line = {{"seed", o.seed}};
@@ -269,42 +348,47 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   const double seconds_before = r.seconds;  // of the checkpointed run
   for (std::int64_t step = r.step + 1; step <= total; ++step) {
     const auto t0 = Clock::now();
-    const Batch batch = loader.next();
-    const torch::Tensor x = batch.images.to(device, /*non_blocking=*/true);
-    const torch::Tensor y = batch.labels.to(device, /*non_blocking=*/true);
-    const torch::Tensor logits = model->forward(x);
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
-    opt->zero_grad();
-    loss.backward();
-    const double loss_value = loss.item<double>();
-    if (!std::isfinite(loss_value)) {
-      if (log) log.flush();
-      throw RunError("the run diverged at step " + std::to_string(step) + ": the training loss is " +
-                     std::to_string(loss_value));
-    }
-    torch::Tensor l1 = torch::zeros({}, torch::kDouble), l2 = torch::zeros({}, torch::kDouble);
-    for (const auto& p : model->parameters())
-      if (p.grad().defined()) {
-        l1 += p.grad().abs().sum().to(torch::kCPU, torch::kDouble);
-        l2 += p.grad().square().sum().to(torch::kCPU, torch::kDouble);
-      }
     // ||update||_2 is measured on the interval's last step (a copy of the weights before it).
     const bool closes = step % every == 0 || step == total;
     std::vector<torch::Tensor> before;
-    if (closes)
-      for (const auto& p : model->parameters()) before.push_back(p.detach().clone());
-    const auto t_opt = Clock::now();
-    opt->step();
-    r.optimizer_seconds += seconds_since(t_opt);
-    iv.loss += loss_value * static_cast<double>(y.size(0));
-    iv.right += static_cast<double>(logits.argmax(1).eq(y).sum().item<std::int64_t>());
-    iv.images += static_cast<double>(y.size(0));
-    iv.grad_l1 += l1.item<double>();
-    iv.grad_l2 += std::sqrt(l2.item<double>());
-    iv.steps += 1;
+    const auto copy_weights = [&] {
+      if (closes)
+        for (const auto& p : model->parameters()) before.push_back(p.detach().clone());
+    };
+    StepMeasure m;
+    if (voting) {
+      copy_weights();
+      const double vote_before = group->vote_seconds();
+      try {
+        m = group->step(step);
+      } catch (const RunError&) {
+        if (log) log.flush();
+        throw;
+      }
+      r.optimizer_seconds += group->vote_seconds() - vote_before;
+      vote_iv.add(m.vote);
+      vote_run.add(m.vote);
+    } else {
+      try {
+        m = forward_backward(*model, loader->next(), device, step);
+      } catch (const RunError&) {
+        if (log) log.flush();
+        throw;
+      }
+      copy_weights();
+      const auto t_opt = Clock::now();
+      opt->step();
+      r.optimizer_seconds += seconds_since(t_opt);
+    }
+    iv.loss += m.loss;
+    iv.right += m.right;
+    iv.images += m.images;
+    iv.grad_l1 += m.grad_l1;
+    iv.grad_l2 += m.grad_l2;
+    iv.steps += voting ? static_cast<double>(o.workers) : 1.0;  // the norms' count: one per batch
     iv.seconds += seconds_since(t0);
     r.step = step;
-    r.loader = loader.position();
+    if (loader) r.loader = loader->position();
     r.seconds = seconds_before + seconds_since(run_start);
     if (callbacks.progress) callbacks.progress(step, total);
     if (closes) {
@@ -316,16 +400,22 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
           update += (params[k] - before[k]).to(torch::kDouble).square().sum().item<double>();
       }
       r.train_seconds += iv.seconds;
+      if (voting) group->load_statistics(0);  // evaluation with worker 0's BatchNorm statistics
       r.last = {{"step", step},
                 {"epoch", static_cast<double>(step) / static_cast<double>(per_epoch)},
                 {"train_loss", iv.loss / iv.images},
                 {"train_accuracy", iv.right / iv.images},
-                {"test_accuracy", accuracy(*model, data, data.test, device)},
+                {"test_accuracy", callbacks.evaluate ? accuracy(*model, data, data.test, device)
+                                                     : std::numeric_limits<double>::quiet_NaN()},
                 {"grad_l1", iv.grad_l1 / iv.steps},
                 {"grad_l2", iv.grad_l2 / iv.steps},
                 {"update_l2", std::sqrt(update)},
                 {"images_per_second", iv.images / iv.seconds},
                 {"seconds", seconds_before + seconds_since(run_start)}};
+      if (voting) {
+        r.last.update(vote_iv.per_step());
+        vote_iv = {};
+      }
       if (log) log << tagged(r.last) << std::flush;
       r.lines.push_back(r.last);
       iv = {};
@@ -343,8 +433,16 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
       {"seconds", seconds_before + seconds_since(run_start)},
       {"train_seconds", r.train_seconds},
       {"optimizer_share", r.optimizer_seconds / r.train_seconds},
-      {"images_per_second",
-       static_cast<double>(total) > 0 ? static_cast<double>(o.batch * total) / r.train_seconds : 0.0}};
+      {"images_per_second", static_cast<double>(total) > 0
+                                ? static_cast<double>(o.workers * o.batch * total) / r.train_seconds
+                                : 0.0}};
+  if (voting) {
+    // Bytes per step each way, as the wire format would carry them, beside float32 gradients.
+    final["parameters"] = group->parameters();
+    final.update(vote_run.per_step());
+    final["float32_bytes_up"] =
+        static_cast<double>(static_cast<std::uint64_t>(o.workers) * value_message_bytes(group->parameters()));
+  }
   nlohmann::json out = {{"spec", spec}, {"version", kVersion}, {"final", final}, {"log", r.lines}};
   if (!o.resume_path.empty()) out["resumed"] = {{"file", o.resume_path}, {"step", resumed.state.step}};
   return out;
@@ -386,7 +484,7 @@ nlohmann::json train_seeds(const TrainOptions& options, std::uint64_t first, std
 nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxis>& axes, bool seeds,
                           std::uint64_t first, std::uint64_t last, const TrainCallbacks& callbacks) {
   const ParsedSpec base = parse_spec(options.optimizer, "optimizer");
-  const OptimizerSpec base_spec = parse_optimizer_spec(options.optimizer);
+  const nlohmann::json base_resolved = resolved_optimizer(options.optimizer);
   if (seeds && last < first)
     throw SpecError("--seeds " + std::to_string(first) + ":" + std::to_string(last) +
                     " is not allowed; allowed: first:last with first <= last");
@@ -401,7 +499,7 @@ nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxi
   // Every point's optimizer, checked before the first run.
   struct Point {
     nlohmann::json vary;
-    OptimizerSpec spec;
+    nlohmann::json resolved;
     std::string text;
   };
   std::vector<Point> plan;
@@ -416,7 +514,7 @@ nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxi
     }
     std::string text = p.name;
     for (const auto& [key, value] : p.values) text += (text == p.name ? ":" : ",") + key + "=" + value;
-    plan.push_back({vary, parse_optimizer_spec(text), text});
+    plan.push_back({vary, resolved_optimizer(text), text});
     for (std::size_t v = axes.size(); v-- > 0;) {
       if (++at[v] < axes[v].values.size()) break;
       at[v] = 0;
@@ -429,12 +527,12 @@ nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxi
     TrainOptions o = options;
     o.optimizer = plan[k].text;
     o.log_tag["point"] = k;
-    nlohmann::json point = {{"point", k}, {"vary", plan[k].vary}, {"optimizer", plan[k].spec.resolved}};
+    nlohmann::json point = {{"point", k}, {"vary", plan[k].vary}, {"optimizer", plan[k].resolved}};
     try {
       nlohmann::json r = seeds ? train_seeds(o, first, last, callbacks) : train(o, callbacks);
       if (!out.contains("spec")) {
         out["spec"] = r["spec"];
-        out["spec"]["optimizer"] = base_spec.resolved;
+        out["spec"]["optimizer"] = base_resolved;
         out["spec"]["vary"] = grid;
         out["version"] = r["version"];
       }

@@ -120,6 +120,8 @@ const std::pair<const char*, const char*> kValueTypes[] = {
     {"--batch", "INT"},
     {"--checkpoints-per-decade", "INT"},
     {"--nodes", "INT"},
+    {"--workers", "INT"},
+    {"--split", "SPEC"},
     {"--byzantine", "INT"},
     {"--threads", "INT"},
     {"--block", "INT"},

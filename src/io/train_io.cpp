@@ -28,6 +28,9 @@ analysis::TrainingCurve curve_of(const io::Reader& doc) {
     c.note = "the best of " + std::to_string(doc["points"].size()) + " grid points by final training loss";
   }
   c.label = spec_of(run.has("optimizer") ? run["optimizer"] : doc["spec"]["optimizer"]);
+  if (doc["spec"].has("workers"))  // n workers (signrate train --workers): how many, and their split
+    c.label += ", " + std::to_string(doc["spec"]["workers"].u64()) + " workers, " +
+               spec_of(doc["spec"]["split"]) + " split";
   std::vector<io::Reader> logs;
   if (run.has("runs")) {
     for (std::size_t k = 0; k < run["runs"].size(); ++k) logs.push_back(run["runs"].at(k)["log"]);

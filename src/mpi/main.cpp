@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 
+#include "agreement.hpp"
 #include "mpi_run.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
@@ -24,19 +25,16 @@
 #include "signrate/run_spec.hpp"
 #include "signrate/text.hpp"
 #include "signrate/version.hpp"
+#include "train_main.hpp"
 
 namespace {
 
 using namespace signrate;
-
-// What each rank tells rank 0 at start, and rank 0 tells every rank back (all ranks' entries).
-enum Status : std::uint32_t { kOk = 0, kBadOptions = 1, kHelp = 2 };
-struct Hello {
-  std::uint32_t status = kOk;
-  std::uint32_t reserved = 0;
-  std::uint64_t spec_hash = 0;
-};
-static_assert(sizeof(Hello) == 16);
+using mpi::Hello;
+using mpi::kBadOptions;
+using mpi::kHelp;
+using mpi::leave_together;
+using mpi::say_line;
 
 struct Options {
   cli::SpecFlags spec;
@@ -70,22 +68,6 @@ void on_terminate(int sig) {
   put(" (the MPI runtime ends every rank when one dies)\n");
   [[maybe_unused]] const auto w = ::write(2, line, k);
   ::_exit(128 + sig);
-}
-
-// "signrate-mpi: rank K: <text>" as one write, so that the ranks' lines do not interleave.
-void say_line(int rank, const std::string& text) {
-  const std::string line = "signrate-mpi: rank " + std::to_string(rank) + ": " + printable(text) + "\n";
-  [[maybe_unused]] const auto w = ::write(2, line.data(), line.size());
-}
-
-// Every rank has printed its line before any leaves: the first rank to exit with a non-zero code
-// makes mpirun kill the others, which would cut their messages off.
-int leave_together(mpi::Link& link, int code) {
-  mpi::g_leaving = 1;
-  std::vector<MPI_Request> requests(1);
-  MPI_Ibarrier(MPI_COMM_WORLD, &requests[0]);
-  link.wait(requests, std::vector<int>{0}, link.server_timeout(), "before leaving");
-  return code;
 }
 
 // A one-line summary of the resolved spec, printed by each rank when the ranks disagree.
@@ -130,46 +112,6 @@ Experiment prepare(const Options& o, int ranks) {
                     std::to_string(mpi::kHeaderBytes + payload) +
                     " bytes, over MPI's 2^31 - 1 per message; run fewer replicates per job");
   return e;
-}
-
-// Every rank's Hello, exchanged through rank 0 with bounded waits.
-std::vector<Hello> exchange_hellos(mpi::Link& link, const Hello& mine) {
-  const int n = link.size();
-  std::vector<Hello> all(n);
-  std::vector<MPI_Request> requests;
-  std::vector<int> peers;
-  if (link.rank() == 0) {
-    all[0] = mine;
-    for (int j = 1; j < n; ++j) {
-      requests.emplace_back();
-      peers.push_back(j);
-      MPI_Irecv(&all[j], sizeof(Hello), MPI_BYTE, j, mpi::kTagHello, MPI_COMM_WORLD, &requests.back());
-    }
-    link.wait(requests, peers, link.timeout(), "at start");
-    requests.clear();
-    peers.clear();
-    for (int j = 1; j < n; ++j) {
-      requests.emplace_back();
-      peers.push_back(j);
-      MPI_Isend(all.data(), static_cast<int>(n * sizeof(Hello)), MPI_BYTE, j, mpi::kTagVerdict,
-                MPI_COMM_WORLD, &requests.back());
-    }
-    link.wait(requests, peers, link.timeout(), "at start");
-  } else {
-    requests.resize(2);
-    peers = {0, 0};
-    MPI_Isend(&mine, sizeof(Hello), MPI_BYTE, 0, mpi::kTagHello, MPI_COMM_WORLD, &requests[0]);
-    MPI_Irecv(all.data(), static_cast<int>(n * sizeof(Hello)), MPI_BYTE, 0, mpi::kTagVerdict, MPI_COMM_WORLD,
-              &requests[1]);
-    link.wait(requests, peers, link.server_timeout(), "at start");
-  }
-  return all;
-}
-
-std::string hex(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 int run_main(int argc, char** argv, int rank, int ranks) {
@@ -241,38 +183,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   }
 
   mpi::Link link(MPI_COMM_WORLD, o->timeout_s);
-  const std::vector<Hello> all = exchange_hellos(link, mine);
-  std::vector<int> bad, help_ranks, other_spec;
-  for (int j = 0; j < ranks; ++j) {
-    if (all[j].status == kBadOptions) bad.push_back(j);
-    if (all[j].status == kHelp) help_ranks.push_back(j);
-  }
-  if (static_cast<int>(help_ranks.size()) == ranks) {
-    if (rank == 0 && !help.empty()) std::cout << help;
-    return 0;
-  }
-  if (!bad.empty()) {
-    if (mine.status != kBadOptions)
-      link.say("stopping: the options of " + mpi::rank_list(bad) +
-               " are not valid (the error is printed above)");
-    return leave_together(link, 2);
-  }
-  if (!help_ranks.empty()) {
-    link.say("stopping: " + mpi::rank_list(help_ranks) +
-             " asked for --help or --version, the others for a run");
-    return leave_together(link, 2);
-  }
-  for (int j = 0; j < ranks; ++j)
-    if (all[j].spec_hash != all[0].spec_hash) other_spec.push_back(j);
-  if (!other_spec.empty()) {
-    std::string hashes;
-    for (int j = 0; j < ranks; ++j)
-      hashes += (j ? " " : "") + std::to_string(j) + ":" + hex(all[j].spec_hash).substr(0, 8);
-    link.say(
-        "the ranks were given different runs (resolved spec hash by rank: " + hashes +
-        "); every rank needs the same options and signrate version. This rank's: " + spec_line(*experiment));
-    return leave_together(link, 2);
-  }
+  if (const int code = mpi::agree(link, mine, help, [&] { return spec_line(*experiment); }); code >= 0)
+    return code;
 
   const Experiment& e = *experiment;
   const std::string command =
@@ -315,7 +227,18 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   int code = 0;
   try {
-    code = run_main(argc, argv, rank, ranks);
+    if (argc > 1 && std::string(argv[1]) == "train") {
+#if SIGNRATE_HAVE_TORCH
+      code = mpi::train_main(argc, argv, rank, ranks);
+#else
+      say_line(
+          rank,
+          "error: this signrate-mpi was built without LibTorch, so it has no train; allowed: run options");
+      code = 2;
+#endif
+    } else {
+      code = run_main(argc, argv, rank, ranks);
+    }
   } catch (const std::exception& e) {  // a bug: no rank should get here
     say_line(rank, std::string("internal error: ") + e.what());
     MPI_Abort(MPI_COMM_WORLD, 1);

@@ -39,6 +39,8 @@ ELSEWHERE = {
     "the same page from train JSONs",
     "bash scripts/fetch-build-deps.sh": "downloads Debian packages for an offline GPU node: run by hand",
     "bash scripts/gpu-check.sh": "needs a GPU: run by hand on one (README, GPU section)",
+    "for opt in sgdm-dist:lr=0.1": "needs the CIFAR-100 files and 8 GPUs (200 epochs); MpiTrain.* runs "
+    "signrate-mpi train on synthetic data",
 }
 
 MPI_ENV = {

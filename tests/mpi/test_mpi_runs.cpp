@@ -3,7 +3,6 @@
 // the bytes on the wire are the packed size plus the header; and a rank that disagrees, fails,
 // dies or falls silent ends the run on every rank within a bounded time.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,66 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "mpi_process.hpp"
+
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Proc {
-  int code = -1;
-  std::string out;
-  double seconds = 0;
-};
-
-Proc shell(const std::string& cmd) {
-  const auto start = std::chrono::steady_clock::now();
-  Proc p;
-  FILE* pipe = popen((cmd + " 2>&1").c_str(), "r");
-  if (!pipe) return p;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) p.out.append(buf, n);
-  const int status = pclose(pipe);
-  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return p;
-}
-
-bool open_mpi() {
-  static const bool yes = shell("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " +
-                                std::string(SIGNRATE_MPIEXEC) + " --version")
-                              .out.find("open-mpi.org") != std::string::npos;  // "Open MPI" or "OpenRTE"
-  return yes;
-}
-
-// mpirun with what CI needs: more ranks than cores, and root. `env` names variables to pass on.
-std::string mpirun(const std::vector<std::string>& env = {}) {
-  std::string cmd = std::string("timeout 120 ") + SIGNRATE_MPIEXEC;
-  if (open_mpi()) {
-    // Containers often forbid the cross-process copy Open MPI uses for large messages.
-    cmd += " --oversubscribe --allow-run-as-root --mca btl_vader_single_copy_mechanism none";
-    for (const auto& v : env) cmd += " -x " + v;
-  }
-  return cmd;
-}
-std::string mpi_exe() { return SIGNRATE_MPI_PATH; }
-
-// Outputs go to the test's working directory (the build tree), replaced run to run.
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::current_path() / "mpi_test_outputs";
-  fs::create_directories(dir);
-  return dir / name;
-}
-// A path that must not be written (the run fails): none there before the run.
-fs::path absent(const std::string& name) {
-  const fs::path p = scratch(name);
-  fs::remove(p);
-  return p;
-}
-
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return nlohmann::json::parse(in);
-}
+using namespace signrate::testing_mpi;
 
 struct Case {
   const char* name;
@@ -173,12 +117,6 @@ TEST(MpiBytes, PackedSizePlusHeaderPerRankPerStep) {
     for (const auto& v : mpi["bytes_up_per_rank_per_step"]) EXPECT_EQ(v.get<double>(), per_step) << method;
     for (const auto& v : mpi["bytes_down_per_rank_per_step"]) EXPECT_EQ(v.get<double>(), per_step) << method;
   }
-}
-
-// Every rank names the problem, and the run ends in bounded time.
-void expect_lines(const Proc& p, const std::vector<std::string>& lines) {
-  for (const auto& l : lines)
-    EXPECT_NE(p.out.find(l), std::string::npos) << "missing: " << l << "\n" << p.out;
 }
 
 TEST(MpiFailures, RanksWithDifferentOptionsStopAtStart) {

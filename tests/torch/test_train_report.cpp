@@ -114,6 +114,38 @@ TEST_F(TrainReport, TheFiguresDrawTheJsonsNumbers) {
   EXPECT_NE(html.find("the best of 2 grid points"), std::string::npos);
 }
 
+// Runs with workers (the paper's Figure 2): the label names the workers and the split, and the
+// table adds the bytes a step sends each way beside float32 gradients, as the JSONs say.
+TEST_F(TrainReport, WorkerRunsShowTheirWorkersAndBytesPerStep) {
+  ASSERT_EQ(cli(kRun + " --workers 4 --split by-class --optimizer signsgd-mv:lr=0.003 --seeds 1:2 --out " +
+                path("m.json"))
+                .code,
+            0);
+  ASSERT_EQ(cli(kRun + " --workers 4 --optimizer sgd-dist --out " + path("d.json")).code, 0);
+  const std::vector<std::string> names = {path("m.json"), path("d.json")};
+  const std::vector<nlohmann::json> docs = {read_json(names[0]), read_json(names[1])};
+  const analysis::Page page = analysis::training_page(training_report_from_json(docs, names));
+  bool seen = false;
+  for (const auto& block : page.blocks) {
+    if (block.kind != analysis::Block::Kind::kTable || block.rows[0][0] != "optimizer") continue;
+    seen = true;
+    const auto& head = block.rows[0];
+    ASSERT_EQ(head.size(), 11u);
+    EXPECT_EQ(head[8], "bytes up / step");
+    EXPECT_EQ(head[9], "bytes down / step");
+    EXPECT_EQ(head[10], "float32 gradients up / step");
+    EXPECT_NE(block.rows[1][0].find(", 4 workers, by-class split"), std::string::npos) << block.rows[1][0];
+    EXPECT_NE(block.rows[2][0].find(", 4 workers, iid split"), std::string::npos) << block.rows[2][0];
+    for (std::size_t c = 0; c < 2; ++c)
+      for (const auto& [col, key] : {std::pair{8, "bytes_up"}, {9, "bytes_down"}, {10, "float32_bytes_up"}})
+        EXPECT_EQ(block.rows[c + 1][col], analysis::format_short(docs[c]["final"][key].get<double>(), 10))
+            << key;
+    // sgd-dist sends float32 both ways: its bytes up are the float32 count.
+    EXPECT_EQ(docs[1]["final"]["bytes_up"], docs[1]["final"]["float32_bytes_up"]);
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST_F(TrainReport, RefusesAnInputThatIsNotATrainJson) {
   ASSERT_EQ(cli(kRun + " --optimizer smm --out " + path("s.json")).code, 0);
   std::ofstream(path("other.json")) << "{\"metrics\": 1}\n";

@@ -25,6 +25,7 @@ enum Tag : int {
   kTagUp = 3,
   kTagUpZeros = 4,
   kTagReport = 5,
+  kTagMeasure = 6,  // signrate-mpi train: each rank's measures of a step, to rank 0
   kTagNotice = 90,
   kTagAck = 91
 };

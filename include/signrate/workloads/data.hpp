@@ -42,6 +42,18 @@ DataSet load_data(const std::string& spec_text);
 // Images in float, normalised by the training set's statistics: (x / 255 - mean_c) / std_c.
 torch::Tensor normalise(const DataSet& data, const torch::Tensor& images_u8);
 
+// The training set divided among n workers (`signrate train --workers n --split SPEC`):
+//   iid                 a random permutation (seed) cut into n parts of equal size (+-1)
+//   by-class            the images sorted by class (then by index) and cut into n equal parts, so
+//                       each worker sees about classes / n classes
+//   dirichlet:alpha=0.1 each class's images (shuffled) divided among the workers in proportions
+//                       drawn from Dirichlet(alpha, ..., alpha); small alpha is more heterogeneous
+// Every part keeps the whole set's test images, classes and normalisation. A part without images
+// is a SpecError naming the worker and what is allowed.
+const std::vector<ComponentInfo>& split_registry();
+std::vector<DataSet> split_train(const DataSet& data, std::uint32_t workers, const std::string& split_text,
+                                 std::uint64_t seed, nlohmann::json* resolved = nullptr);
+
 // Where a loader stands: the epoch (from 0) and the next batch within it.
 struct LoaderPosition {
   std::int64_t epoch = 0, batch = 0;

@@ -4,6 +4,7 @@
 // command line compiles without its headers.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -17,8 +18,18 @@ struct TrainOptions {
   std::int64_t steps = 0;       // > 0: stop after this many steps (before the epochs end)
   std::int64_t eval_every = 0;  // steps per logged interval; 0: one per epoch
   std::uint64_t seed = 1;       // initialisation and batch order (the data's own seed is separate)
-  std::int64_t threads = 0;     // CPU threads of LibTorch; 0: its default
-  std::string log_path;         // JSON lines, one per interval, appended as they are measured
+  // n workers with a distributed optimizer (signsgd-mv, mvsm-v2, ...; docs/training.md "Workers"):
+  // each has its own part of the training set (split), its own batches of `batch` images and its
+  // own momentum and BatchNorm statistics; the server turns their messages into one update, as the
+  // simulator does. The first `byzantine` workers send the negation of their message.
+  std::int64_t workers = 1;
+  std::string split = "iid";
+  std::int64_t byzantine = 0;
+  // With device cuda (or auto finding CUDA): CUDA device device_rank mod the number of devices
+  // (signrate-mpi train: the rank, so rank r trains on GPU r mod the GPUs).
+  std::int64_t device_rank = 0;
+  std::int64_t threads = 0;  // CPU threads of LibTorch; 0: its default
+  std::string log_path;      // JSON lines, one per interval, appended as they are measured
   nlohmann::json log_tag = nlohmann::json::object();  // merged into every log line (a grid point)
   // Checkpoints (docs/training.md): the model, the optimizer, the loader's position, the CPU
   // generator and the measurements so far, written atomically (write_file_atomic) every
@@ -33,8 +44,18 @@ struct TrainOptions {
   std::string resume_path;
 };
 
+class Workers;        // worker_group.hpp
+struct WorkersSetup;  // worker_group.hpp
+
 struct TrainCallbacks {
   std::function<void(std::int64_t step, std::int64_t total)> progress;  // after every step
+  // Runs with a distributed optimizer: called once every option is checked and the data, parts and
+  // network are ready, before the first step (signrate-mpi: the ranks agree to start).
+  std::function<void()> ready;
+  // Their workers: by default all of them in this process (WorkerGroup); signrate-mpi gives each
+  // rank its own worker (src/mpi/train_rank.cpp).
+  std::function<std::unique_ptr<Workers>(WorkersSetup&)> make_workers;
+  bool evaluate = true;  // false: no test accuracy (NaN), as on signrate-mpi's ranks other than 0
 };
 
 // Checks every option first (a SpecError names the bad value; nothing is written then), then
