@@ -356,29 +356,24 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
         for (const auto& p : model->parameters()) before.push_back(p.detach().clone());
     };
     StepMeasure m;
-    if (voting) {
-      copy_weights();
-      const double vote_before = group->vote_seconds();
-      try {
+    try {  // a diverged loss: the log so far stays
+      if (voting) {
+        copy_weights();
+        const double vote_before = group->vote_seconds();
         m = group->step(step);
-      } catch (const RunError&) {
-        if (log) log.flush();
-        throw;
-      }
-      r.optimizer_seconds += group->vote_seconds() - vote_before;
-      vote_iv.add(m.vote);
-      vote_run.add(m.vote);
-    } else {
-      try {
+        r.optimizer_seconds += group->vote_seconds() - vote_before;
+        vote_iv.add(m.vote);
+        vote_run.add(m.vote);
+      } else {
         m = forward_backward(*model, loader->next(), device, step);
-      } catch (const RunError&) {
-        if (log) log.flush();
-        throw;
+        copy_weights();
+        const auto t_opt = Clock::now();
+        opt->step();
+        r.optimizer_seconds += seconds_since(t_opt);
       }
-      copy_weights();
-      const auto t_opt = Clock::now();
-      opt->step();
-      r.optimizer_seconds += seconds_since(t_opt);
+    } catch (const RunError&) {
+      if (log) log.flush();
+      throw;
     }
     iv.loss += m.loss;
     iv.right += m.right;
@@ -444,6 +439,8 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
         static_cast<double>(static_cast<std::uint64_t>(o.workers) * value_message_bytes(group->parameters()));
   }
   nlohmann::json out = {{"spec", spec}, {"version", kVersion}, {"final", final}, {"log", r.lines}};
+  if (voting)
+    if (nlohmann::json transport = group->report(total); !transport.empty()) out["mpi"] = transport;
   if (!o.resume_path.empty()) out["resumed"] = {{"file", o.resume_path}, {"step", resumed.state.step}};
   return out;
 }

@@ -134,12 +134,12 @@ int train_main(int argc, char** argv, int rank, int ranks) {
     try {
       j["command"] = "mpirun -np " + std::to_string(ranks) + " signrate-mpi" + cli::command_line().substr(8);
       const bool signs = sends_signs(workloads::parse_vote_spec(f.o.optimizer).method.base.kind);
-      j["mpi"] = {{"ranks", ranks},
-                  {"server_rank", 0},
-                  {"timeout_s", timeout_s},
-                  {"payload", signs ? "signs, 1 bit per parameter" : "float32"},
-                  {"bit_order", signs ? kSignBitOrder : ""},
-                  {"header_bytes", kHeaderBytes}};
+      j["mpi"].update({{"ranks", ranks},
+                       {"server_rank", 0},
+                       {"timeout_s", timeout_s},
+                       {"payload", signs ? "signs, 1 bit per parameter" : "float32"},
+                       {"bit_order", signs ? kSignBitOrder : ""},
+                       {"header_bytes", kHeaderBytes}});
       if (!f.csv.empty()) files.set(f.csv, cli::train_csv(j));
       files.set(json_path, cli::json_text(j));
       files.commit();

@@ -23,6 +23,32 @@ using workloads::StepMeasure;
 // A step's measures as they travel: loss, right, images, ||g||_1, ||g||_2, zeros, clipped.
 constexpr int kMeasures = 7;
 
+// Every rank's `count` values to rank 0, in rank order (rank 0's own first), with bounded waits;
+// empty on the other ranks.
+template <class T>
+std::vector<T> gather_to_root(Link& link, const T* mine, int count, MPI_Datatype type, int tag,
+                              const std::string& where) {
+  const int n = link.size();
+  std::vector<T> all(link.rank() == 0 ? static_cast<std::size_t>(count * n) : 0);
+  std::vector<MPI_Request> requests;
+  std::vector<int> peers;
+  if (link.rank() == 0) {
+    std::copy(mine, mine + count, all.begin());
+    for (int j = 1; j < n; ++j) {
+      requests.emplace_back();
+      peers.push_back(j);
+      MPI_Irecv(all.data() + count * j, count, type, j, tag, MPI_COMM_WORLD, &requests.back());
+    }
+    link.wait(requests, peers, link.timeout(), where);
+  } else {
+    requests.emplace_back();
+    peers.push_back(0);
+    MPI_Isend(mine, count, type, 0, tag, MPI_COMM_WORLD, &requests.back());
+    link.wait(requests, peers, link.server_timeout(), where);
+  }
+  return all;
+}
+
 class RankWorker : public workloads::Workers {
  public:
   RankWorker(Link& link, workloads::WorkersSetup& s, const FaultHook& fault)
@@ -88,6 +114,7 @@ class RankWorker : public workloads::Workers {
     }
 
     // 2. Up to rank 0; its reply from the exact integer votes (or the float sums in rank order).
+    const auto t_exchange = Clock::now();
     const int failing = wire_.gather(ts, signs_ ? zeros : 0, failed);
     std::uint64_t ties = 0;
     const auto d = static_cast<std::uint32_t>(P_);
@@ -110,6 +137,7 @@ class RankWorker : public workloads::Workers {
 
     // 3. The reply to every rank, applied by every rank.
     const WireHeader h = wire_.broadcast(ts, ties, failing);
+    exchange_seconds_ += std::chrono::duration<double>(Clock::now() - t_exchange).count();
     if (h.flags & kFailed) {
       if (!failed)
         link_.say("stopping at step " + std::to_string(t) + ": rank " + std::to_string(h.rank) + " failed");
@@ -134,25 +162,8 @@ class RankWorker : public workloads::Workers {
                                    mine.grad_l2,
                                    static_cast<double>(zeros),
                                    static_cast<double>(clipped)};
-    std::vector<double> all(server ? static_cast<std::size_t>(kMeasures * n_) : 0);
-    std::vector<MPI_Request> requests;
-    std::vector<int> peers;
-    const std::string where = "at step " + std::to_string(t);
-    if (server) {
-      std::copy(own, own + kMeasures, all.begin());
-      for (int j = 1; j < n_; ++j) {
-        requests.emplace_back();
-        peers.push_back(j);
-        MPI_Irecv(all.data() + kMeasures * j, kMeasures, MPI_DOUBLE, j, kTagMeasure, MPI_COMM_WORLD,
-                  &requests.back());
-      }
-      link_.wait(requests, peers, link_.timeout(), where);
-    } else {
-      requests.emplace_back();
-      peers.push_back(0);
-      MPI_Isend(own, kMeasures, MPI_DOUBLE, 0, kTagMeasure, MPI_COMM_WORLD, &requests.back());
-      link_.wait(requests, peers, link_.server_timeout(), where);
-    }
+    const std::vector<double> all =
+        gather_to_root(link_, own, kMeasures, MPI_DOUBLE, kTagMeasure, "at step " + std::to_string(t));
     StepMeasure sum;
     if (!server) return sum;  // only rank 0's measures are recorded
     for (int j = 0; j < n_; ++j) {
@@ -167,6 +178,51 @@ class RankWorker : public workloads::Workers {
     sum.vote.bytes_down =
         signs_ ? workloads::sign_message_bytes(P_, ties) : workloads::value_message_bytes(P_);
     return sum;
+  }
+
+  // Every rank's wire counts to rank 0, and MPI_Allreduce of the same number of float32 (what
+  // data-parallel SGD sends each step) timed on the same ranks.
+  nlohmann::json report(std::int64_t steps) override {
+    constexpr int kCounts = 5;
+    const WireCounts& c = wire_.counts();
+    const std::uint64_t mine[kCounts] = {c.bytes_up, c.bytes_down, c.messages_up, c.messages_down,
+                                         c.zeros_up};
+    const std::vector<std::uint64_t> all =
+        gather_to_root(link_, mine, kCounts, MPI_UINT64_T, kTagReport, "at the end");
+    // The float32 baseline: 1 warm-up, then the best of 3 (the machine may be shared).
+    std::vector<float> ones(P_, 1.0f), reduced(P_);
+    double best = 0;
+    for (int k = 0; k < 4; ++k) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      const auto t0 = std::chrono::steady_clock::now();
+      MPI_Allreduce(ones.data(), reduced.data(), static_cast<int>(P_), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (k == 1 || (k > 1 && s < best)) best = s;
+    }
+    if (me_ != 0) return nlohmann::json::object();
+    nlohmann::json per_rank = nlohmann::json::array();
+    std::uint64_t up = 0;
+    for (int j = 0; j < n_; ++j) {
+      const std::uint64_t* r = all.data() + kCounts * j;
+      per_rank.push_back({{"rank", j},
+                          {"bytes_up", r[0]},
+                          {"bytes_down", r[1]},
+                          {"messages_up", r[2]},
+                          {"messages_down", r[3]},
+                          {"zeros_up", r[4]}});
+      up += r[0];
+    }
+    const auto T = static_cast<double>(steps);
+    return {{"measured_bytes_up_per_step", static_cast<double>(up) / T},
+            {"measured_bytes_down_per_rank_per_step", static_cast<double>(all[1]) / T},
+            {"exchange_seconds_per_step", exchange_seconds_ / T},
+            {"allreduce_float32_seconds", best},
+            {"allreduce_float32_bytes", 4 * P_},
+            {"per_rank", per_rank},
+            {"note",
+             "measured bytes handed to MPI (rank 0's own message is handed over in memory but counted); "
+             "exchange: rank 0's time from sending its message to holding the reply; allreduce: "
+             "MPI_Allreduce of the same number of float32 on the same ranks after the run, best of 3"}};
   }
 
   // Each rank holds only its own statistics; rank 0 (worker 0) is the one that evaluates.
@@ -192,7 +248,7 @@ class RankWorker : public workloads::Workers {
   std::vector<std::int8_t> up_, down_;
   std::vector<std::int32_t> votes_;
   std::vector<double> sums_;
-  double vote_seconds_ = 0;
+  double vote_seconds_ = 0, exchange_seconds_ = 0;
 };
 
 }  // namespace

@@ -42,6 +42,11 @@ TEST_P(MpiTrain, FourRanksEqualTheInProcessRunBitForBit) {
   for (std::size_t k = 0; k < a["log"].size(); ++k)
     EXPECT_EQ(numbers(a["log"][k]), numbers(b["log"][k])) << k;
   EXPECT_EQ(a["mpi"]["ranks"], 4);
+  // What the ranks handed to MPI is what the JSON says the wire carries, step by step.
+  EXPECT_EQ(a["mpi"]["measured_bytes_up_per_step"], b["final"]["bytes_up"]);
+  EXPECT_EQ(a["mpi"]["measured_bytes_down_per_rank_per_step"], b["final"]["bytes_down"]);
+  EXPECT_GT(a["mpi"]["allreduce_float32_seconds"].get<double>(), 0.0);
+  EXPECT_EQ(a["mpi"]["allreduce_float32_bytes"], 4 * a["final"]["parameters"].get<std::uint64_t>());
   EXPECT_EQ(a["command"].get<std::string>().rfind("mpirun -np 4 signrate-mpi train ", 0), 0u) << a["command"];
   // The log file beside the JSON holds the same intervals.
   std::ifstream log(m.string() + ".log.jsonl");

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "signrate/workloads/data.hpp"
@@ -38,6 +39,9 @@ class Workers {
   virtual void load_statistics(std::uint32_t j) = 0;
   virtual std::uint64_t parameters() const = 0;
   virtual double vote_seconds() const = 0;  // in the vote and moving x and g
+  // Called on every worker once after the last step: what the transport measured (signrate-mpi:
+  // the "mpi" block of the JSON, on rank 0); empty in one process.
+  virtual nlohmann::json report(std::int64_t) { return nlohmann::json::object(); }
 };
 
 // What a run's workers are made from.
