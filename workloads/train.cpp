@@ -212,13 +212,6 @@ nlohmann::json resolved_optimizer(const std::string& text) {
   return parse_optimizer_spec(text).resolved;
 }
 
-// The distributed optimizers' names, for error messages.
-std::string distributed_names() {
-  std::string names;
-  for (const auto& info : vote_optimizer_registry()) names += (names.empty() ? "" : ", ") + info.name;
-  return names;
-}
-
 // The vote's sums over one logged interval (runs with --workers).
 struct VoteInterval {
   double clipped = 0, ties = 0, bytes_up = 0, bytes_down = 0, steps = 0;
@@ -247,7 +240,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
     throw SpecError(std::string(o.workers != 1     ? "--workers " + std::to_string(o.workers)
                                 : o.byzantine != 0 ? "--byzantine " + std::to_string(o.byzantine)
                                                    : "--split " + o.split) +
-                    " needs a distributed optimizer; allowed: " + distributed_names() +
+                    " needs a distributed optimizer; allowed: " + vote_optimizer_names() +
                     " (or one worker with " + parse_spec(o.optimizer, "optimizer").name + ")");
   const OptimizerSpec opt_spec = voting ? OptimizerSpec{} : parse_optimizer_spec(o.optimizer);
   const VoteSpec vote_spec = voting ? parse_vote_spec(o.optimizer) : VoteSpec{};
@@ -277,6 +270,9 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   // With workers, an epoch is the whole training set once, workers x batch images a step.
   const std::int64_t per_epoch = (data.train.size() + o.workers * o.batch - 1) / (o.workers * o.batch);
   const std::int64_t total = o.steps > 0 ? std::min(o.steps, o.epochs * per_epoch) : o.epochs * per_epoch;
+  if (voting && total > std::numeric_limits<std::uint32_t>::max())
+    throw SpecError("--steps " + std::to_string(total) + " is not allowed with " + vote_spec.name +
+                    "; allowed: at most 2^32 - 1 steps (the step counter of the methods' random streams)");
   const std::int64_t every = o.eval_every > 0 ? o.eval_every : per_epoch;
   const std::int64_t save_every = o.checkpoint_every > 0 ? o.checkpoint_every : every;
 
@@ -344,6 +340,8 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   }
 
   Interval& iv = r.interval;
+  double images_trained = 0;  // by this process (with workers: all of them; a part smaller than
+                              // the batch gives smaller batches)
   const auto run_start = Clock::now();
   const double seconds_before = r.seconds;  // of the checkpointed run
   for (std::int64_t step = r.step + 1; step <= total; ++step) {
@@ -378,6 +376,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
     iv.loss += m.loss;
     iv.right += m.right;
     iv.images += m.images;
+    images_trained += m.images;
     iv.grad_l1 += m.grad_l1;
     iv.grad_l2 += m.grad_l2;
     iv.steps += voting ? static_cast<double>(o.workers) : 1.0;  // the norms' count: one per batch
@@ -400,8 +399,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
                 {"epoch", static_cast<double>(step) / static_cast<double>(per_epoch)},
                 {"train_loss", iv.loss / iv.images},
                 {"train_accuracy", iv.right / iv.images},
-                {"test_accuracy", callbacks.evaluate ? accuracy(*model, data, data.test, device)
-                                                     : std::numeric_limits<double>::quiet_NaN()},
+                {"test_accuracy", accuracy(*model, data, data.test, device)},
                 {"grad_l1", iv.grad_l1 / iv.steps},
                 {"grad_l2", iv.grad_l2 / iv.steps},
                 {"update_l2", std::sqrt(update)},
@@ -418,19 +416,19 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
     if (!o.checkpoint_path.empty() && step % save_every == 0)
       save_checkpoint(o.checkpoint_path, resume_spec, r, *model, *opt);
   }
-  nlohmann::json final = {
-      {"train_loss", r.last["train_loss"]},
-      {"train_accuracy", r.last["train_accuracy"]},
-      {"test_accuracy", r.last["test_accuracy"]},
-      {"grad_l1", r.last["grad_l1"]},
-      {"grad_l2", r.last["grad_l2"]},
-      {"steps", total},
-      {"seconds", seconds_before + seconds_since(run_start)},
-      {"train_seconds", r.train_seconds},
-      {"optimizer_share", r.optimizer_seconds / r.train_seconds},
-      {"images_per_second", static_cast<double>(total) > 0
-                                ? static_cast<double>(o.workers * o.batch * total) / r.train_seconds
-                                : 0.0}};
+  nlohmann::json final = {{"train_loss", r.last["train_loss"]},
+                          {"train_accuracy", r.last["train_accuracy"]},
+                          {"test_accuracy", r.last["test_accuracy"]},
+                          {"grad_l1", r.last["grad_l1"]},
+                          {"grad_l2", r.last["grad_l2"]},
+                          {"steps", total},
+                          {"seconds", seconds_before + seconds_since(run_start)},
+                          {"train_seconds", r.train_seconds},
+                          {"optimizer_share", r.optimizer_seconds / r.train_seconds},
+                          {"images_per_second", voting ? images_trained / r.train_seconds
+                                                : static_cast<double>(total) > 0
+                                                    ? static_cast<double>(o.batch * total) / r.train_seconds
+                                                    : 0.0}};
   if (voting) {
     // Bytes per step each way, as the wire format would carry them, beside float32 gradients.
     final["parameters"] = group->parameters();

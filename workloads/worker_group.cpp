@@ -120,8 +120,7 @@ StepMeasure WorkerGroup::step(std::int64_t t) {
     statistics_.load(j);
     const StepMeasure m = forward_backward(model_, loaders_[j]->next(), device_, t, j);
     statistics_.save(j);
-    sum.loss += m.loss, sum.right += m.right, sum.images += m.images;
-    sum.grad_l1 += m.grad_l1, sum.grad_l2 += m.grad_l2;
+    sum.add_batch(m);
     const auto t0 = Clock::now();
     gather_parameters(params, true, g_);
     vote_.add_worker(t_step, j, g_.data());

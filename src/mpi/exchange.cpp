@@ -152,13 +152,15 @@ int Exchange::gather(std::uint32_t t, std::uint64_t zeros, bool failed) {
 
 std::vector<int> Exchange::silent_nodes() const {
   // A node that took its part of step t's broadcast goes on and sends its next message (step
-  // t + 1's, or its report after the last step): the nodes with none pending are the silent ones.
+  // t + 1's, its step measures under signrate-mpi train, or its report after the last step): the
+  // nodes with none pending are the silent ones.
   std::vector<int> silent;
   for (int j = 1; j < link_.size(); ++j) {
-    int next = 0, report = 0;
+    int next = 0, measure = 0, report = 0;
     MPI_Iprobe(j, kTagUp, MPI_COMM_WORLD, &next, MPI_STATUS_IGNORE);
+    MPI_Iprobe(j, kTagMeasure, MPI_COMM_WORLD, &measure, MPI_STATUS_IGNORE);
     MPI_Iprobe(j, kTagReport, MPI_COMM_WORLD, &report, MPI_STATUS_IGNORE);
-    if (!next && !report) silent.push_back(j);
+    if (!next && !measure && !report) silent.push_back(j);
   }
   if (silent.empty())
     for (int j = 1; j < link_.size(); ++j) silent.push_back(j);

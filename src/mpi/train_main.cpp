@@ -1,7 +1,9 @@
 // signrate-mpi train: `signrate train --workers n` with one MPI rank per worker (docs/training.md
 // "Workers", docs/mpi.md). Usage: mpirun -np N signrate-mpi train <the options of signrate train>
-// [--timeout-s S]. Rank 0 is worker 0 and the server, evaluates the network and writes the same
-// JSON as `signrate train` plus an "mpi" block.
+// [--timeout-s S]. Rank 0 is worker 0 and the server, and writes the same JSON as `signrate
+// train` plus an "mpi" block. Every rank evaluates the network at the end of an interval (with its
+// own BatchNorm statistics; rank 0's are worker 0's, the ones recorded), so the ranks stay in step
+// however long an evaluation takes.
 #include "train_main.hpp"
 
 #include <iostream>
@@ -28,12 +30,6 @@ namespace {
 struct StopAll {
   int code;
 };
-
-std::string distributed_names() {
-  std::string names;
-  for (const auto& c : workloads::vote_optimizer_registry()) names += (names.empty() ? "" : ", ") + c.name;
-  return names;
-}
 
 }  // namespace
 
@@ -74,9 +70,9 @@ int train_main(int argc, char** argv, int rank, int ranks) {
                       " is not allowed with signrate-mpi train; allowed: one run (--seed)");
     const std::string name = parse_spec(f.o.optimizer, "optimizer").name;
     if (!workloads::is_vote_optimizer(name))
-      throw SpecError(
-          "optimizer " + name +
-          " is single-node; signrate-mpi train runs the distributed ones: " + distributed_names());
+      throw SpecError("optimizer " + name +
+                      " is single-node; signrate-mpi train runs the distributed ones: " +
+                      workloads::vote_optimizer_names());
     f.o.device_rank = rank;  // rank r on CUDA device r mod the devices
     json_path = f.out.empty() ? "-" : f.out;
     if (rank == 0) {
@@ -112,7 +108,6 @@ int train_main(int argc, char** argv, int rank, int ranks) {
     if (const int code = agree(link, Hello{}, "", describe); code >= 0) throw StopAll{code};
   };
   use_rank_worker(link, callbacks, FaultHook::from_environment());
-  callbacks.evaluate = rank == 0;
   nlohmann::json j;
   try {
     j = workloads::train(f.o, callbacks);

@@ -107,4 +107,24 @@ TEST(MpiTrainFailures, ADyingRankEndsTheRun) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// mvsm-v2's reply never ties, so it is one message down (with ties, a second message carries the
+// zeros, and a stopped rank in the broadcast tree may hold the others up too).
+TEST(MpiTrainFailures, ASilentOrStoppedRankIsNamedByTheServerOnEveryRank) {
+  for (const char* mode : {"hang", "stop"}) {
+    SCOPED_TRACE(mode);
+    const fs::path out = absent("silent-train.json");
+    const Proc p = shell(
+        std::string("SIGNRATE_MPI_FAULT_RANK=2 SIGNRATE_MPI_FAULT_STEP=3 SIGNRATE_MPI_FAULT_MODE=") + mode +
+        " " + mpirun({"SIGNRATE_MPI_FAULT_RANK", "SIGNRATE_MPI_FAULT_STEP", "SIGNRATE_MPI_FAULT_MODE"}) +
+        " -np 4 " + mpi_exe() + " train" + kNet + " --optimizer mvsm-v2:R=0.01,clip=1 --timeout-s 2 --out " +
+        out.string());
+    EXPECT_NE(p.code, 0);
+    EXPECT_NE(p.code, 124) << "timed out:\n" << p.out;
+    EXPECT_LT(p.seconds, 60);
+    expect_lines(p, {"rank 0: no message from rank 2 within 2 s at step 3",
+                     "rank 1: stopping: rank 0 reports: no message from rank 2 within 2 s at step 3"});
+    EXPECT_FALSE(fs::exists(out));
+  }
+}
+
 }  // namespace

@@ -43,6 +43,10 @@ std::vector<std::vector<std::int64_t>> dirichlet_parts(const DataSet& data, std:
     std::vector<double> p(workers);
     double total = 0;
     for (double& v : p) total += (v = gamma(gen));
+    if (!(total > 0)) {  // every draw underflowed (tiny alpha): the class goes to one worker
+      std::fill(p.begin(), p.end(), 0.0);
+      p[static_cast<std::size_t>(c) % workers] = total = 1.0;
+    }
     const auto* at = idx.data_ptr<std::int64_t>();
     double cumulative = 0;
     std::int64_t begin = 0;

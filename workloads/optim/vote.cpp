@@ -44,6 +44,12 @@ const std::vector<ComponentInfo>& vote_optimizer_registry() {
 
 bool is_vote_optimizer(const std::string& name) { return is_distributed_method(name); }
 
+std::string vote_optimizer_names() {
+  std::string names;
+  for (const auto& info : vote_optimizer_registry()) names += (names.empty() ? "" : ", ") + info.name;
+  return names;
+}
+
 VoteSpec parse_vote_spec(const std::string& text) {
   ParsedSpec parsed = parse_spec(text, "optimizer");
   const ComponentInfo& info = find_component(vote_optimizer_registry(), parsed.name, "optimizer");
@@ -118,8 +124,8 @@ VoteWorker::VoteWorker(const VoteSpec& spec, std::uint32_t j, bool byzantine, st
       j_(j),
       byzantine_(byzantine),
       key_(derive_key(seed, 0, j, Stream::kUnbiasedSign)),
-      state_(stateful(spec.method.base.kind) ? params : 0, 0.0),
-      params_(checked_params(params)) {}
+      params_(checked_params(params)),
+      state_(stateful(spec.method.base.kind) ? params : 0, 0.0) {}
 
 std::uint64_t VoteWorker::encode_signs(std::uint32_t t, const double* g, std::int8_t* signs) {
   const DistCoeffs c = spec_.method.coeffs_at(t);

@@ -55,7 +55,6 @@ struct TrainCallbacks {
   // Their workers: by default all of them in this process (WorkerGroup); signrate-mpi gives each
   // rank its own worker (src/mpi/train_rank.cpp).
   std::function<std::unique_ptr<Workers>(WorkersSetup&)> make_workers;
-  bool evaluate = true;  // false: no test accuracy (NaN), as on signrate-mpi's ranks other than 0
 };
 
 // Checks every option first (a SpecError names the bad value; nothing is written then), then

@@ -32,6 +32,7 @@ struct VoteSpec {
 // The distributed methods with lr and beta added, for --help and error messages.
 const std::vector<ComponentInfo>& vote_optimizer_registry();
 bool is_vote_optimizer(const std::string& name);
+std::string vote_optimizer_names();  // "sgd-dist, sgdm-dist, ...", for error messages
 // Parses and checks a SPEC. The S_R methods need R (a network's gradient has no declared bound):
 // without it a SpecError says so.
 VoteSpec parse_vote_spec(const std::string& text);
@@ -69,8 +70,9 @@ class VoteWorker {
   std::uint32_t j_;
   bool byzantine_;
   RngKey key_;
+  std::uint64_t params_;       // checked before the state is allocated
   std::vector<double> state_;  // empty for the stateless methods
-  std::uint64_t params_, clipped_ = 0;
+  std::uint64_t clipped_ = 0;
 };
 
 // The server's side: the reply to the exact integer votes sum_j s_j, or to the float sums in

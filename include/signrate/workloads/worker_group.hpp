@@ -21,6 +21,11 @@ namespace signrate::workloads {
 struct StepMeasure {
   double loss = 0, right = 0, images = 0, grad_l1 = 0, grad_l2 = 0;
   VoteStepStats vote;
+  // Adds a worker's batch measures (in worker order, the one summation order of every front end).
+  void add_batch(const StepMeasure& m) {
+    loss += m.loss, right += m.right, images += m.images;
+    grad_l1 += m.grad_l1, grad_l2 += m.grad_l2;
+  }
 };
 
 // Cross-entropy loss, gradient and measures of one batch (the gradients are left in the model).
