@@ -69,6 +69,25 @@ std::vector<Hello> exchange_hellos(Link& link, const Hello& mine) {
   return all;
 }
 
+void check_options(int rank, CLI::App& app, const std::string& usage, Hello& mine, std::string& help,
+                   const std::function<void()>& check) {
+  try {
+    check();
+  } catch (const CLI::CallForHelp&) {
+    help = app.help();
+    mine.status = kHelp;
+  } catch (const CLI::Success& e) {  // --version
+    if (rank == 0) app.exit(e);
+    mine.status = kHelp;
+  } catch (const CLI::ParseError& e) {
+    say_line(rank, std::string("error: ") + e.what() + " (see " + usage + " --help)");
+    mine.status = kBadOptions;
+  } catch (const std::exception& e) {
+    say_line(rank, std::string("error: ") + e.what());
+    mine.status = kBadOptions;
+  }
+}
+
 int agree(Link& link, const Hello& mine, const std::string& help,
           const std::function<std::string()>& describe) {
   const std::vector<Hello> all = exchange_hellos(link, mine);

@@ -141,7 +141,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   OutputFiles files;            // rank 0's
   std::string json_path = "-";  // --out, once parsed
   std::string help;
-  try {
+  mpi::check_options(rank, app, "signrate-mpi", mine, help, [&] {
     app.parse(argc, argv);
     if (app.count("--threads") == 0) o->spec.threads = "1";  // one thread per rank unless asked
     // Every option is checked here, before the ranks compare notes: a bad one is exit code 2 on
@@ -168,19 +168,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     }
     experiment = std::make_unique<Experiment>(prepare(*o, ranks));
     mine.spec_hash = mpi::fnv1a(std::string(kVersion) + " " + experiment->resolved_spec().dump());
-  } catch (const CLI::CallForHelp&) {
-    help = app.help();
-    mine.status = kHelp;
-  } catch (const CLI::Success& e) {  // --version
-    if (rank == 0) app.exit(e);
-    mine.status = kHelp;
-  } catch (const CLI::ParseError& e) {
-    say_line(rank, std::string("error: ") + e.what() + " (see signrate-mpi --help)");
-    mine.status = kBadOptions;
-  } catch (const std::exception& e) {
-    say_line(rank, std::string("error: ") + e.what());
-    mine.status = kBadOptions;
-  }
+  });
 
   mpi::Link link(MPI_COMM_WORLD, o->timeout_s);
   if (const int code = mpi::agree(link, mine, help, [&] { return spec_line(*experiment); }); code >= 0)

@@ -55,7 +55,7 @@ int train_main(int argc, char** argv, int rank, int ranks) {
   std::string help;
   OutputFiles files;  // rank 0's
   std::string json_path = "-";
-  try {
+  check_options(rank, app, "signrate-mpi train", mine, help, [&] {
     app.parse(argc - 1, argv + 1);
     if (app.count("--workers") == 0) f.workers = std::to_string(ranks);
     if (app.count("--threads") == 0) f.threads = "1";  // one thread per rank unless asked
@@ -81,19 +81,7 @@ int train_main(int argc, char** argv, int rank, int ranks) {
       if (!f.out.empty() && !is_stream_target(f.out)) f.o.log_path = f.out + ".log.jsonl";
     }
     mine.spec_hash = fnv1a(std::string(kVersion) + " " + cli::command_line());
-  } catch (const CLI::CallForHelp&) {
-    help = app.help();
-    mine.status = kHelp;
-  } catch (const CLI::Success& e) {  // --version
-    if (rank == 0) app.exit(e);
-    mine.status = kHelp;
-  } catch (const CLI::ParseError& e) {
-    say_line(rank, std::string("error: ") + e.what() + " (see signrate-mpi train --help)");
-    mine.status = kBadOptions;
-  } catch (const std::exception& e) {
-    say_line(rank, std::string("error: ") + e.what());
-    mine.status = kBadOptions;
-  }
+  });
 
   Link link(MPI_COMM_WORLD, timeout_s);
   const auto describe = [] { return cli::command_line(); };
