@@ -84,8 +84,9 @@ struct OracleRow {
 void standard(Params&, std::uint32_t, Oracle&) {}
 
 void student_t(Params& params, std::uint32_t, Oracle& o) {
-  // Below nu = 1/4 the polar method's W^(-2/nu) overflows a double for the smallest W.
-  const double nu = params.real("nu", at_least(0.25));
+  // Below nu = 1/4 the polar method's W^(-2/nu) overflows a double for the smallest W; above 1e30
+  // its float exponent (student_t.hpp) would leave the normal floats.
+  const double nu = params.real("nu", Domain{0.25, 1e30, false, false});
   o.law.param = nu;
   o.law.unit = nu > 2 ? std::sqrt((nu - 2) / nu) : 1.0;
   o.traits.finite_variance = nu > 2;
@@ -94,8 +95,9 @@ void student_t(Params& params, std::uint32_t, Oracle& o) {
 }
 
 void lomax(Params& params, std::uint32_t, Oracle& o) {
-  // Below alpha = 1/10, U^(-1/alpha) overflows a double for the smallest U.
-  const double alpha = params.real("alpha", at_least(0.1));
+  // Below alpha = 1/10, U^(-1/alpha) overflows a double for the smallest U; above 1e30 its float
+  // exponent (lomax.hpp) would leave the normal floats.
+  const double alpha = params.real("alpha", Domain{0.1, 1e30, false, false});
   o.law.param = alpha;
   o.law.unit = alpha > 2 ? std::sqrt((alpha - 1) * (alpha - 2) / 2) : 1.0;
   o.traits.finite_variance = alpha > 2;
@@ -178,14 +180,14 @@ const std::vector<OracleRow>& oracle_table() {
         {{"student-t",
           "Student-t with nu degrees of freedom, scaled to the declared variance for nu > 2; nu <= 2 has "
           "infinite variance and sigma is then a scale",
-          with_profile(
-              {{"nu", "3", ">= 0.25", "degrees of freedom (no mean for nu <= 1: E g = grad f fails)"}})},
+          with_profile({{"nu", "3", "in [0.25, 1e30]",
+                         "degrees of freedom (no mean for nu <= 1: E g = grad f fails)"}})},
          NoiseShape::kStudentT,
          student_t},
         {{"lomax",
           "symmetric Lomax (Pareto II) heavy tail, P(|X| > x) = (1+x)^-alpha, scaled to the declared "
           "variance for alpha > 2 (a scale otherwise)",
-          with_profile({{"alpha", "3", ">= 0.1", "tail index (no mean for alpha <= 1)"}}),
+          with_profile({{"alpha", "3", "in [0.1, 1e30]", "tail index (no mean for alpha <= 1)"}}),
           {"pareto"}},
          NoiseShape::kLomax,
          lomax},

@@ -173,24 +173,31 @@ TEST(Philox, EveryLawFollowsItsDocumentedLayoutAndFormula) {
         const double z = draw(NoiseShape::kGaussian, 0, t, i, b);
         EXPECT_EQ(draw(NoiseShape::kBimodal, 0.6, t, i, b),
                   (((bw >> (i % 32)) & 1u) ? 0.6 : -0.6) + std::sqrt(1.0 - 0.6 * 0.6) * z);
-        // One call per coordinate: Lomax and Student-t.
+        // Lomax: two coordinates per call, 64 g + 32 h + m takes words 2h, 2h + 1 of call 32 g + m
+        // (U from their top 52 bits, the sign from bit 0 of word 2h + 1).
+        const auto rl = reference(key, t, 32 * (i / 64) + i % 32, b, 0);
+        const std::uint32_t h = (i / 32) % 2;
+        const long double ul = u52(rl.v[2 * h], rl.v[2 * h + 1]);
+        for (double alpha : {0.1, 3.0}) {
+          const long double l = std::pow(ul, -1.0L / alpha) - 1;
+          const long double want = (rl.v[2 * h + 1] & 1u) ? l : -l;
+          // The stated precision (lomax.hpp): ln U to 6e-8 (the float U) plus a relative 2.1e-7, so
+          // L + 1 to a relative 6e-8 / alpha + 1.5e-7 y, then 3e-7.
+          const long double y = -std::log2(ul) / alpha;
+          EXPECT_NEAR(draw(NoiseShape::kLomax, alpha, t, i, b), want,
+                      (l + 1) * (6e-8 / alpha + 1.5e-7 * y) + 3e-7 * std::fabs(want) + 6e-8 / alpha);
+        }
+        // Student-t: one call per coordinate, W from words 0-1, the angle word 2.
         const auto r = reference(key, t, i, b, 0);
         const long double u = u52(r.v[0], r.v[1]);
-        for (double alpha : {0.1, 3.0}) {
-          const long double l = std::pow(u, -1.0L / alpha) - 1;
-          const long double want = (r.v[2] & 1u) ? l : -l;
-          // The stated precision (lomax.hpp): ln U to a relative 1e-7 plus 6e-8 (the float U and
-          // logf), so L + 1 = U^(-1/alpha) to a relative (6e-8 + 1e-7 |ln U|) / alpha, then 3e-7.
-          EXPECT_NEAR(draw(NoiseShape::kLomax, alpha, t, i, b), want,
-                      (l + 1) * (6e-8 - 1e-7 * std::log(u)) / alpha + 3e-7 * std::fabs(want) + 6e-8 / alpha);
-        }
         for (double nu : {0.25, 3.0}) {
           const long double radius = std::sqrt(nu * (std::pow(u, -2.0L / nu) - 1));
           const long double want = radius * std::cos(kTwoPi * (r.v[2] / 0x1.0p32L));
-          // As Lomax's (student_t.hpp): W^(-2/nu) to a relative (2/nu)(6e-8 + 1e-7 |ln W|), half of
+          // As Lomax's (student_t.hpp): W^(-2/nu) = 2^y to a relative 1.2e-7 / nu + 1.5e-7 y, half of
           // that (times (r^2 + nu) / r^2) in the radius r, then the cosine's 1.1e-7 and 3e-7.
+          const long double y = -2 * std::log2(u) / nu;
           EXPECT_NEAR(draw(NoiseShape::kStudentT, nu, t, i, b), want,
-                      (radius + nu / radius) / nu * (6e-8 - 1e-7 * std::log(u)) + 5e-7 * radius);
+                      (radius + nu / radius) * (6e-8 / nu + 7.5e-8 * y) + 5e-7 * radius);
         }
         // Lognormal: two coordinates per call, 32 g + m the cosine and 32 g + 16 + m the sine of call
         // 16 g + m (radius from words 0-1, angle word 2).
