@@ -227,7 +227,7 @@ SIGNRATE_INLINE double exp2m1_wide(double y) {
 // 2^y = 2^n (1 + em1) split in single precision, for 0 <= y < 2^22 (the heavy-tailed samplers' float
 // exponents, at most 530): n the nearest integer (by the round-to-nearest of adding 1.5 * 2^23),
 // f = y - n exact, |f| <= 1/2, and em1 = 2^f - 1 by exp2m1_kernel_f. The whole split stays in float
-// lanes; the caller builds 2^n in a double's range from n's bits.
+// lanes; the caller builds 2^n in a double's range with pow2i.
 struct Exp2PartsF {
   std::int32_t n;
   float em1;
@@ -239,12 +239,6 @@ SIGNRATE_INLINE Exp2PartsF exp2_parts_f(float y) {
   const float n = shifted - kShift;
   const std::int32_t ni = static_cast<std::int32_t>(bits_of_f(shifted) - bits_of_f(kShift));
   return Exp2PartsF{ni, exp2m1_kernel_f(y - n)};
-}
-
-// 2^k as a double, for -1022 <= k <= 1023, from its bits (pow2i with a 32-bit k, which vectorizes in
-// the float lanes' width).
-SIGNRATE_INLINE double pow2i32(std::int32_t k) {
-  return from_bits(static_cast<std::uint64_t>(static_cast<std::uint32_t>(k + 1023)) << 52);
 }
 
 // sin and cos of |x| <= pi/4 (Cephes sinf.c / cosf.c polynomials).

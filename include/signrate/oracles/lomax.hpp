@@ -13,8 +13,8 @@
 // s's and the product's roundings) of the exact one, so each draw is the exact L at a uniform U'
 // with |U' - U| <= 6e-8 U + 2.1e-7 U |ln U| <= 1.4e-7: the law's CDF is off by less than 1.4e-7. In
 // value, L + 1 is within a relative 6e-8 / alpha + 1.5e-7 y + 3e-7 (tests/test_philox.cpp checks it
-// against long double). U within
-// 2^-25 of 1 rounds to 1: L = 0. alpha is at most 1e30, so that s and y stay normal floats.
+// against long double). U within 2^-25 of 1 rounds to 1: L = 0. alpha is at most 1e30, so that s
+// and y stay normal floats.
 #include "signrate/rng.hpp"
 
 namespace signrate::laws {
@@ -27,7 +27,7 @@ struct LomaxLaw {
   // The draw from one coordinate's two words.
   SIGNRATE_INLINE double from_words(std::uint32_t hi, std::uint32_t lo) const {
     const hdm::Exp2PartsF p = hdm::exp2_parts_f(log2_scale * hdm::logf(uniform_open52_f(hi, lo)));
-    const double pow2n = hdm::pow2i32(p.n);
+    const double pow2n = hdm::pow2i(p.n);
     const double l = pow2n * static_cast<double>(p.em1) + (pow2n - 1.0);
     return hdm::from_bits(hdm::bits_of(l) ^ (static_cast<std::uint64_t>(~lo & 1u) << 63));
   }

@@ -16,8 +16,7 @@
 // formed in double, for the range (2^k up to 2^212). Precision as Lomax's (lomax.hpp): the exact T
 // at a W' with |W' - W| <= 1.4e-7 (the CDF off by less than 1.4e-7); in value, the radius r within a
 // relative (1 + nu / r^2)(6e-8 / nu + 7.5e-8 y) + 3e-7, and the cosine within 1.1e-7
-// (tests/test_philox.cpp).
-// nu is at most 1e30, so that s and y stay normal floats.
+// (tests/test_philox.cpp). nu is at most 1e30, so that s and y stay normal floats.
 #include "signrate/rng.hpp"
 
 namespace signrate::laws {
@@ -38,7 +37,7 @@ struct StudentTLaw {
     const float bracket = two_q * p.em1 + (two_q - quarter_k);
     float s, c;
     hdm::sincos_turns_f(r.v[2], &s, &c);
-    return (sqrt_nu * hdm::pow2i32(k)) * static_cast<double>(hdm::sqrtf(bracket) * c);
+    return (sqrt_nu * hdm::pow2i(k)) * static_cast<double>(hdm::sqrtf(bracket) * c);
   }
   SIGNRATE_INLINE void group(RngKey key, std::uint32_t t, std::uint32_t g, std::uint32_t b,
                              double* __restrict__ z) const {
