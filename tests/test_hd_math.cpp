@@ -422,6 +422,21 @@ TEST(HdMathGaussianFloat, LargestDrawIsTheRadiusOfTheSmallestUniform) {
   EXPECT_LT(mass, 1.4e-11);
 }
 
+// cos_quarter_f, Student-t's |cos theta|, within 1.6e-7 of cos(pi x / 2) at every x it receives,
+// (2 j + 1) / 2^24 for j < 2^23, and 1 ulp from 1 at the first.
+TEST(HdMathCosQuarterF, WithinOnePointSixEMinus7OnTheWholeGrid) {
+  const long double kHalfPi = 1.5707963267948966192313216916397514L;
+  double worst = 0;
+  for (std::uint32_t j = 0; j < (1u << 23); ++j) {
+    const float x = static_cast<float>(2 * j + 1) * 0x1.0p-24f;
+    worst = std::max(worst, static_cast<double>(std::fabs(hdm::cos_quarter_f(x) - std::cos(kHalfPi * x))));
+  }
+  EXPECT_LT(worst, 1.6e-7);
+  EXPECT_GT(worst, 3e-8);  // a float result: a bound far below float precision would be wrong
+  EXPECT_EQ(hdm::cos_quarter_f(0.0f), 1.0f);
+  EXPECT_LT(std::fabs(hdm::cos_quarter_f(1.0f)), 1.6e-7);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The wide power of two of the heavy-tailed samplers (Student-t, Lomax).
 

@@ -187,17 +187,23 @@ TEST(Philox, EveryLawFollowsItsDocumentedLayoutAndFormula) {
           EXPECT_NEAR(draw(NoiseShape::kLomax, alpha, t, i, b), want,
                       (l + 1) * (6e-8 / alpha + 1.5e-7 * y) + 3e-7 * std::fabs(want) + 6e-8 / alpha);
         }
-        // Student-t: one call per coordinate, W from words 0-1, the angle word 2.
-        const auto r = reference(key, t, i, b, 0);
-        const long double u = u52(r.v[0], r.v[1]);
+        // Student-t: the calls and words of Lomax; W from the top 40 bits of hi:lo, |cos theta| =
+        // cos(pi x / 2) at x = (j + 1/2) / 2^23 from bits 0-22 of lo, the sign from bit 23.
+        const std::uint32_t lo = rl.v[2 * h + 1];
+        const long double u =
+            (static_cast<long double>(((static_cast<std::uint64_t>(rl.v[2 * h]) << 32) | lo) >> 24) + 0.5L) /
+            0x1.0p40L;
+        const long double x = ((lo & 0x7fffffu) + 0.5L) / 0x1.0p23L;
         for (double nu : {0.25, 3.0}) {
           const long double radius = std::sqrt(nu * (std::pow(u, -2.0L / nu) - 1));
-          const long double want = radius * std::cos(kTwoPi * (r.v[2] / 0x1.0p32L));
+          const long double cos_abs = std::cos(kTwoPi / 4 * x);
+          const long double want = ((lo >> 23) & 1u) ? radius * cos_abs : -radius * cos_abs;
           // As Lomax's (student_t.hpp): W^(-2/nu) = 2^y to a relative 1.2e-7 / nu + 1.5e-7 y, half of
-          // that (times (r^2 + nu) / r^2) in the radius r, then the cosine's 1.1e-7 and 3e-7.
+          // that (times (r^2 + nu) / r^2) in the radius r, then the cosine's 1.6e-7 and 3e-7.
           const long double y = -2 * std::log2(u) / nu;
-          EXPECT_NEAR(draw(NoiseShape::kStudentT, nu, t, i, b), want,
-                      (radius + nu / radius) * (6e-8 / nu + 7.5e-8 * y) + 5e-7 * radius);
+          EXPECT_NEAR(
+              draw(NoiseShape::kStudentT, nu, t, i, b), want,
+              (radius + nu / radius) * (6e-8 / nu + 7.5e-8 * y) + 3e-7 * radius * cos_abs + 1.6e-7 * radius);
         }
         // Lognormal: two coordinates per call, 32 g + m the cosine and 32 g + 16 + m the sine of call
         // 16 g + m (radius from words 0-1, angle word 2).
@@ -211,6 +217,27 @@ TEST(Philox, EveryLawFollowsItsDocumentedLayoutAndFormula) {
                       e * (5e-7 + s * (3e-7 * rad + 7e-8 / rad)));  // z to 3e-7 rad + 7e-8 / rad
         }
       }
+}
+
+// Student-t's documented tail cut (student_t.hpp): the 40-bit uniform spans [2^-41, 1] (words all
+// zero and all one), so the largest |T| is sqrt(nu (2^(82/nu) - 1)) times cos(pi 2^-24 / 2), taken
+// with the sign of bit 23 of the low word; W rounded to 1 gives exactly 0. A W from 52 bits, or the
+// sign from another bit, fails it.
+TEST(Philox, StudentTLargestDrawIsTheDocumentedCut) {
+  EXPECT_EQ(signrate::uniform_open40_f(0, 0), 0x1.0p-41f);
+  EXPECT_EQ(signrate::uniform_open40_f(0, 0xffffffu), 0x1.0p-41f);  // the low 24 bits are not W's
+  EXPECT_EQ(signrate::uniform_open40_f(0, 0x01000000u), 3 * 0x1.0p-41f);
+  EXPECT_EQ(signrate::uniform_open40_f(0xffffffffu, 0xffffffffu), 1.0f);
+  const long double kHalfPi = 1.5707963267948966192313216916397514L;
+  for (double nu : {0.25, 3.0, 30.0}) {
+    const signrate::laws::StudentTLaw law(nu);
+    const long double largest =
+        std::sqrt(nu * (std::pow(2.0L, 82.0L / nu) - 1)) * std::cos(kHalfPi * 0x1.0p-24L);
+    const double positive = law.from_words(0, 1u << 23), negative = law.from_words(0, 0);
+    EXPECT_NEAR(positive, largest, 5e-7 * largest) << nu;
+    EXPECT_EQ(negative, -positive) << nu;
+    EXPECT_EQ(law.from_words(0xffffffffu, 0xffffffffu), 0.0) << nu;
+  }
 }
 
 }  // namespace

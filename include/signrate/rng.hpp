@@ -89,15 +89,22 @@ SIGNRATE_INLINE double uniform_open32(std::uint32_t k) {
   return (static_cast<double>(k) + 0.5) * 2.3283064365386963e-10;
 }
 
-// Uniform in the open interval (0, 1) on the finest grid a double holds exactly: (k + 1/2) / 2^52
-// for the top 52 bits k of two words (k + 1/2 needs 53 significant bits, so nothing rounds and
-// the extremes are 2^-53 and 1 - 2^-53).
-// k < 2^52 becomes a double exactly as the bits of 2^52 + k minus 2^52 (the same value as a
-// conversion, but with integer and float operations that vectorize without AVX-512's conversions).
-SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
-  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 12;
+// Uniform in the open interval (0, 1) on a grid of 2^B cells, B <= 52: (k + 1/2) / 2^B for the top
+// B bits k of two words (k + 1/2 needs B + 1 <= 53 significant bits, so nothing rounds and the
+// extremes are 2^-(B+1) and 1 - 2^-(B+1)). k < 2^52 becomes a double exactly as the bits of
+// 2^52 + k minus 2^52 (the same value as a conversion, but with integer and float operations that
+// vectorize without AVX-512's conversions).
+template <int B>
+SIGNRATE_INLINE double uniform_open_top(std::uint32_t hi, std::uint32_t lo) {
+  static_assert(B >= 1 && B <= 52, "a double holds k + 1/2 exactly for k < 2^52");
+  const std::uint64_t k = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> (64 - B);
   const double exact_k = hdm::from_bits(k | 0x4330000000000000ULL) - 4503599627370496.0;
-  return (exact_k + 0.5) * 2.220446049250313e-16;
+  return (exact_k + 0.5) * hdm::pow2i(-B);
+}
+
+// The finest grid a double holds exactly: (k + 1/2) / 2^52, extremes 2^-53 and 1 - 2^-53.
+SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
+  return uniform_open_top<52>(hi, lo);
 }
 
 // uniform_open52 rounded to the nearest float, for the heavy-tailed samplers' single-precision
@@ -106,6 +113,12 @@ SIGNRATE_INLINE double uniform_open52(std::uint32_t hi, std::uint32_t lo) {
 // 1, whose logarithm is 0.
 SIGNRATE_INLINE float uniform_open52_f(std::uint32_t hi, std::uint32_t lo) {
   return static_cast<float>(uniform_open52(hi, lo));
+}
+
+// The same from the top 40 bits, (k + 1/2) / 2^40 rounded to float (extremes 2^-41 and 1), for
+// Student-t, whose other 24 bits of the two words are its angle and sign.
+SIGNRATE_INLINE float uniform_open40_f(std::uint32_t hi, std::uint32_t lo) {
+  return static_cast<float>(uniform_open_top<40>(hi, lo));
 }
 
 // Two independent standard normals by Box-Muller from three words: a 52-bit radius uniform u and a

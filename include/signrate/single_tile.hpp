@@ -47,8 +47,10 @@ inline double fold_chunk_lanes(const Lane4 (&a)[8]) {
 }  // namespace detail
 #endif
 
-// The tile's chunk sums of |g_j| into l1[..] and of g_j^2 into l2[..] (sum_chunks(n) each).
-SIGNRATE_INLINE void norm_chunk_sums(const double* __restrict__ g, std::uint32_t n, double* __restrict__ l1,
+// The tile's chunk sums of |g_j| into l1[..] and, with kSquares, of g_j^2 into l2[..]
+// (sum_chunks(n) each): whole chunks in four-lane vectors on the CPU, the rest by chunk_sum.
+template <bool kSquares>
+SIGNRATE_INLINE void lane_chunk_sums(const double* __restrict__ g, std::uint32_t n, double* __restrict__ l1,
                                      double* __restrict__ l2) {
   std::uint32_t done = 0;
 #if !defined(__CUDA_ARCH__) && defined(__GNUC__)
@@ -61,15 +63,27 @@ SIGNRATE_INLINE void norm_chunk_sums(const double* __restrict__ g, std::uint32_t
       a[k] = reinterpret_cast<detail::Lane4>(reinterpret_cast<detail::Bits4>(v) & detail::kAbsMask);  // fabs
     }
     l1[done / kSumChunk] = detail::fold_chunk_lanes(a);
-    l2[done / kSumChunk] = detail::fold_chunk_lanes(q);
+    if constexpr (kSquares) l2[done / kSumChunk] = detail::fold_chunk_lanes(q);
   }
 #endif
   const double* rest = g + done;
   const std::uint32_t left = n - done;
   tile_chunk_sums(
       left, [&](std::uint32_t j) { return ::fabs(rest[j]); }, l1 + done / kSumChunk);
-  tile_chunk_sums(
-      left, [&](std::uint32_t j) { return rest[j] * rest[j]; }, l2 + done / kSumChunk);
+  if constexpr (kSquares)
+    tile_chunk_sums(
+        left, [&](std::uint32_t j) { return rest[j] * rest[j]; }, l2 + done / kSumChunk);
+}
+
+// The norms' chunk sums: |g_j| into l1[..], g_j^2 into l2[..].
+SIGNRATE_INLINE void norm_chunk_sums(const double* __restrict__ g, std::uint32_t n, double* __restrict__ l1,
+                                     double* __restrict__ l2) {
+  lane_chunk_sums<true>(g, n, l1, l2);
+}
+
+// The chunk sums of |v_j| alone (EF-signSGD's ||p||_1) into l1[..].
+SIGNRATE_INLINE void abs_chunk_sums(const double* __restrict__ v, std::uint32_t n, double* __restrict__ l1) {
+  lane_chunk_sums<false>(v, n, l1, nullptr);
 }
 
 }  // namespace signrate

@@ -67,8 +67,7 @@ __attribute__((noinline)) void fast_ef_tile(const MethodCoeffs c, const double* 
     grad[j] = separable_grad_k<P>(coef[j], x[j]);
     p_abs[j] = ef_accumulate(c, grad[j] + noise[j], e[j]);
   }
-  tile_chunk_sums(
-      n, [&](std::uint32_t j) { return p_abs[j]; }, ef_chunks);
+  abs_chunk_sums(p_abs, n, ef_chunks);  // |p_j| again: fabs changes no bit of it
   norm_chunk_sums(grad, n, l1, l2);
 }
 

@@ -6,17 +6,21 @@
 // exactly t_nu, with no loop. Variance nu/(nu-2) for nu > 2, infinite for nu <= 2. Symmetric,
 // unimodal, heavy-tailed.
 //
-// One Philox call per coordinate, at counter (t, i, b, 0): W from words 0-1 (uniform_open52_f, a
-// float >= 2^-53, so |T| <= sqrt(nu (2^(106/nu) - 1)): the tail is cut at mass below 2^-53),
-// theta from word 2 (sincos_turns_f). In float lanes: y = -(2/nu) log2 W = s ln W (s rounded to
-// float), y = n + f and 2^f - 1 = em1 (exp2_parts_f), and with n = 2 k + q,
+// Two coordinates per Philox call, as Lomax's (lomax.hpp): coordinate 64 g + 32 h + m takes words
+// 2h (hi) and 2h + 1 (lo) of the call at counter (t, 32 g + m, b, 0). W is the top 40 bits of hi:lo
+// (uniform_open40_f, (k + 1/2) / 2^40 rounded to float, at least 2^-41, so |T| <= sqrt(nu (2^(82/nu)
+// - 1)): the tail beyond has mass 2^-41 = 4.5e-13, against the Gaussian's 1.35e-11); the angle
+// enters as |cos theta| = cos(pi x / 2) with x = (j + 1/2) / 2^23 from bits 0-22 of lo (a quarter turn
+// on a grid of 2^23 cells, cos_quarter_f) and the sign from bit 23. In float lanes: y = -(2/nu) log2 W
+// = s ln W (s rounded to float), y = n + f and 2^f - 1 = em1 (exp2_parts_f), and with n = 2 k + q,
 //   W^(-2/nu) - 1 = 2^y - 1 = 4^k (2^q em1 + (2^q - 4^-k)),
 // whose bracket lies in [0, 3) (4^-k taken at k <= 13: beyond, 2^q - 4^-k rounds to 2^q in float
-// anyway), so its square root is a float's; only T = (sqrt(nu) 2^k) (sqrt(bracket) cos theta) is
-// formed in double, for the range (2^k up to 2^212). Precision as Lomax's (lomax.hpp): the exact T
-// at a W' with |W' - W| <= 1.4e-7 (the CDF off by less than 1.4e-7); in value, the radius r within a
-// relative (1 + nu / r^2)(6e-8 / nu + 7.5e-8 y) + 3e-7, and the cosine within 1.1e-7
-// (tests/test_philox.cpp). nu is at most 1e30, so that s and y stay normal floats.
+// anyway), so its square root is a float's; only T = (sqrt(nu) 2^k) (sqrt(bracket) cos) is formed
+// in double, for the range (2^k up to 2^164). Precision as Lomax's (lomax.hpp): the exact T at a W'
+// with |W' - W| <= 1.4e-7 (W's CDF off by less than 1.4e-7) and at the cell's midpoint x (the
+// angle's CDF off by at most half a cell, 6e-8); in value, the radius r within a relative
+// (1 + nu / r^2)(6e-8 / nu + 7.5e-8 y) + 3e-7, and the cosine within 1.6e-7 (tests/test_philox.cpp,
+// tests/test_hd_math.cpp). nu is at most 1e30, so that s and y stay normal floats.
 #include "signrate/rng.hpp"
 
 namespace signrate::laws {
@@ -27,21 +31,32 @@ struct StudentTLaw {
   float log2_scale;  // -(2/nu) log2(e): y = log2_scale * ln W
   SIGNRATE_INLINE explicit StudentTLaw(double nu)
       : sqrt_nu(hdm::sqrt(nu)), log2_scale(static_cast<float>(-2.0 / nu * 1.4426950408889634)) {}
-  SIGNRATE_INLINE double one(RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) const {
-    const Bits4 r = philox(key, t, i, b, 0);
-    const hdm::Exp2PartsF p = hdm::exp2_parts_f(log2_scale * hdm::logf(uniform_open52_f(r.v[0], r.v[1])));
+  // The draw from one coordinate's two words.
+  SIGNRATE_INLINE double from_words(std::uint32_t hi, std::uint32_t lo) const {
+    const hdm::Exp2PartsF p = hdm::exp2_parts_f(log2_scale * hdm::logf(uniform_open40_f(hi, lo)));
     const std::int32_t k = p.n >> 1, q = p.n & 1;
     const std::int32_t k_capped = k < 13 ? k : 13;
     const float two_q = hdm::from_bits_f(static_cast<std::uint32_t>(127 + q) << 23);
     const float quarter_k = hdm::from_bits_f(static_cast<std::uint32_t>(127 - 2 * k_capped) << 23);
     const float bracket = two_q * p.em1 + (two_q - quarter_k);
-    float s, c;
-    hdm::sincos_turns_f(r.v[2], &s, &c);
-    return (sqrt_nu * hdm::pow2i(k)) * static_cast<double>(hdm::sqrtf(bracket) * c);
+    // x = (2 j + 1) / 2^24 is exact in float; bit 23 set gives the positive sign.
+    const float x = static_cast<float>(2u * (lo & 0x7fffffu) + 1u) * 0x1.0p-24f;
+    const float cos_abs = hdm::cos_quarter_f(x);
+    const double t = (sqrt_nu * hdm::pow2i(k)) * static_cast<double>(hdm::sqrtf(bracket) * cos_abs);
+    return hdm::from_bits(hdm::bits_of(t) ^ (static_cast<std::uint64_t>(~(lo >> 23) & 1u) << 63));
+  }
+  SIGNRATE_INLINE double one(RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) const {
+    const Bits4 r = philox(key, t, ((i >> 6) << 5) | (i & 31u), b, 0);
+    const std::uint32_t h = (i >> 5) & 1u;
+    return from_words(r.v[2 * h], r.v[2 * h + 1]);
   }
   SIGNRATE_INLINE void group(RngKey key, std::uint32_t t, std::uint32_t g, std::uint32_t b,
                              double* __restrict__ z) const {
-    for (std::uint32_t c = 0; c < kGroup; ++c) z[c] = one(key, t, kGroup * g + c, b);
+    for (std::uint32_t m = 0; m < 32; ++m) {
+      const Bits4 r = philox(key, t, 32 * g + m, b, 0);
+      z[m] = from_words(r.v[0], r.v[1]);
+      z[32 + m] = from_words(r.v[2], r.v[3]);
+    }
   }
 };
 
