@@ -454,30 +454,18 @@ TEST(HdMathExp2Wide, KernelRelativeErrorBelow2Point5EMinus7) {
   EXPECT_GT(worst, 1e-9);  // it is a float result: a bound far below float precision would be wrong
 }
 
-// 2^y and 2^y - 1 over the samplers' whole range, y in [-100, 1000]: exact at the integers
-// (2^f - 1 = 0 at f = 0), relative error below 2.6e-7 (4e-7 for 2^y - 1 near y = 1/2, where
-// 2^n (2^f - 1) + (2^n - 1) cancels at most by 1.4), and 2^y - 1 accurate near 0.
+// 2^y over the samplers' whole range, y in [-100, 1000]: exact at the integers (2^f - 1 = 0 at
+// f = 0), relative error below 2.6e-7.
 TEST(HdMathExp2Wide, RelativeErrorOverTheSamplersRange) {
-  for (int n = -100; n <= 1000; ++n) {
-    EXPECT_EQ(hdm::exp2_wide(n), std::ldexp(1.0, n)) << n;
-    if (n >= 0) {
-      EXPECT_EQ(hdm::exp2m1_wide(n), std::ldexp(1.0, n) - 1.0) << n;
-    }
-  }
+  for (int n = -100; n <= 1000; ++n) EXPECT_EQ(hdm::exp2_wide(n), std::ldexp(1.0, n)) << n;
   SplitMix rng(31);
-  double worst = 0, worst_m1 = 0;
+  double worst = 0;
   for (int k = 0; k < 400000; ++k) {
     const double y = -100.0 + 1100.0 * static_cast<double>(rng.next() >> 11) * 0x1.0p-53;
     worst = std::max(worst, std::fabs(hdm::exp2_wide(y) / std::exp2(y) - 1.0));
-    if (y >= 0)
-      worst_m1 = std::max(worst_m1, std::fabs(hdm::exp2m1_wide(y) / std::expm1(y * std::log(2.0)) - 1.0));
   }
   EXPECT_LT(worst, 2.6e-7);
-  EXPECT_LT(worst_m1, 4e-7);
-  for (double y : {1e-12, 1e-6, 1e-3, 0.1, 0.49, 0.51, 1.3}) {
-    const double want = std::expm1(y * std::log(2.0));
-    EXPECT_LT(std::fabs(hdm::exp2m1_wide(y) / want - 1.0), 4e-7) << y;
-  }
+  EXPECT_GT(worst, 1e-9);  // a float's precision: a bound far below it would be wrong
 }
 
 TEST(HdMathPow2i, ExactPowersOfTwo) {
