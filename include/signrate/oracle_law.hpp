@@ -106,25 +106,22 @@ inline void sampler_noise_tile(const Sampler& sampler, const OracleView& o, RngK
     const std::uint32_t g = (i0 + j) / kG, offset = (i0 + j) % kG;
     const std::uint32_t take = offset + (n - j) >= kG ? kG - offset : n - j;
     // The same operations as oracle_noise: the sum of unit * draw over b, then the mean, then the
-    // scale (no division for batch 1: sum / 1 == sum).
+    // scale (batch 1: the draw itself, as sum / 1 == sum, with no pass through a sum array).
     const double* __restrict__ scale = o.scale + i0 + j;
     double* __restrict__ z = out + j;
-    double sum[kG], raw[kG];
+    double raw[kG];
     sampler.group(key, t, g, 0, raw);
-    if (o.batch == 1 && take == kG) {  // a whole group of one draw each: no pass through sum
-      for (std::uint32_t c = 0; c < kG; ++c) z[c] = scale[c] * (unit * raw[c]);
-      j += take;
-      continue;
-    }
-    for (std::uint32_t c = 0; c < kG; ++c) sum[c] = unit * raw[c];
-    for (std::uint32_t b = 1; b < o.batch; ++b) {
-      sampler.group(key, t, g, b, raw);
-      for (std::uint32_t c = 0; c < kG; ++c) sum[c] += unit * raw[c];
-    }
-    if (o.batch == 1)
-      for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * sum[offset + c];
-    else
+    if (o.batch == 1) {
+      for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * (unit * raw[offset + c]);
+    } else {
+      double sum[kG];
+      for (std::uint32_t c = 0; c < kG; ++c) sum[c] = unit * raw[c];
+      for (std::uint32_t b = 1; b < o.batch; ++b) {
+        sampler.group(key, t, g, b, raw);
+        for (std::uint32_t c = 0; c < kG; ++c) sum[c] += unit * raw[c];
+      }
       for (std::uint32_t c = 0; c < take; ++c) z[c] = scale[c] * (sum[offset + c] / batch);
+    }
     j += take;
   }
 }

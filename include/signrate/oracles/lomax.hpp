@@ -3,7 +3,7 @@
 // L = U^(-1/alpha) - 1, so P(|X| > x) = (1 + x)^(-alpha). E X^2 = 2 / ((alpha-1)(alpha-2)) for
 // alpha > 2, infinite otherwise. Symmetric, unimodal (density peaks at 0), heavy-tailed.
 //
-// Two coordinates per Philox call. Layout: group g = i / 64 uses the 32 calls at counters
+// Two coordinates per Philox call (two_words.hpp). Layout: group g = i / 64 uses the 32 calls at counters
 // (t, 32 g + m, b, 0), m = 0 .. 31, and coordinate 64 g + 32 h + m takes words 2h (hi) and 2h + 1
 // (lo) of call m: U from the top 52 bits of hi:lo (uniform_open52_f, a float >= 2^-53, so the tail
 // is cut at tail mass 2^-53, L <= 2^(53/alpha) - 1), the sign from bit 0 of lo, which U does not
@@ -15,12 +15,12 @@
 // value, L + 1 is within a relative 6e-8 / alpha + 1.5e-7 y + 3e-7 (tests/test_philox.cpp checks it
 // against long double). U within 2^-25 of 1 rounds to 1: L = 0. alpha is at most 1e30, so that s
 // and y stay normal floats.
-#include "signrate/rng.hpp"
+#include "signrate/oracles/two_words.hpp"
 
 namespace signrate::laws {
 
 struct LomaxLaw {
-  static constexpr std::uint32_t kGroup = 64;
+  static constexpr std::uint32_t kGroup = kTwoWordsGroup;
   float log2_scale;  // -log2(e) / alpha: y = log2_scale * ln U
   SIGNRATE_INLINE explicit LomaxLaw(double alpha)
       : log2_scale(static_cast<float>(-1.4426950408889634 / alpha)) {}
@@ -32,17 +32,11 @@ struct LomaxLaw {
     return hdm::from_bits(hdm::bits_of(l) ^ (static_cast<std::uint64_t>(~lo & 1u) << 63));
   }
   SIGNRATE_INLINE double one(RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) const {
-    const Bits4 r = philox(key, t, ((i >> 6) << 5) | (i & 31u), b, 0);
-    const std::uint32_t h = (i >> 5) & 1u;
-    return from_words(r.v[2 * h], r.v[2 * h + 1]);
+    return two_words_one(*this, key, t, i, b);
   }
   SIGNRATE_INLINE void group(RngKey key, std::uint32_t t, std::uint32_t g, std::uint32_t b,
                              double* __restrict__ z) const {
-    for (std::uint32_t m = 0; m < 32; ++m) {
-      const Bits4 r = philox(key, t, 32 * g + m, b, 0);
-      z[m] = from_words(r.v[0], r.v[1]);
-      z[32 + m] = from_words(r.v[2], r.v[3]);
-    }
+    two_words_group(*this, key, t, g, b, z);
   }
 };
 

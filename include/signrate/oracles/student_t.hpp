@@ -6,7 +6,7 @@
 // exactly t_nu, with no loop. Variance nu/(nu-2) for nu > 2, infinite for nu <= 2. Symmetric,
 // unimodal, heavy-tailed.
 //
-// Two coordinates per Philox call, as Lomax's (lomax.hpp): coordinate 64 g + 32 h + m takes words
+// Two coordinates per Philox call (two_words.hpp, as Lomax): coordinate 64 g + 32 h + m takes words
 // 2h (hi) and 2h + 1 (lo) of the call at counter (t, 32 g + m, b, 0). W is the top 40 bits of hi:lo
 // (uniform_open40_f, (k + 1/2) / 2^40 rounded to float, at least 2^-41, so |T| <= sqrt(nu (2^(82/nu)
 // - 1)): the tail beyond has mass 2^-41 = 4.5e-13, against the Gaussian's 1.35e-11); the angle
@@ -21,12 +21,12 @@
 // angle's CDF off by at most half a cell, 6e-8); in value, the radius r within a relative
 // (1 + nu / r^2)(6e-8 / nu + 7.5e-8 y) + 3e-7, and the cosine within 1.6e-7 (tests/test_philox.cpp,
 // tests/test_hd_math.cpp). nu is at most 1e30, so that s and y stay normal floats.
-#include "signrate/rng.hpp"
+#include "signrate/oracles/two_words.hpp"
 
 namespace signrate::laws {
 
 struct StudentTLaw {
-  static constexpr std::uint32_t kGroup = 64;
+  static constexpr std::uint32_t kGroup = kTwoWordsGroup;
   double sqrt_nu;
   float log2_scale;  // -(2/nu) log2(e): y = log2_scale * ln W
   SIGNRATE_INLINE explicit StudentTLaw(double nu)
@@ -46,17 +46,11 @@ struct StudentTLaw {
     return hdm::from_bits(hdm::bits_of(t) ^ (static_cast<std::uint64_t>(~(lo >> 23) & 1u) << 63));
   }
   SIGNRATE_INLINE double one(RngKey key, std::uint32_t t, std::uint32_t i, std::uint32_t b) const {
-    const Bits4 r = philox(key, t, ((i >> 6) << 5) | (i & 31u), b, 0);
-    const std::uint32_t h = (i >> 5) & 1u;
-    return from_words(r.v[2 * h], r.v[2 * h + 1]);
+    return two_words_one(*this, key, t, i, b);
   }
   SIGNRATE_INLINE void group(RngKey key, std::uint32_t t, std::uint32_t g, std::uint32_t b,
                              double* __restrict__ z) const {
-    for (std::uint32_t m = 0; m < 32; ++m) {
-      const Bits4 r = philox(key, t, 32 * g + m, b, 0);
-      z[m] = from_words(r.v[0], r.v[1]);
-      z[32 + m] = from_words(r.v[2], r.v[3]);
-    }
+    two_words_group(*this, key, t, g, b, z);
   }
 };
 
