@@ -1,16 +1,23 @@
 #include "signrate/analysis/page.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "signrate/error.hpp"
 #include "signrate/output_files.hpp"
+#include "signrate/text.hpp"
 #include "signrate/version.hpp"
 
 namespace signrate::analysis {
@@ -42,14 +49,22 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+}  // namespace
+
 std::string gnuplot_quote(const std::string& s) {
+  // A single-quoted gnuplot string substitutes nothing (no backquotes, macros or escapes): only a
+  // quote, which it doubles, or a line end can leave it. printable() writes every control
+  // character, line ends included, as a visible escape, so the text stays one line of one string.
+  // A backslash is doubled: enhanced text reads "\\" as one backslash (and "\n" as "n").
   std::string out;
-  for (char c : s) {
-    if (c == '\'') out += '\'';  // gnuplot doubles a quote inside single quotes
+  for (char c : printable(s)) {
+    if (c == '\'' || c == '\\') out += c;
     out += c;
   }
   return out;
 }
+
+namespace {
 
 const char* with_style(Series::Style style) {
   switch (style) {
@@ -142,21 +157,62 @@ std::string tick_format(const Figure& f, bool x_axis) {
   return log && hi >= 10 * lo && (lo < 1e-4 || hi > 1e5) ? "10^{%L}" : "%g";
 }
 
+// The last line of gnuplot's log that says what went wrong (its first "error"/"warning" line, or
+// its last line), printable, for a one-line message.
+std::string gnuplot_complaint(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last, first_error;
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t^") == std::string::npos) continue;
+    last = line;
+    if (first_error.empty() && (line.find("rror") != std::string::npos)) first_error = line;
+  }
+  const std::string why = first_error.empty() ? last : first_error;
+  return why.empty() ? "it printed nothing" : "it said: " + printable(why.substr(0, 300));
+}
+
+// Runs `gnuplot plot.gp` in dir, its output to dir/gnuplot.log: an argument vector and no shell
+// (posix_spawnp), so no file or folder name is ever read as a command. Throws RunError naming what
+// gnuplot said when it fails.
+void run_gnuplot(const std::string& gnuplot, const fs::path& dir, const Figure& f) {
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  ::posix_spawn_file_actions_addopen(&actions, 1, "gnuplot.log", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ::posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::string program = gnuplot, script = "plot.gp";
+  char* argv[] = {program.data(), script.data(), nullptr};
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, gnuplot.c_str(), &actions, nullptr, argv, environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  // A program that cannot be started is seen here (ENOENT) or as exit 127 of the child.
+  int status = 0;
+  if (spawned == 0)
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  if (spawned != 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 127))
+    throw RunError("cannot start gnuplot '" + printable(gnuplot) + "'" +
+                   (spawned ? std::string(": ") + std::strerror(spawned) : std::string()) +
+                   "; scripts/install-deps.sh installs it");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw RunError("gnuplot could not draw the figure '" + printable(f.title) +
+                   "': " + gnuplot_complaint(dir / "gnuplot.log"));
+}
+
 // Draws figure k into dir: fig<k>.svg (returned as text) and fig<k>.png.
 std::string render(const Figure& f, const fs::path& dir, int k, const std::string& gnuplot) {
   const PlotScript p = plot_script(f, k);
   for (const auto& [name, content] : p.data) std::ofstream(dir / name) << content;
   std::ofstream(dir / "plot.gp") << p.script;
   const std::string svg = "fig" + std::to_string(k) + ".svg";
-  const std::string cmd = "cd '" + dir.string() + "' && '" + gnuplot + "' plot.gp > gnuplot.log 2>&1";
-  if (std::system(cmd.c_str()) != 0)
-    throw RunError(
-        "gnuplot failed (is it installed? scripts/install-deps.sh installs it); its output is in " +
-        (dir / "gnuplot.log").string());
+  run_gnuplot(gnuplot, dir, f);
   std::ifstream in(dir / svg);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto start = text.find("<svg");
-  if (start == std::string::npos) throw RunError("gnuplot wrote no SVG for figure " + std::to_string(k));
+  if (start == std::string::npos)
+    throw RunError("gnuplot wrote no SVG for the figure '" + printable(f.title) +
+                   "': " + gnuplot_complaint(dir / "gnuplot.log"));
   return text.substr(start);
 }
 
@@ -252,8 +308,27 @@ Block table(std::vector<std::vector<std::string>> rows) {
 }
 Block figure(Figure f) { return {Block::Kind::kFigure, "", {}, std::move(f)}; }
 
+namespace {
+// The PNG of figure k beside the page: <html_path without .html>-<k>.png.
+std::string png_path(const std::string& html_path, int k) {
+  std::string stem = html_path;
+  if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".html") stem.resize(stem.size() - 5);
+  return stem + "-" + std::to_string(k) + ".png";
+}
+}  // namespace
+
 std::vector<std::string> write_page(const Page& page, const std::string& html_path,
-                                    const std::string& gnuplot) {
+                                    const std::string& gnuplot, const std::vector<std::string>& inputs) {
+  // Every output is checked against every input before anything is drawn (the one output writer).
+  OutputFiles files;
+  for (const std::string& in : inputs) files.add_input("the input", in);
+  files.add("the page", html_path);
+  const bool stream = is_stream_target(html_path);
+  int figures = 0;
+  for (const Block& b : page.blocks) figures += b.kind == Block::Kind::kFigure;
+  if (!stream)
+    for (int k = 0; k < figures; ++k)
+      files.add("figure " + std::to_string(k) + "'s PNG", png_path(html_path, k));
   std::string pattern = (fs::temp_directory_path() / "signrate-page-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw RunError("cannot create a temporary directory for the figures");
   struct Cleanup {
@@ -263,8 +338,6 @@ std::vector<std::string> write_page(const Page& page, const std::string& html_pa
       fs::remove_all(dir, ec);
     }
   } cleanup{pattern};
-  std::string stem = html_path;
-  if (stem.size() > 5 && stem.substr(stem.size() - 5) == ".html") stem.resize(stem.size() - 5);
   std::ostringstream html;
   html << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
        << html_escape(page.title)
@@ -302,7 +375,7 @@ std::vector<std::string> write_page(const Page& page, const std::string& html_pa
       case Block::Kind::kFigure: {
         const int k = static_cast<int>(pngs.size());
         const std::string svg = render(b.figure, pattern, k, gnuplot);
-        pngs.push_back(stem + "-" + std::to_string(k) + ".png");
+        pngs.push_back(png_path(html_path, k));
         html << "<figure>" << svg << "<figcaption>" << html_escape(b.figure.caption)
              << " (PNG: " << html_escape(fs::path(pngs.back()).filename().string())
              << ")</figcaption></figure>\n";
@@ -313,9 +386,7 @@ std::vector<std::string> write_page(const Page& page, const std::string& html_pa
   html << "<p>signrate " << kVersion << "</p>\n</body></html>\n";
   // Every figure drew: only now do the outputs appear, renamed into place together. A page sent to
   // a stream is self-contained (its SVGs are inlined): no PNG goes beside it.
-  OutputFiles files;
-  files.add("the page", html_path);
-  if (is_stream_target(html_path)) pngs.clear();
+  if (stream) pngs.clear();
   for (std::size_t k = 0; k < pngs.size(); ++k)
     files.set(pngs[k], slurp(fs::path(pattern) / ("fig" + std::to_string(k) + ".png")));
   files.set(html_path, html.str());

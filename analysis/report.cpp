@@ -382,12 +382,12 @@ Page report_page(const VerifyReport& report, const ReportOptions& o) {
 
 std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
                                       const ReportOptions& o) {
-  return write_page(report_page(sweep, o), html_path, o.gnuplot);
+  return write_page(report_page(sweep, o), html_path, o.gnuplot, o.inputs);
 }
 
 std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
                                       const ReportOptions& o) {
-  return write_page(report_page(report, o), html_path, o.gnuplot);
+  return write_page(report_page(report, o), html_path, o.gnuplot, o.inputs);
 }
 
 }  // namespace signrate::analysis

@@ -91,7 +91,7 @@ Page training_page(const TrainingReport& r) {
 
 std::vector<std::string> write_report(const TrainingReport& report, const std::string& html_path,
                                       const ReportOptions& options) {
-  return write_page(training_page(report), html_path, options.gnuplot);
+  return write_page(training_page(report), html_path, options.gnuplot, options.inputs);
 }
 
 }  // namespace signrate::analysis

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "signrate/error.hpp"
+#include "signrate/memory_plan.hpp"
 #include "signrate/version.hpp"
 
 namespace signrate::analysis {
@@ -163,6 +164,10 @@ VerifyReport verify(const VerifyOptions& o) {
       throw SpecError(msg + " pass --allow-violations to run it anyway");
     }
     planned.push_back({fam, reference, sweep, std::move(violations)});
+  }
+  for (const Planned& p : planned) {  // the families run one at a time: each must fit
+    const SweepPlan plan = plan_sweep_memory(p.sweep, o.engine.threads);
+    check_memory(plan.bytes, "family " + p.family.name + ": " + plan.description, 0);
   }
   if (o.engine.progress)
     for (const Planned& p : planned) {

@@ -106,7 +106,9 @@ void lomax(Params& params, std::uint32_t, Oracle& o) {
 }
 
 void two_point(Params& params, std::uint32_t d, Oracle& o) {
-  const double p = params.real("p", open_unit());
+  // The atom is drawn from 32 bits (two_point.hpp): p on the 2^-32 grid, at least one cell from 0
+  // and 1, so that the atom can occur and the declared unit and bound stay finite.
+  const double p = params.real("p", Domain{0x1p-32, 1 - 0x1p-32, false, false});
   o.law.param = p;
   o.law.unit = std::sqrt((1 - p) / p);
   o.traits.symmetric = p == 0.5;
@@ -193,7 +195,7 @@ const std::vector<OracleRow>& oracle_table() {
          lomax},
         {{"two-point",
           "asymmetric, mean zero: +a with probability p, -a p/(1-p) otherwise (a from sigma, or given)",
-          with_profile({{"p", "0.2", "in (0, 1)", "probability of the positive atom"},
+          with_profile({{"p", "0.2", "2^-32 to 1 - 2^-32", "probability of the positive atom"},
                         {"a", "", "> 0", "the positive atom per coordinate (overrides sigma and law)"}})},
          NoiseShape::kTwoPoint,
          two_point},

@@ -19,7 +19,7 @@ import tempfile
 # (layer, rank, files and folders). A higher rank may include a lower one; equal ranks are peers,
 # which may not include each other. A path ending in "/" is a folder; the longest match wins.
 CORE_HEADERS = [
-    "canonical_sum", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
+    "canonical_sum", "checked_file", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
     "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "output_files",
     "problem", "recorder", "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec",
     "progress", "text", "unbiased_sign", "version"
@@ -28,7 +28,7 @@ LAYERS = [
     ("core", 0, [f"include/signrate/{h}.hpp" for h in CORE_HEADERS] + [
         "include/signrate/oracles/", "oracles/", "problems/", "src/spec.cpp", "src/exact_pow.cpp",
         "src/method.cpp", "src/schedule.cpp", "src/experiment.cpp", "src/run_spec.cpp", "src/run_summary.cpp",
-        "src/distributed_method.cpp", "src/output_files.cpp", "src/text.cpp", "src/progress.cpp"
+        "src/distributed_method.cpp", "src/output_files.cpp", "src/checked_file.cpp", "src/text.cpp", "src/progress.cpp"
     ]),
     ("engine", 1, [
         "include/signrate/engine.hpp", "include/signrate/replicate_metrics.hpp",

@@ -1,6 +1,7 @@
 #include "signrate/output_files.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,12 +48,41 @@ const char* kind_of(mode_t mode) {
 const char* kAllowed =
     "allowed: a regular file (replaced atomically) or a stream: - or /dev/stdout, /dev/stderr, /dev/null";
 
-// A new file in `folder` with a unique name starting with "." + the target's name; its
-// descriptor, or -1 with errno set.
+// The start of the names of a target's temporary files: "." + its name + "." + this machine's name
+// + "-". A temporary is that, this process's id, "." and mkstemp's six characters.
+std::string temporary_prefix(const std::string& path) {
+  char host[64] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string h = host;
+  for (char& c : h)
+    if (c == '/' || c == '.') c = '_';
+  return "." + fs::path(path).filename().string().substr(0, 150) + "." + h + "-";
+}
+
+// A new file in the target's folder with a unique name (temporary_prefix, the process id, six
+// random characters); its descriptor, or -1 with errno set.
 int make_temporary(const std::string& path, std::string* name) {
-  const std::string base = fs::path(path).filename().string();
-  *name = (fs::path(folder_of(path)) / ("." + base.substr(0, 200) + ".XXXXXX")).string();
+  *name = (fs::path(folder_of(path)) / (temporary_prefix(path) + std::to_string(::getpid()) + ".XXXXXX"))
+              .string();
   return ::mkstemp(name->data());
+}
+
+// Removes the temporaries of `path` left by processes of this machine that no longer run (killed
+// before they could remove them: kill -9, a power cut). Those of running processes and of other
+// machines (a shared folder) are left alone.
+void remove_stale_temporaries(const std::string& path) {
+  const std::string prefix = temporary_prefix(path);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(folder_of(path), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::size_t dot = name.find('.', prefix.size());
+    const std::string pid = name.substr(prefix.size(), dot - prefix.size());
+    if (dot == std::string::npos || pid.empty() || pid.size() > 9 ||
+        pid.find_first_not_of("0123456789") != std::string::npos || name.size() != dot + 7)
+      continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) ::unlink(entry.path().c_str());
+  }
 }
 
 // The permissions a new file gets (0666 less the umask), for the temporary file mkstemp made 0600.
@@ -93,28 +123,77 @@ std::string existing_target_problem(const std::string& what, const std::string& 
   return what + " " + quoted(path) + " is " + kind_of(st.st_mode) + ", which is not replaced; " + kAllowed;
 }
 
+// Where a path leads: its absolute form with every symbolic link resolved (weakly_canonical
+// resolves the part that exists), and its device and inode when it exists.
+struct FileIdentity {
+  std::string resolved;
+  bool exists = false;
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+FileIdentity identity_of(const std::string& path) {
+  FileIdentity id;
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  const fs::path resolved = ec ? fs::path(path) : fs::weakly_canonical(absolute, ec);
+  id.resolved = (ec ? absolute : resolved).lexically_normal().string();
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    id.exists = true;
+    id.device = st.st_dev;
+    id.inode = st.st_ino;
+  }
+  return id;
+}
+
+bool same_file(const FileIdentity& a, const FileIdentity& b) {
+  return a.resolved == b.resolved || (a.exists && b.exists && a.device == b.device && a.inode == b.inode);
+}
+
 }  // namespace
 
 bool is_stream_target(const std::string& path) { return !stream_of(path).empty(); }
 bool is_stdout_target(const std::string& path) { return stream_of(path) == "stdout"; }
 
-void OutputFiles::add(const std::string& what, const std::string& path) {
+void OutputFiles::refuse_alias(const std::string& what, const std::string& path, bool output,
+                               bool check_inputs) const {
+  const std::string stream = stream_of(path);
+  const FileIdentity id = identity_of(path);
+  const auto refuse = [&](const std::string& other_what, const std::string& other_path, bool other_output) {
+    throw SpecError(what + " " + quoted(path) + " is also " + other_what +
+                    (other_path == path ? std::string() : " " + quoted(other_path)) +
+                    (output && other_output ? "; allowed: a different file for each"
+                                            : "; allowed: an output that is none of the command's inputs"));
+  };
+  if (output)
+    for (const Target& t : targets_) {
+      const std::string other = stream_of(t.path);
+      if (!stream.empty() || !other.empty()) {
+        if (stream == other && stream != "null") refuse(t.what, t.path, true);
+      } else if (same_file(id, identity_of(t.path))) {
+        refuse(t.what, t.path, true);
+      }
+    }
+  if (!stream.empty()) return;
+  if (output && check_inputs)  // two inputs may be one file (report a.json a.json)
+    for (const Input& in : inputs_)
+      if (same_file(id, identity_of(in.path))) refuse(in.what, in.path, false);
+  if (!output)
+    for (const Target& t : targets_)
+      if (stream_of(t.path).empty() && same_file(id, identity_of(t.path))) refuse(t.what, t.path, true);
+}
+
+void OutputFiles::add_input(const std::string& what, const std::string& path) {
+  if (path.empty() || path == "-") return;
+  refuse_alias(what, path, false, true);
+  inputs_.push_back({what, path});
+}
+
+void OutputFiles::add(const std::string& what, const std::string& path, bool may_replace_input) {
   if (path.empty()) throw SpecError(what + " is empty; allowed: a file name or - for standard output");
   const std::string stream = stream_of(path);
-  for (const Target& t : targets_) {
-    const std::string other = stream_of(t.path);
-    bool same = false;
-    if (!stream.empty() || !other.empty()) {
-      same = stream == other && stream != "null";
-    } else {
-      std::error_code e1, e2;
-      const fs::path a = fs::weakly_canonical(path, e1), b = fs::weakly_canonical(t.path, e2);
-      same = e1 || e2 ? path == t.path : a == b;
-    }
-    if (same)
-      throw SpecError(what + " " + quoted(path) + " is also " + t.what +
-                      "; allowed: a different file for each");
-  }
+  refuse_alias(what, path, true, !may_replace_input);
   if (stream.empty()) {
     const std::string problem = existing_target_problem(what, path);
     if (!problem.empty()) throw SpecError(problem);
@@ -136,7 +215,9 @@ void OutputFiles::set(const std::string& path, std::string content) {
       t.has_content = true;
       return;
     }
-  targets_.push_back({"output", path, true, std::move(content)});
+  add("output", path);  // checked as every target is
+  targets_.back().content = std::move(content);
+  targets_.back().has_content = true;
 }
 
 std::vector<std::string> OutputFiles::paths() const {
@@ -178,7 +259,10 @@ void OutputFiles::commit() {
                      (k ? "; the outputs before it were written" : "; no output was replaced"));
     }
   }
-  for (const Temporary& tmp : temporaries) sync_folder(folder_of(tmp.target->path));
+  for (const Temporary& tmp : temporaries) {
+    sync_folder(folder_of(tmp.target->path));
+    remove_stale_temporaries(tmp.target->path);
+  }
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);

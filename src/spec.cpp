@@ -109,10 +109,9 @@ ParsedSpec parse_spec_json(const nlohmann::json& j, const std::string& what) {
         list += (k ? "/" : "") + format_real(value[k].get<double>());
       }
       spec.values[key] = list;
-    } else if (value.is_boolean()) {
-      spec.values[key] = value.get<bool>() ? "1" : "0";
     } else {
-      throw SpecError(what + " key '" + key + "' has a value that is not a number, string or list");
+      throw SpecError(what + " key '" + key + "' is " + value.dump() +
+                      "; allowed: a number, a string or a list of numbers");
     }
   }
   return spec;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "signrate/error.hpp"
+#include "signrate/memory_plan.hpp"
 #include "signrate/method.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/version.hpp"
@@ -48,15 +49,29 @@ std::vector<double> parse_real_grid(const std::string& text, const std::string& 
     if (lo > hi || (step[0] == 'x' && !(st > 1 && lo > 0)) || (step[0] == '+' && !(st > 0)))
       throw bad("bad range");
     // Grid points are lo * F^k (or lo + k S), up to hi with a relative slack of 1e-9.
-    for (int k = 0; k < 10000; ++k) {
+    const double last = step[0] == 'x' ? std::floor(std::log(hi / lo) / std::log(st) + 1e-9)
+                                       : std::floor((hi - lo) / st + 1e-9);
+    if (!(last < kMaxGridValues))
+      throw bad("it has " +
+                (last < 1e18 ? std::to_string(static_cast<long long>(last) + 1) : format_real(last)) +
+                " values; allowed: at most " + std::to_string(kMaxGridValues));
+    for (int k = 0; k <= kMaxGridValues; ++k) {
       const double v = step[0] == 'x' ? lo * std::pow(st, k) : lo + k * st;
       if (v > hi * (1 + 1e-9)) break;
       out.push_back(v);
     }
+    if (out.size() > static_cast<std::size_t>(kMaxGridValues))
+      throw bad("it has more than " + std::to_string(kMaxGridValues) + " values; allowed: at most " +
+                std::to_string(kMaxGridValues));
   } else {
     std::stringstream ss(text);
     std::string item;
-    while (std::getline(ss, item, ',')) out.push_back(real(item));
+    while (std::getline(ss, item, ',')) {
+      out.push_back(real(item));
+      if (out.size() > static_cast<std::size_t>(kMaxGridValues))
+        throw bad("it has more than " + std::to_string(kMaxGridValues) + " values; allowed: at most " +
+                  std::to_string(kMaxGridValues));
+    }
   }
   if (out.empty()) throw bad("it is empty");
   return out;
@@ -116,6 +131,26 @@ SweepSize sweep_size(const SweepSpec& sweep) {
         size.coordinate_steps += combinations * coordinate_steps(point);
       }
   return size;
+}
+
+SweepPlan plan_sweep_memory(const SweepSpec& s, unsigned threads) {
+  double combinations = 1;
+  for (const VariedParameter& v : s.vary) combinations *= static_cast<double>(v.values.size());
+  double kept = 0, largest_state = 0;
+  std::uint32_t largest_d = 0;
+  for (std::uint32_t n : s.n.empty() ? std::vector<std::uint32_t>{s.base.nodes} : s.n)
+    for (std::uint32_t d : s.d)
+      for (std::uint32_t T : s.T) {
+        RunSpec point = s.base;
+        point.d = d, point.T = T, point.nodes = n;
+        kept += combinations * (setup_bytes(point) + result_bytes(point));
+        largest_state = std::max(largest_state, state_bytes(point, threads));
+        largest_d = std::max(largest_d, d);
+      }
+  return {kept + largest_state, "the sweep (" +
+                                    format_real(combinations * static_cast<double>(s.d.size() * s.T.size())) +
+                                    " points per n, d up to " + std::to_string(largest_d) +
+                                    ", replicates=" + std::to_string(s.base.replicates) + ")"};
 }
 
 SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine) {
@@ -180,8 +215,17 @@ SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine) {
   for (const auto& p : sweep.vary) out.grid.vary[p.component + "." + p.key] = p.values;
   for (std::size_t k = 0; k < experiments.size(); ++k) {
     const Experiment& e = experiments[k];
-    out.points.push_back(
-        {e.spec.d, e.spec.T, e.spec.nodes, varied[k], e.spec.seed, summarize(e, run(e, engine))});
+    RunResult result;
+    try {
+      result = run(e, engine);
+    } catch (const RunError& error) {  // which point failed: the user's next command reruns it alone
+      std::string where = "d = " + std::to_string(e.spec.d) + ", T = " + std::to_string(e.spec.T) +
+                          ", n = " + std::to_string(e.spec.nodes);
+      for (const auto& [name, value] : varied[k]) where += ", " + name + " = " + format_real(value);
+      throw RunError(std::string(error.what()) + " (at the grid point " + std::to_string(k) + ": " + where +
+                     ", seed " + std::to_string(e.spec.seed) + ")");
+    }
+    out.points.push_back({e.spec.d, e.spec.T, e.spec.nodes, varied[k], e.spec.seed, summarize(e, result)});
     if (engine.progress) engine.progress->point_done();
   }
   return out;

@@ -87,7 +87,7 @@ TEST_F(Cli, BadInputIsAOneLineErrorWithExitCode2AndNoOutput) {
       {"--batch 0", "batch=0"},
       {"--oracle student-t:nu=0", "nu=0"},
       {"--oracle student-t:nu=-2", "nu=-2"},
-      {"--oracle two-point:p=1.5", "(0, 1)"},
+      {"--oracle two-point:p=1.5", "[2.3283064365386963e-10, 0.9999999997671694]"},
       {"--oracle gaussian:sigma=nan", "sigma=nan"},
       {"--oracle gaussian:sigma=-1", "sigma=-1"},
       {"--oracle gaussian:sigma", "key=value"},

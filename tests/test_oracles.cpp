@@ -653,9 +653,10 @@ TEST(OracleBadInput, OutOfDomainValuesNameTheValueAndTheDomain) {
   expect_spec_error("student-t:nu=nan", 2, 1, {"student-t", "nu=nan", "[0.25, 1e+30]"});
   expect_spec_error("student-t:nu=inf", 2, 1, {"nu=inf", "[0.25, 1e+30]"});
   expect_spec_error("student-t:nu=abc", 2, 1, {"nu='abc'", "not a number", "[0.25, 1e+30]"});
-  expect_spec_error("two-point:p=1.5", 2, 1, {"two-point", "p=1.5", "(0, 1)"});
-  expect_spec_error("two-point:p=0", 2, 1, {"p=0", "(0, 1)"});
-  expect_spec_error("two-point:p=1", 2, 1, {"p=1", "(0, 1)"});
+  expect_spec_error("two-point:p=1.5", 2, 1,
+                    {"two-point", "p=1.5", "[2.3283064365386963e-10, 0.9999999997671694]"});
+  expect_spec_error("two-point:p=0", 2, 1, {"p=0", "[2.3283064365386963e-10, 0.9999999997671694]"});
+  expect_spec_error("two-point:p=1", 2, 1, {"p=1", "[2.3283064365386963e-10, 0.9999999997671694]"});
   expect_spec_error("two-point:a=-4", 2, 1, {"a=-4", "> 0"});
   expect_spec_error("gaussian:sigma=-1", 2, 1, {"gaussian", "sigma=-1", "> 0"});
   expect_spec_error("gaussian:sigma=0", 2, 1, {"sigma=0", "> 0"});

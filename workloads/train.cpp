@@ -14,9 +14,11 @@
 #include <mutex>
 #include <sstream>
 
+#include "signrate/checked_file.hpp"
 #include "signrate/error.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/spec.hpp"
+#include "signrate/text.hpp"
 #include "signrate/version.hpp"
 #include "signrate/workloads/data.hpp"
 #include "signrate/workloads/models.hpp"
@@ -98,7 +100,8 @@ struct RunState {
   double seconds = 0, train_seconds = 0, optimizer_seconds = 0;
 };
 
-constexpr const char* kCheckpointFormat = "signrate-train-checkpoint/1";
+// The file (kCheckpointFormat): checked_file.hpp's header (format, length, CRC-64) around LibTorch's
+// archive, so that a damaged or edited file is refused before LibTorch reads a byte of it.
 // The spec keys a resumed run must share with its checkpoint (epochs and steps may differ: a
 // resumed run may go further than the killed one meant to).
 constexpr const char* kResumeKeys[] = {"model", "data", "optimizer", "batch", "seed", "eval_every", "device"};
@@ -130,7 +133,7 @@ void save_checkpoint(const std::string& path, const nlohmann::json& spec, const 
   archive.write("signrate", c10::IValue(meta.dump()));
   std::ostringstream bytes;
   archive.save_to(bytes);
-  write_file_atomic(path, bytes.str());
+  write_file_atomic(path, checked_file(kCheckpointFormat, bytes.str()));
 }
 
 // A checkpoint read and checked against this run's spec; its tensors are loaded by load_into.
@@ -141,13 +144,105 @@ struct Checkpoint {
 };
 
 [[noreturn]] void refuse_checkpoint(const std::string& path, const std::string& why) {
-  throw SpecError("--resume '" + path + "': " + why);
+  throw SpecError("--resume '" + printable(path) + "': " + why);
 }
 
-void read_checkpoint(Checkpoint& c, const nlohmann::json& spec, std::int64_t total) {
+// What this run is: the checkpoint's step and loader position must be one of its points.
+struct RunShape {
+  std::int64_t total, per_epoch, every;
+};
+
+// The checkpoint's run state, every field checked: its kind, its range, and the step, loader
+// position and log agreeing with each other and with this run.
+void read_run_state(const std::string& path, const nlohmann::json& meta, const RunShape& shape, RunState& r) {
+  const auto field = [&](const nlohmann::json& parent, const char* key) -> const nlohmann::json& {
+    if (!parent.is_object() || !parent.contains(key))
+      refuse_checkpoint(path,
+                        std::string("its run state has no ") + key + " (not written by this signrate train)");
+    return parent[key];
+  };
+  const auto count = [&](const nlohmann::json& parent, const char* key, std::int64_t lo, std::int64_t hi) {
+    const nlohmann::json& v = field(parent, key);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
+      refuse_checkpoint(path, std::string("its ") + key + " is " + printable(v.dump()) +
+                                  "; allowed: an integer from " + std::to_string(lo) + " to " +
+                                  std::to_string(hi));
+    return v.get<std::int64_t>();
+  };
+  const auto seconds = [&](const nlohmann::json& parent, const char* key) {
+    const nlohmann::json& v = field(parent, key);
+    if (!v.is_number() || !(v.get<double>() >= 0) || !std::isfinite(v.get<double>()))
+      refuse_checkpoint(
+          path, std::string("its ") + key + " is " + printable(v.dump()) + "; allowed: a finite number >= 0");
+    return v.get<double>();
+  };
+  const nlohmann::json& step = field(meta, "step");
+  if (step.is_number_integer() && step.get<std::int64_t>() > shape.total)
+    refuse_checkpoint(path, "the checkpoint is at step " + step.dump() + ", past this run's " +
+                                std::to_string(shape.total) +
+                                " steps; allowed: --steps or --epochs reaching it");
+  r.step = count(meta, "step", 1, shape.total);
+  const nlohmann::json& loader = field(meta, "loader");
+  r.loader = {count(loader, "epoch", 0, shape.total), count(loader, "batch", 0, shape.per_epoch - 1)};
+  if (r.loader.epoch != r.step / shape.per_epoch || r.loader.batch != r.step % shape.per_epoch)
+    refuse_checkpoint(path, "its loader position (epoch " + std::to_string(r.loader.epoch) + ", batch " +
+                                std::to_string(r.loader.batch) + ") is not that of its step " +
+                                std::to_string(r.step) + " (epoch " +
+                                std::to_string(r.step / shape.per_epoch) + ", batch " +
+                                std::to_string(r.step % shape.per_epoch) + ")");
+  const nlohmann::json& interval = field(meta, "interval");
+  for (const char* key : {"loss", "right", "images", "grad_l1", "grad_l2", "steps", "seconds"})
+    seconds(interval, key);
+  r.interval = interval_of(interval);
+  // The log: a line per closed interval (every `every` steps, and at the last step of a run, which
+  // a longer resumed run may follow), at increasing steps up to the checkpoint's; the open interval
+  // holds the steps after the last line.
+  const nlohmann::json& log = field(meta, "log");
+  if (!log.is_array())
+    refuse_checkpoint(path, "its log is " + printable(log.dump()) + "; allowed: an array of intervals");
+  if (static_cast<std::int64_t>(log.size()) < r.step / shape.every)
+    refuse_checkpoint(path, "its log holds " + std::to_string(log.size()) + " intervals; allowed: at least " +
+                                std::to_string(r.step / shape.every) + " at step " + std::to_string(r.step) +
+                                " (one every " + std::to_string(shape.every) + " steps)");
+  std::int64_t logged = 0;
+  for (std::size_t k = 0; k < log.size(); ++k) {
+    const nlohmann::json& line = log[k];
+    if (!line.is_object() || !line.contains("train_loss") || !line.contains("step") ||
+        !line["step"].is_number_integer() || line["step"].get<std::int64_t>() <= logged ||
+        line["step"].get<std::int64_t>() > r.step)
+      refuse_checkpoint(path, "its log's line " + std::to_string(k) + " is not an interval at a step from " +
+                                  std::to_string(logged + 1) + " to " + std::to_string(r.step) +
+                                  " (the lines' steps increase up to the checkpoint's)");
+    logged = line["step"].get<std::int64_t>();
+  }
+  r.lines = log;
+  r.last = field(meta, "last");
+  if (r.last != (log.empty() ? nlohmann::json() : log.back()))
+    refuse_checkpoint(path, "its last interval is not its log's last line");
+  if (r.interval.steps != static_cast<double>(r.step - logged))
+    refuse_checkpoint(path, "its open interval has " + format_real(r.interval.steps) +
+                                " steps; allowed: " + std::to_string(r.step - logged) + " at step " +
+                                std::to_string(r.step) + " (the steps after its log's last line)");
+  r.seconds = seconds(meta, "seconds");
+  r.train_seconds = seconds(meta, "train_seconds");
+  r.optimizer_seconds = seconds(meta, "optimizer_seconds");
+}
+
+}  // namespace
+
+void check_checkpoint_state(const std::string& path, const nlohmann::json& meta, std::int64_t total,
+                            std::int64_t per_epoch, std::int64_t every) {
+  RunState r;
+  read_run_state(path, meta, RunShape{total, per_epoch, every}, r);
+}
+
+namespace {
+
+void read_checkpoint(Checkpoint& c, const nlohmann::json& spec, const RunShape& shape) {
   std::ifstream in(c.path, std::ios::binary);
   if (!in) refuse_checkpoint(c.path, std::string("cannot read it (") + std::strerror(errno) + ")");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = checked_payload(file, kCheckpointFormat, "--resume '" + printable(c.path) + "'");
   nlohmann::json meta;
   try {
     c.archive.load_from(bytes.data(), bytes.size());
@@ -160,30 +255,17 @@ void read_checkpoint(Checkpoint& c, const nlohmann::json& spec, std::int64_t tot
   if (!meta.is_object() || !meta.contains("format") || meta["format"] != kCheckpointFormat)
     refuse_checkpoint(c.path, "not a checkpoint of signrate train (its format is not " +
                                   std::string(kCheckpointFormat) + ")");
+  if (!meta.contains("spec") || !meta["spec"].is_object())
+    refuse_checkpoint(c.path, "its spec is not an object (not written by this signrate train)");
   for (const char* key : kResumeKeys)
-    if (meta["spec"][key] != spec[key])
-      refuse_checkpoint(c.path, std::string("the checkpoint's ") + key + " is " +
-                                    spec_value_text(meta["spec"][key]) + ", this run's is " +
-                                    spec_value_text(spec[key]) +
-                                    "; allowed: the checkpointed run's model, data, optimizer, batch, seed, "
-                                    "eval-every and device");
-  RunState& r = c.state;
-  try {
-    r.step = meta.at("step").get<std::int64_t>();
-    r.loader = {meta.at("loader").at("epoch").get<std::int64_t>(),
-                meta.at("loader").at("batch").get<std::int64_t>()};
-    r.interval = interval_of(meta.at("interval"));
-    r.lines = meta.at("log");
-    r.last = meta.at("last");
-    r.seconds = meta.at("seconds").get<double>();
-    r.train_seconds = meta.at("train_seconds").get<double>();
-    r.optimizer_seconds = meta.at("optimizer_seconds").get<double>();
-  } catch (const nlohmann::json::exception&) {
-    refuse_checkpoint(c.path, "its run state is incomplete (not written by this signrate train)");
-  }
-  if (r.step > total)
-    refuse_checkpoint(c.path, "the checkpoint is at step " + std::to_string(r.step) + ", past this run's " +
-                                  std::to_string(total) + " steps; allowed: --steps or --epochs reaching it");
+    if (!meta["spec"].contains(key) || meta["spec"][key] != spec[key])
+      refuse_checkpoint(c.path,
+                        std::string("the checkpoint's ") + key + " is " +
+                            (meta["spec"].contains(key) ? spec_value_text(meta["spec"][key]) : "missing") +
+                            ", this run's is " + spec_value_text(spec[key]) +
+                            "; allowed: the checkpointed run's model, data, optimizer, batch, seed, "
+                            "eval-every and device");
+  read_run_state(c.path, meta, shape, c.state);
 }
 
 void load_into(Checkpoint& c, Network& model, torch::optim::Optimizer& opt, torch::Device device) {
@@ -297,7 +379,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
   for (const char* key : kResumeKeys) resume_spec[key] = spec[key];
   Checkpoint resumed;
   resumed.path = o.resume_path;
-  if (!o.resume_path.empty()) read_checkpoint(resumed, resume_spec, total);
+  if (!o.resume_path.empty()) read_checkpoint(resumed, resume_spec, {total, per_epoch, every});
 
   torch::manual_seed(o.seed);
   std::shared_ptr<Network> model = make_model(model_spec, data.channels(), data.classes);
@@ -332,11 +414,16 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
     std::string text;
     for (const auto& line : r.lines) text += tagged(line);
     write_file_atomic(o.log_path, text);
+  } else if (!o.log_path.empty() && o.fresh_log) {  // never the lines of an earlier command
+    write_file_atomic(o.log_path, "");
   }
   std::ofstream log;
+  const auto log_failed = [&] {
+    return RunError("cannot write the log '" + printable(o.log_path) + "': " + std::strerror(errno));
+  };
   if (!o.log_path.empty()) {
     log.open(o.log_path, std::ios::app);
-    if (!log) throw std::runtime_error("cannot write the log '" + o.log_path + "'");
+    if (!log) throw log_failed();
   }
 
   Interval& iv = r.interval;
@@ -409,7 +496,7 @@ nlohmann::json train(const TrainOptions& o, const TrainCallbacks& callbacks) {
         r.last.update(vote_iv.per_step());
         vote_iv = {};
       }
-      if (log) log << tagged(r.last) << std::flush;
+      if (!o.log_path.empty() && !(log << tagged(r.last) << std::flush)) throw log_failed();
       r.lines.push_back(r.last);
       iv = {};
     }
@@ -452,6 +539,7 @@ nlohmann::json train_seeds(const TrainOptions& options, std::uint64_t first, std
   for (std::uint64_t s = first; s <= last; ++s) {
     TrainOptions o = options;
     o.seed = s;
+    o.fresh_log = options.fresh_log && s == first;
     nlohmann::json r = train(o, callbacks);
     if (s == first) {
       out["spec"] = r["spec"];
@@ -522,6 +610,7 @@ nlohmann::json train_grid(const TrainOptions& options, const std::vector<GridAxi
     TrainOptions o = options;
     o.optimizer = plan[k].text;
     o.log_tag["point"] = k;
+    o.fresh_log = options.fresh_log && k == 0;
     nlohmann::json point = {{"point", k}, {"vary", plan[k].vary}, {"optimizer", plan[k].resolved}};
     try {
       nlohmann::json r = seeds ? train_seeds(o, first, last, callbacks) : train(o, callbacks);

@@ -20,8 +20,9 @@ double result_bytes(const RunSpec& spec);
 // The three together: the most one run holds at once.
 double planned_run_bytes(const RunSpec& spec, unsigned threads);
 
-// The memory this process may still take: the least of the kernel's MemAvailable and the room
-// left under the cgroup's memory.max; `source` says which (for messages).
+// The memory this process may still take: the least of the kernel's MemAvailable, the room left
+// under the cgroup's memory.max and the room left under the address-space limit (ulimit -v);
+// `source` says which (for messages).
 std::uint64_t available_memory(std::string* source);
 
 // A size such as 4G, 512M, 1.5GiB, 800000000 (bytes; K, M, G, T with an optional B or iB are powers

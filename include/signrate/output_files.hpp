@@ -29,7 +29,15 @@ class OutputFiles {
   // written: an existing target must be a regular file, and its folder must take a new file (a
   // probe is created there and removed). Two options naming the same file or stream are refused.
   // A SpecError (exit code 2) naming the option, the user's path and the OS reason otherwise.
-  void add(const std::string& what, const std::string& path);
+  // may_replace_input: the target may be one of the inputs (a checkpoint that a run resumed from
+  // and goes on writing); it is still checked against the other outputs.
+  void add(const std::string& what, const std::string& path, bool may_replace_input = false);
+  // Registers a file the command reads (named `what`, e.g. "--resume"): no output added before or
+  // after may be the same file. Files are the same when their absolute paths, with every symbolic
+  // link resolved, are equal (whether they exist or not) or when both exist and are one inode (a
+  // hard link). Aliasing is a SpecError (exit code 2) naming both options. "-" (standard input) is
+  // never a file.
+  void add_input(const std::string& what, const std::string& path);
   // The content of `path`, added first (checked at commit) when it was not added before.
   void set(const std::string& path, std::string content);
   // Writes every target that has content (above); RunError (exit code 1) naming the user's path
@@ -45,7 +53,13 @@ class OutputFiles {
     bool has_content = false;
     std::string content;
   };
+  struct Input {
+    std::string what, path;
+  };
+  // SpecError when `path` (named `what`) is the same file as an input or another output.
+  void refuse_alias(const std::string& what, const std::string& path, bool output, bool check_inputs) const;
   std::vector<Target> targets_;
+  std::vector<Input> inputs_;
 };
 
 // One file through OutputFiles: checked, then written and renamed into place.

@@ -12,6 +12,9 @@
 
 namespace signrate {
 
+// The most values one grid may hold; a longer grid is a SpecError naming its size (never cut).
+constexpr int kMaxGridValues = 10000;
+
 // "64,256,1024" (a list), "1024:65536:x4" (geometric: 1024, 4096, ... up to 65536) or
 // "10:50:+10" (arithmetic). Values must be integers >= 1; SpecError otherwise.
 std::vector<std::uint32_t> parse_grid(const std::string& text, const std::string& what);
@@ -55,5 +58,14 @@ struct SweepSize {
   std::uint64_t points = 0, coordinate_steps = 0;
 };
 SweepSize sweep_size(const SweepSpec& sweep);
+
+// The memory a sweep takes (every point's experiment is made before the first runs, each point's
+// results are kept, and the points run one at a time, each with `threads` threads' state), and a
+// description of its size for messages ("the sweep (12 points per n, d up to 1024, replicates=16)").
+struct SweepPlan {
+  double bytes = 0;
+  std::string description;
+};
+SweepPlan plan_sweep_memory(const SweepSpec& sweep, unsigned threads);
 
 }  // namespace signrate

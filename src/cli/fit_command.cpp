@@ -49,6 +49,7 @@ void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
 
 int fit(const FitCliOptions& o) {
   OutputFiles files;
+  files.add_input("the sweep", o.sweep_file);
   if (!o.out.empty()) files.add("--out", o.out);
   if (!o.csv.empty()) files.add("--csv", o.csv);
   // With the JSON on standard output, the table goes to standard error.

@@ -1,5 +1,6 @@
 // signrate: the command-line front end. It parses, dispatches and writes; the work is in the library.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <new>
 
@@ -42,9 +43,10 @@ int main(int argc, char** argv) {
   } catch (const signrate::SpecError& e) {
     std::cerr << "signrate: error: " << signrate::printable(e.what()) << "\n";
     return 2;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "signrate: error: out of memory while " << signrate::printable(signrate::cli::activity())
-              << " (std::bad_alloc); nothing was written\n";
+  } catch (const std::bad_alloc&) {  // no allocation here: the memory may still be short
+    std::fputs("signrate: error: out of memory while ", stderr);
+    std::fputs(signrate::cli::activity().c_str(), stderr);
+    std::fputs(" (std::bad_alloc); nothing was written\n", stderr);
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "signrate: error: " << signrate::printable(e.what()) << "\n";

@@ -1,16 +1,11 @@
 // signrate report: a self-contained HTML page (figures, fit table, verdicts, the command).
 #include <iostream>
 #include <memory>
-#include <variant>
 
 #include "commands.hpp"
 #include "signrate/analysis/report.hpp"
-#include "signrate/analysis/theory.hpp"
-#include "signrate/analysis/training_report.hpp"
-#include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
-#include "signrate/io/train_io.hpp"
-#include "signrate/io/verify_io.hpp"
+#include "signrate/io/report_io.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
 
@@ -28,30 +23,13 @@ int report(const ReportCliOptions& o) {
   ro.theorem = o.theorem;
   ro.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
   {
-    OutputFiles check;  // the page's folder takes files (its PNGs go there too); written by write_report
+    OutputFiles check;  // the page's folder takes files; the PNGs are checked by write_page
+    for (const std::string& path : o.inputs) check.add_input("the input", path);
     check.add("--out", o.out);
   }
   std::vector<nlohmann::json> docs;
   for (const std::string& path : o.inputs) docs.push_back(read_json_file(path, "report"));
-  std::vector<std::string> pngs;
-  if (is_train_json(docs.front()) || docs.size() > 1) {  // training runs: one curve per file (Figure 1)
-    if (!o.theorem.empty())
-      throw SpecError("--theorem " + o.theorem + " has no effect on training runs; allowed: remove it");
-    pngs = analysis::write_report(training_report_from_json(docs, o.inputs), o.out, ro);
-  } else {
-    const ReportInput input = report_input_from_json(docs.front());
-    if (!o.theorem.empty()) {
-      if (std::holds_alternative<analysis::VerifyReport>(input))
-        throw SpecError("--theorem " + o.theorem +
-                        " has no effect on a verify JSON (it names its theorem); " + "allowed: remove it");
-      const analysis::Theorem& thm = analysis::find_theorem(o.theorem);
-      if (!thm.rate.single())
-        throw SpecError("--theorem " + o.theorem + ": its rate " + thm.rate.describe() +
-                        " has no single slope to draw on a sweep; allowed: thm1, thm2 (for " + o.theorem +
-                        ", report the JSON of signrate verify " + o.theorem + " --out)");
-    }
-    pngs = std::visit([&](const auto& in) { return analysis::write_report(in, o.out, ro); }, input);
-  }
+  const std::vector<std::string> pngs = write_report_from_json(docs, o.inputs, o.out, ro);
   (is_stdout_target(o.out) ? std::cerr : std::cout)
       << "wrote " << o.out << " and " << pngs.size() << " PNG figures (" << (pngs.empty() ? "" : pngs.front())
       << (pngs.size() > 1 ? " ..." : "") << ")\n";

@@ -23,13 +23,15 @@ struct RunOptions {
 };
 
 int run(const RunOptions& o) {
+  // The files first: an output that is the --spec file is refused before the file is read.
+  const std::string json_path = o.out.empty() ? "-" : o.out;
+  OutputFiles files;
+  files.add_input("--spec", o.spec.spec_file);
+  files.add("--out", json_path);
+  if (!o.csv.empty()) files.add("--csv", o.csv);
   nlohmann::json spec_json = gather_spec(o.spec, false);
   EngineOptions engine = engine_options(o.spec, spec_json);
   const RunSpec spec = run_spec_from_json(spec_json);
-  const std::string json_path = o.out.empty() ? "-" : o.out;
-  OutputFiles files;
-  files.add("--out", json_path);
-  if (!o.csv.empty()) files.add("--csv", o.csv);
   const double planned = planned_run_bytes(spec, engine.threads);
   check_memory(planned,
                "the run (d=" + std::to_string(spec.d) + ", replicates=" + std::to_string(spec.replicates) +

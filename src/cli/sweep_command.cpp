@@ -27,6 +27,12 @@ struct SweepOptions {
 int sweep(const SweepOptions& o) {
   if (o.spec.d.empty() || o.spec.T.empty())
     throw SpecError("sweep needs --d and --T grids, e.g. --d 64,256 --T 1024:65536:x4");
+  // The files first: an output that is the --spec file is refused before the file is read.
+  const std::string json_path = o.out.empty() ? "-" : o.out;
+  OutputFiles files;
+  files.add_input("--spec", o.spec.spec_file);
+  files.add("--out", json_path);
+  if (!o.csv.empty()) files.add("--csv", o.csv);
   SweepSpec s;
   SpecFlags flags = o.spec;
   flags.nodes.clear();  // a grid, parsed below; a --spec file's "nodes" is the default single n
@@ -37,31 +43,9 @@ int sweep(const SweepOptions& o) {
   s.T = parse_grid(o.spec.T, "T");
   if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
   for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
-  const std::string json_path = o.out.empty() ? "-" : o.out;
-  OutputFiles files;
-  files.add("--out", json_path);
-  if (!o.csv.empty()) files.add("--csv", o.csv);
-  // Every point's experiment is made before the first runs, each point's results are kept, and
-  // the points run one at a time.
-  double combinations = 1;
-  for (const VariedParameter& v : s.vary) combinations *= static_cast<double>(v.values.size());
-  double kept = 0, largest_state = 0;
-  std::uint32_t largest_d = 0;
-  for (std::uint32_t n : s.n.empty() ? std::vector<std::uint32_t>{s.base.nodes} : s.n)
-    for (std::uint32_t d : s.d)
-      for (std::uint32_t T : s.T) {
-        RunSpec point = s.base;
-        point.d = d, point.T = T, point.nodes = n;
-        kept += combinations * (setup_bytes(point) + result_bytes(point));
-        largest_state = std::max(largest_state, state_bytes(point, engine.threads));
-        largest_d = std::max(largest_d, d);
-      }
-  const double planned = kept + largest_state;
-  check_memory(planned,
-               "the sweep (" + format_real(combinations * static_cast<double>(s.d.size() * s.T.size())) +
-                   " points per n, d up to " + std::to_string(largest_d) +
-                   ", replicates=" + std::to_string(s.base.replicates) + ")",
-               max_memory_bytes(o.spec.max_memory));
+  const SweepPlan plan = plan_sweep_memory(s, engine.threads);
+  check_memory(plan.bytes, plan.description, max_memory_bytes(o.spec.max_memory));
+  const double planned = plan.bytes;
   set_activity("running the sweep (planned about " + format_bytes(planned) + ")");
   SweepResult result;
   {

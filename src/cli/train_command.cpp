@@ -29,14 +29,7 @@ int train(TrainFlags& f) {
   // written together at the end, the log as it goes.
   const std::string json_path = f.out.empty() ? "-" : f.out;
   OutputFiles files;
-  files.add("--out", json_path);
-  if (!f.csv.empty()) files.add("--csv", f.csv);
-  if (!o.checkpoint_path.empty()) {  // checked here; written by the trainer (write_file_atomic) as it goes
-    if (is_stream_target(o.checkpoint_path))
-      throw SpecError("--checkpoint '" + o.checkpoint_path + "' is not allowed; allowed: a file");
-    files.add("--checkpoint", o.checkpoint_path);
-  }
-  if (!f.out.empty() && !is_stream_target(f.out)) o.log_path = f.out + ".log.jsonl";
+  add_train_files(files, f, json_path);
   workloads::TrainCallbacks callbacks;
   if (::isatty(2))
     callbacks.progress = [](std::int64_t step, std::int64_t total) {

@@ -1,5 +1,6 @@
 #include "signrate/memory_plan.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -108,6 +109,19 @@ std::uint64_t available_memory(std::string* source) {
     if (room < best) {
       best = room;
       *source = "left under the cgroup's limit (/sys/fs/cgroup/memory.max)";
+    }
+  }
+  // An address-space limit (ulimit -v): the room left under it, as /proc/self/statm counts pages.
+  struct rlimit as {};
+  if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t pages = 0;
+    statm >> pages;
+    const std::uint64_t used = pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t room = as.rlim_cur > used ? as.rlim_cur - used : 0;
+    if (room < best) {
+      best = room;
+      *source = "left under the address-space limit (ulimit -v)";
     }
   }
   return best;

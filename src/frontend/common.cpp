@@ -1,6 +1,7 @@
 #include "signrate/frontend/common.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <set>
+#include <vector>
 
 #include "signrate/error.hpp"
 #include "signrate/memory_plan.hpp"
@@ -226,6 +229,17 @@ double parse_real_option(const std::string& key, const std::string& text, const 
   return v;
 }
 
+CLI::Validator real_in(const Domain& domain) {
+  return CLI::Validator(
+      [domain](std::string& text) {
+        double v = 0;
+        return parse_decimal(text, &v) && domain.contains(v)
+                   ? std::string()
+                   : printable(text) + " is not allowed; allowed: " + domain.describe();
+      },
+      "", "REAL_IN");
+}
+
 std::string format_seconds(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, seconds < 9.95 ? "%.2g s" : "%.0f s", seconds);
@@ -266,8 +280,23 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& what)
       --depth;
     }
   }
+  // Each object's keys, to refuse a key given twice (nlohmann would keep the last silently).
+  std::vector<std::set<std::string>> keys;
+  std::string twice;
+  const auto callback = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using E = nlohmann::json::parse_event_t;
+    if (event == E::object_start) keys.emplace_back();
+    if (event == E::object_end) keys.pop_back();
+    if (event == E::key && !keys.back().insert(parsed.get<std::string>()).second && twice.empty())
+      twice = parsed.get<std::string>();
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text);
+    nlohmann::json j = nlohmann::json::parse(text, callback);
+    if (!twice.empty())
+      throw SpecError(what + " gives the key \"" + printable(twice) +
+                      "\" twice in one object; allowed: each key once");
+    return j;
   } catch (const nlohmann::json::exception& e) {
     // nlohmann's message without its "[json.exception.parse_error.101] " prefix.
     std::string why = e.what();
@@ -276,9 +305,26 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& what)
   }
 }
 
+namespace {
+// SpecError when a JSON text of `bytes` bytes would take more memory than is available.
+void check_json_memory(const std::string& named, std::uint64_t bytes) {
+  std::string source;
+  const std::uint64_t limit = available_memory(&source);
+  const double needed = kJsonBytesPerTextByte * static_cast<double>(bytes);
+  if (needed > static_cast<double>(limit))
+    throw SpecError(
+        named + " has " + std::to_string(bytes) + " bytes; reading it needs about " + format_bytes(needed) +
+        " of memory, more than the " + format_bytes(static_cast<double>(limit)) + " " + source +
+        "; allowed: a file of at most " + format_bytes(static_cast<double>(limit) / kJsonBytesPerTextByte));
+}
+}  // namespace
+
 nlohmann::json read_json_file(const std::string& path, const std::string& what) {
   const std::string named = what + " '" + printable(path) + "'";
-  const int fd = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  set_activity("reading " + named);
+  // O_NONBLOCK: opening a FIFO that no process writes to returns at once (a blocking open would
+  // wait for a writer forever); the reads below block again.
+  const int fd = path == "-" ? ::dup(0) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw SpecError(named + ": cannot read: " + std::strerror(errno));
   struct Closer {
     int fd;
@@ -290,6 +336,15 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > kMaxJsonBytes)
     throw SpecError(named + " has " + std::to_string(st.st_size) + " bytes; allowed: at most " +
                     std::to_string(kMaxJsonBytes) + " (1 GiB)");
+  if (S_ISREG(st.st_mode)) check_json_memory(named, static_cast<std::uint64_t>(st.st_size));
+  if (path != "-" && S_ISFIFO(st.st_mode)) {  // a named pipe: wait a while for its first bytes
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, kFifoWaitSeconds * 1000) == 0)
+      throw SpecError(named + " is a FIFO that nothing was written to within " +
+                      std::to_string(kFifoWaitSeconds) +
+                      " s; allowed: a file, or a pipe that a process writes to");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   std::string text;
   char buf[1 << 16];
   for (;;) {
@@ -302,6 +357,7 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
       throw SpecError(named + " has more than " + std::to_string(kMaxJsonBytes) +
                       " bytes; allowed: at most " + std::to_string(kMaxJsonBytes) + " (1 GiB)");
   }
+  check_json_memory(named, text.size());
   return parse_json_text(text, named);
 }
 

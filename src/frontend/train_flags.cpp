@@ -40,8 +40,14 @@ std::pair<std::uint64_t, std::uint64_t> parse_seed_range(const std::string& text
   const auto colon = text.find(':');
   if (colon == std::string::npos) throw SpecError("--seeds " + text + " is not allowed; allowed: first:last");
   const auto max = std::numeric_limits<std::uint64_t>::max();
-  return {parse_count("seeds", text.substr(0, colon), 0, max),
-          parse_count("seeds", text.substr(colon + 1), 0, max)};
+  const std::uint64_t first = parse_count("seeds", text.substr(0, colon), 0, max),
+                      last = parse_count("seeds", text.substr(colon + 1), 0, max);
+  if (last < first)
+    throw SpecError("--seeds " + text + " is not allowed; allowed: first:last with first <= last");
+  if (last - first >= static_cast<std::uint64_t>(kMaxGridValues))
+    throw SpecError("--seeds " + text + " spans more than " + std::to_string(kMaxGridValues) +
+                    " seeds; allowed: at most " + std::to_string(kMaxGridValues) + " runs");
+  return {first, last};
 }
 
 // The log as CSV: one row per logged interval (per seed, per grid point).
@@ -114,6 +120,29 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
                   "steps between checkpoints (default 0: every logged interval)");
   cmd->add_option("--resume", f.o.resume_path,
                   "continue the run checkpointed in FILE (same model, data, optimizer, batch, seed)");
+}
+
+void add_train_files(OutputFiles& files, TrainFlags& f, const std::string& json_path) {
+  workloads::TrainOptions& o = f.o;
+  if (!o.resume_path.empty()) {
+    if (is_stream_target(o.resume_path) || o.resume_path == "-")
+      throw SpecError("--resume '" + o.resume_path + "' is not allowed; allowed: a checkpoint file");
+    files.add_input("--resume", o.resume_path);
+  }
+  files.add("--out", json_path);
+  if (!f.out.empty() && !is_stream_target(f.out)) {  // written by the trainer as it goes
+    o.log_path = f.out + ".log.jsonl";
+    files.add("the log (--out + .log.jsonl)", o.log_path);
+  }
+  if (!f.csv.empty()) files.add("--csv", f.csv);
+  // Checked here; written by the trainer (write_file_atomic) as it goes. It may be the --resume
+  // file: a resumed run goes on checkpointing where it was read from (read whole before the first
+  // write, and every write atomic).
+  if (!o.checkpoint_path.empty()) {
+    if (is_stream_target(o.checkpoint_path))
+      throw SpecError("--checkpoint '" + o.checkpoint_path + "' is not allowed; allowed: a file");
+    files.add("--checkpoint", o.checkpoint_path, true);
+  }
 }
 
 void resolve_train_flags(TrainFlags& f) {

@@ -16,6 +16,10 @@ namespace {
 
 std::string spec_of(const io::Reader& r) {
   if (!r.json().is_object() || !r.json().contains("name")) r.fail("is not a resolved spec");
+  (void)r["name"].text();  // a string, or a SpecError naming the path
+  for (const std::string& key : r.keys())  // a list holds numbers only
+    for (std::size_t k = 0; r[key].json().is_array() && k < r[key].size(); ++k)
+      if (!r[key].at(k).json().is_number()) r[key].at(k).fail("is not a number");
   return spec_text(r.json());
 }
 
@@ -33,12 +37,14 @@ analysis::TrainingCurve curve_of(const io::Reader& doc) {
                spec_of(doc["spec"]["split"]) + " split";
   std::vector<io::Reader> logs;
   if (run.has("runs")) {
+    if (run["runs"].size() == 0) run["runs"].fail("is empty; allowed: at least one run");
     for (std::size_t k = 0; k < run["runs"].size(); ++k) logs.push_back(run["runs"].at(k)["log"]);
   } else {
     logs.push_back(run["log"]);
   }
   c.seeds = logs.size();
   const std::size_t intervals = logs.front().size();
+  if (intervals == 0) logs.front().fail("is empty; allowed: at least one logged interval");
   for (const io::Reader& log : logs)
     if (log.size() != intervals)
       log.fail("has " + std::to_string(log.size()) + " intervals, the first seed's " +

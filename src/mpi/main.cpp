@@ -129,7 +129,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.add_option("--csv", o->csv, "rank 0 also writes the checkpoint table as CSV here");
   app.add_option("--timeout-s", o->timeout_s,
                  "longest wait for any message before the run is ended (default 60)")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(cli::real_in(Domain{0.001, 1e6, false, false}));
   app.footer(cli::catalogue());
   cli::refuse_empty_values(app);
   cli::name_value_types(app);
@@ -150,6 +150,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     const std::uint64_t max_memory = cli::max_memory_bytes(o->spec.max_memory);
     json_path = o->out.empty() ? "-" : o->out;
     if (rank == 0) {
+      files.add_input("--spec", o->spec.spec_file);
       files.add("--out", json_path);
       if (!o->csv.empty()) files.add("--csv", o->csv);
     }

@@ -46,7 +46,7 @@ int train_main(int argc, char** argv, int rank, int ranks) {
   app.get_option("--threads")->description("LibTorch's CPU threads per rank (default 1)");
   app.add_option("--timeout-s", timeout_s,
                  "longest wait for any message before the run is ended (default 60; it must exceed a step)")
-      ->check(CLI::Range(0.001, 1e6));
+      ->check(cli::real_in(Domain{0.001, 1e6, false, false}));
   cli::refuse_empty_values(app);
   cli::name_value_types(app);
   cli::set_command_line(argc, argv);  // "signrate train ..."
@@ -75,11 +75,7 @@ int train_main(int argc, char** argv, int rank, int ranks) {
                       workloads::vote_optimizer_names());
     f.o.device_rank = rank;  // rank r on CUDA device r mod the devices
     json_path = f.out.empty() ? "-" : f.out;
-    if (rank == 0) {
-      files.add("--out", json_path);
-      if (!f.csv.empty()) files.add("--csv", f.csv);
-      if (!f.out.empty() && !is_stream_target(f.out)) f.o.log_path = f.out + ".log.jsonl";
-    }
+    if (rank == 0) cli::add_train_files(files, f, json_path);
     mine.spec_hash = fnv1a(std::string(kVersion) + " " + cli::command_line());
   });
 

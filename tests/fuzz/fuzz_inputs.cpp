@@ -13,6 +13,7 @@
 #include "signrate/experiment.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/io/fit_io.hpp"
+#include "signrate/io/report_io.hpp"
 #include "signrate/io/run_output.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/io/verify_io.hpp"
@@ -85,16 +86,18 @@ void fuzz_fit(const std::string& text) {
 }
 
 void fuzz_report(const std::string& text) {
-  const ReportInput input = report_input_from_json(cli::parse_json_text(text, "report"));
+  // A sweep, verify or train JSON, as `signrate report` reads it: everything up to the first figure
+  // (the page's folder does not exist, so the outputs are refused once the page is built).
+  const std::vector<nlohmann::json> docs = {cli::parse_json_text(text, "report")};
   analysis::ReportOptions ro;
   ro.bootstrap = 100;
-  ro.gnuplot = "/nonexistent/gnuplot";  // everything up to the first figure; then a RunError
-  std::visit([&](const auto& in) { (void)analysis::write_report(in, "/nonexistent/report.html", ro); },
-             input);
-  if (const auto* sweep = std::get_if<SweepResult>(&input)) {
-    ro.theorem = "thm1";
-    (void)analysis::write_report(*sweep, "/nonexistent/report.html", ro);
+  ro.gnuplot = "/nonexistent/gnuplot";
+  try {
+    (void)write_report_from_json(docs, {"input.json"}, "/nonexistent/report.html", ro);
+  } catch (const SpecError&) {
   }
+  ro.theorem = "thm1";
+  (void)write_report_from_json(docs, {"input.json"}, "/nonexistent/report.html", ro);
 }
 
 [[noreturn]] void finding(Target target, const std::string& input, const std::string& what) {

@@ -233,6 +233,14 @@ TEST(MpiFailures, OptionErrorsAreExit2OnEveryRank) {
   EXPECT_EQ(empty.code, 2) << empty.out;
   expect_lines(empty,
                {"rank 0: error: --T: an empty value is not allowed", "rank 1: error: --T: an empty value"});
+  // A NaN timeout (CLI11's Range let it through, and it removed every timeout): refused.
+  for (const std::string bad : {"nan", "inf"}) {
+    const Proc timeout =
+        shell(mpirun() + " -np 2 " + mpi_exe() + " --method mvsm-v2:R=3 --T 10 --timeout-s " + bad);
+    EXPECT_EQ(timeout.code, 2) << timeout.out;
+    expect_lines(timeout,
+                 {"rank 0: error: --timeout-s: " + bad + " is not allowed; allowed: in [0.001, 1e+06]"});
+  }
 }
 
 TEST(MpiFailures, SilentServerIsNamedByTheNodes) {

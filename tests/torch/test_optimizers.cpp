@@ -249,7 +249,8 @@ TEST(OptimizerSpec, ResolvesDefaultsAndRefusesBadInput) {
   };
   refused("adam", "unknown optimizer 'adam'; allowed: sgd, sgdm, adamw, signsgd");
   refused("smm:lr=-1", "lr");
-  refused("smm:lr=0", "> 0");
+  refused("smm:lr=0", "in (0, 3.4028234663852886e+38]");
+  refused("smm:lr=1e300", "in (0, 3.4028234663852886e+38]");
   refused("smm:beta=0", "(0, 1]");
   refused("smm:beta=1.5", "(0, 1]");
   refused("signsgd:beta=0.5", "beta=0.5 has no effect");

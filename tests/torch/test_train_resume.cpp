@@ -4,16 +4,21 @@
 // before anything is written.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <torch/torch.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "../cli_process.hpp"
+#include "signrate/checked_file.hpp"
+#include "signrate/error.hpp"
+#include "signrate/workloads/train.hpp"
 
 namespace signrate {
 namespace {
@@ -126,10 +131,9 @@ TEST_F(TrainResume, ABadCheckpointExitsTwoNamingTheFileAndWritesNothing) {
   const std::string ckpt = path("c.pt");
   const std::pair<std::string, std::string> cases[] = {
       {run + " --resume " + path("none.pt"), "--resume '" + path("none.pt") + "': cannot read it"},
-      {run + " --resume " + path("half.pt"),
-       "--resume '" + path("half.pt") + "': not a checkpoint of signrate train"},
+      {run + " --resume " + path("half.pt"), "--resume '" + path("half.pt") + "': it holds "},
       {run + " --resume " + path("text.pt"),
-       "--resume '" + path("text.pt") + "': not a checkpoint of signrate train"},
+       "--resume '" + path("text.pt") + "': its format is not signrate-train-checkpoint/2"},
       {kRun + " --optimizer smm:lr=0.01,beta=0.1 --resume " + ckpt,
        "--resume '" + ckpt + "': the checkpoint's optimizer is smm:"},
       {kRun + " --optimizer signum:lr=0.003 --resume " + ckpt, "the checkpoint's optimizer is smm:"},
@@ -150,6 +154,150 @@ TEST_F(TrainResume, ABadCheckpointExitsTwoNamingTheFileAndWritesNothing) {
     EXPECT_FALSE(std::filesystem::exists(path("x.json"))) << args;
     EXPECT_FALSE(std::filesystem::exists(path("x.json.log.jsonl"))) << args;
   }
+}
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// kRun's options, for runs in this process.
+workloads::TrainOptions run_options() {
+  workloads::TrainOptions o;
+  o.model = "resnet:blocks=1/1,width=8";
+  o.threads = 1;
+  o.data = "synthetic:classes=3,n=96,test=48,size=8";
+  o.batch = 16;
+  o.epochs = 3;
+  o.eval_every = 4;
+  o.optimizer = "smm:lr=0.003,beta=0.1";
+  return o;
+}
+
+// The fuzzed checkpoints of the adversarial pass (issue 26, finding 2), as a test: 350 damaged
+// copies (one bit flipped, a byte changed, cut short, grown), each refused with a SpecError before
+// LibTorch reads it; before the checksum, two of them crashed and others resumed with other numbers.
+TEST_F(TrainResume, EveryDamagedCheckpointIsRefused) {
+  ASSERT_EQ(cli(kRun + " --optimizer smm:lr=0.003,beta=0.1 --steps 5 --checkpoint " + path("c.pt") +
+                " --checkpoint-every 5 --out " + path("c.json"))
+                .code,
+            0);
+  const std::string file = slurp(path("c.pt"));
+  std::uint64_t state = 26;
+  const auto next = [&] {  // SplitMix64
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  workloads::TrainOptions o = run_options();
+  o.resume_path = path("m.pt");
+  for (int k = 0; k < 350; ++k) {
+    std::string bad = file;
+    const std::size_t at = next() % file.size();
+    switch (k % 4) {
+      case 0:
+      case 1:
+        bad[at] = static_cast<char>(bad[at] ^ (1 << (next() % 8)));
+        break;
+      case 2:
+        bad[at] = static_cast<char>(bad[at] + 1 + next() % 255);
+        break;
+      default:
+        bad = k % 8 == 3 ? bad.substr(0, at) : bad + bad.substr(at, 1 + next() % 64);
+    }
+    std::ofstream(path("m.pt"), std::ios::binary) << bad;
+    try {
+      workloads::train(o);
+      ADD_FAILURE() << "case " << k << " resumed";
+    } catch (const SpecError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--resume '" + path("m.pt") + "': ", 0), 0u) << e.what();
+    }
+  }
+}
+
+// The run state inside a checkpoint with a valid checksum (edited by hand, or written by a bug):
+// every field is checked for its kind, its range and its agreement with the others.
+TEST_F(TrainResume, EveryFieldOfACheckpointIsChecked) {
+  // Checkpointed at step 5, inside the interval of steps 5-8 (its log: the line at step 4).
+  ASSERT_EQ(cli(kRun + " --optimizer smm:lr=0.003,beta=0.1 --steps 7 --checkpoint " + path("c.pt") +
+                " --checkpoint-every 5 --out " + path("c.json"))
+                .code,
+            0);
+  const std::string bytes = checked_payload(slurp(path("c.pt")), workloads::kCheckpointFormat, "c.pt");
+  torch::serialize::InputArchive archive;
+  archive.load_from(bytes.data(), bytes.size());
+  c10::IValue text;
+  archive.read("signrate", text);
+  const nlohmann::json meta = nlohmann::json::parse(text.toStringRef());
+  // kRun: 96 images in batches of 16 (6 steps an epoch), an interval every 4 steps, 18 steps.
+  const auto check = [&](const nlohmann::json& m) { workloads::check_checkpoint_state("c.pt", m, 18, 6, 4); };
+  EXPECT_NO_THROW(check(meta));
+  const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> edits = {
+      {[](auto& m) { m["step"] = -5; }, "its step is -5; allowed: an integer from 1 to 18"},
+      {[](auto& m) { m["step"] = 0; }, "its step is 0"},
+      {[](auto& m) { m["step"] = 1.5; }, "its step is 1.5"},
+      {[](auto& m) { m["step"] = "5"; }, "its step is \"5\""},
+      {[](auto& m) { m["step"] = 19; }, "past this run's 18 steps"},
+      {[](auto& m) { m["step"] = 6; }, "is not that of its step 6"},
+      {[](auto& m) { m["loader"]["batch"] = -3; }, "its batch is -3; allowed: an integer from 0 to 5"},
+      {[](auto& m) { m["loader"]["batch"] = 1e6; }, "its batch is 1000000.0"},
+      {[](auto& m) { m["loader"] = 5; }, "has no epoch"},
+      {[](auto& m) { m["log"] = 5; }, "its log is 5; allowed: an array of intervals"},
+      {[](auto& m) { m["log"].push_back(m["log"][0]); },
+       "its log's line 1 is not an interval at a step from 5"},
+      {[](auto& m) { m["log"] = nlohmann::json::array(); }, "its log holds 0 intervals; allowed: at least 1"},
+      {[](auto& m) { m["last"] = nullptr; }, "its last interval is not its log's last line"},
+      {[](auto& m) { m["interval"]["steps"] = 3; }, "its open interval has 3 steps; allowed: 1 at step 5"},
+      {[](auto& m) { m["interval"]["loss"] = -1; }, "its loss is -1"},
+      {[](auto& m) { m["seconds"] = "x"; }, "its seconds is \"x\""},
+      {[](auto& m) { m.erase("train_seconds"); }, "has no train_seconds"},
+  };
+  for (const auto& [edit, message] : edits) {
+    nlohmann::json m = meta;
+    edit(m);
+    try {
+      check(m);
+      ADD_FAILURE() << m.dump() << " was accepted (" << message << ")";
+    } catch (const SpecError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  }
+}
+
+// A fresh run starts its log empty (it appended to an old FILE.log.jsonl); --resume and --out on
+// the same file, and --csv on the log, are refused.
+TEST_F(TrainResume, AFreshRunStartsItsLogAndOutputsNeverAliasTheCheckpoint) {
+  std::ofstream(path("a.json.log.jsonl")) << "{\"an old line\": 1}\n";
+  ASSERT_EQ(cli(kRun + " --optimizer smm --steps 4 --out " + path("a.json")).code, 0);
+  EXPECT_EQ(log_lines(path("a.json.log.jsonl")).size(), 1u);
+  ASSERT_EQ(cli(kRun + " --optimizer smm --steps 4 --checkpoint " + path("g.ckpt") +
+                " --checkpoint-every 4 --out " + path("g.json"))
+                .code,
+            0);
+  const std::string ckpt = slurp(path("g.ckpt"));
+  for (const auto& [args, needle] : std::vector<std::pair<std::string, std::string>>{
+           {" --resume " + path("g.ckpt") + " --csv " + path("g.ckpt") + " --out " + path("x.json"),
+            "--csv '" + path("g.ckpt") + "' is also --resume"},
+           {" --resume " + path("g.ckpt") + " --out " + path("g.ckpt"),
+            "--out '" + path("g.ckpt") + "' is also --resume"},
+           {" --out " + path("x.json") + " --csv " + path("x.json.log.jsonl"), "is also the log"}}) {
+    const auto r = cli(kRun + " --optimizer smm --steps 8" + args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << r.output;
+    EXPECT_EQ(slurp(path("g.ckpt")), ckpt);
+    EXPECT_FALSE(std::filesystem::exists(path("x.json")));
+  }
+}
+
+// Learning rates beyond float32 are bad input (exit 2), not a diverged run (exit 1).
+TEST_F(TrainResume, ALearningRateBeyondFloatIsExit2) {
+  const auto r = cli(kRun + " --optimizer sgd:lr=1e300 --steps 2 --out " + path("x.json"));
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("lr=1e300 is outside its domain"), std::string::npos) << r.output;
+  const auto seeds = cli(kRun + " --optimizer sgd --seeds 1:100000000 --out " + path("x.json"));
+  EXPECT_EQ(seeds.code, 2) << seeds.output;
+  EXPECT_NE(seeds.output.find("spans more than 10000 seeds"), std::string::npos) << seeds.output;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "signrate/error.hpp"
 #include "signrate/workloads/data.hpp"
@@ -99,13 +100,63 @@ TEST_F(TempDir, FashionMnistReadsDebiansFilesAndRefusesBrokenOnes) {
             std::string::npos);
   const std::string labels = read_gzip_file(debian + "/t10k-labels-idx1-ubyte.gz");
   write_gzip(path("t10k-labels-idx1-ubyte.gz"), labels.substr(0, labels.size() - 1));
-  EXPECT_NE(message_of("fashion-mnist:dir=" + dir_.string()).find("is truncated"), std::string::npos);
+  EXPECT_NE(message_of("fashion-mnist:dir=" + dir_.string()).find("(truncated)"), std::string::npos);
   write_gzip(path("t10k-labels-idx1-ubyte.gz"), "\x00\x00\x08\x03" + labels.substr(4));
   EXPECT_NE(message_of("fashion-mnist:dir=" + dir_.string()).find("is not an IDX file"), std::string::npos);
   std::ofstream(path("t10k-labels-idx1-ubyte.gz"), std::ios::binary)
       << "\x1f\x8b\x08" << std::string(64, 'x');
   EXPECT_NE(message_of("fashion-mnist:dir=" + dir_.string()).find("is not a readable gzip file"),
             std::string::npos);
+}
+
+// An IDX header: magic 0x0000080N and the N sizes, big-endian.
+std::string idx_header(const std::vector<std::uint32_t>& sizes) {
+  std::string h = {0, 0, 8, static_cast<char>(sizes.size())};
+  for (std::uint32_t s : sizes)
+    for (int k = 3; k >= 0; --k) h += static_cast<char>((s >> (8 * k)) & 0xff);
+  return h;
+}
+
+// A small Fashion-MNIST folder: 3 training and 2 test images of 28x28, labels 0..2.
+void write_fashion(const std::string& dir) {
+  write_gzip(dir + "/train-images-idx3-ubyte.gz", idx_header({3, 28, 28}) + std::string(3 * 784, 'a'));
+  write_gzip(dir + "/train-labels-idx1-ubyte.gz", idx_header({3}) + std::string("\x00\x01\x02", 3));
+  write_gzip(dir + "/t10k-images-idx3-ubyte.gz", idx_header({2, 28, 28}) + std::string(2 * 784, 'b'));
+  write_gzip(dir + "/t10k-labels-idx1-ubyte.gz", idx_header({2}) + std::string("\x01\x02", 2));
+}
+
+// The adversarial pass's IDX files (issue 26, finding 8): each is refused with one line before
+// training starts, and a file that expands without end is read no further than its header says.
+TEST_F(TempDir, BrokenIdxFilesAreRefusedBeforeTraining) {
+  write_fashion(dir_.string());
+  const std::string spec = "fashion-mnist:dir=" + dir_.string();
+  EXPECT_EQ(load_data(spec).train.size(), 3);
+  const std::string labels = path("train-labels-idx1-ubyte.gz"), images = path("t10k-images-idx3-ubyte.gz");
+  write_gzip(labels, idx_header({3}) + std::string("\x00\x0c\x02", 3));
+  EXPECT_NE(message_of(spec).find("has the label 12; allowed: 0 to 9"), std::string::npos)
+      << message_of(spec);
+  write_gzip(labels, idx_header({3}) + std::string("\x00\x01\x02", 3) + "trailing");
+  EXPECT_NE(message_of(spec).find("has bytes after the 3 its IDX header declares"), std::string::npos);
+  write_gzip(labels, idx_header({3}) + std::string("\x00\x01\x02", 3));
+  // Sizes whose product overflows 64 bits (2^32 cubed), or passes 2^32 bytes, or is zero.
+  for (const auto& sizes :
+       {std::vector<std::uint32_t>{0xffffffffu, 0xffffffffu, 0xffffffffu},
+        std::vector<std::uint32_t>{70000, 256, 256}, std::vector<std::uint32_t>{2, 0, 28}}) {
+    write_gzip(images, idx_header(sizes) + std::string(2 * 784, 'b'));
+    EXPECT_NE(message_of(spec).find("in its IDX header; allowed: sizes >= 1 whose product is at most 2^32"),
+              std::string::npos)
+        << message_of(spec);
+  }
+  // A gzip bomb: 64 MB of zeros behind a header that declares 2 images. Refused after 1569 bytes.
+  write_gzip(images, idx_header({2, 28, 28}) + std::string(64 << 20, '\0'));
+  EXPECT_NE(message_of(spec).find("has bytes after the 1568 its IDX header declares"), std::string::npos);
+  write_gzip(images, idx_header({2, 14, 14}) + std::string(2 * 196, 'b'));
+  EXPECT_NE(message_of(spec).find("the test images of '" + dir_.string() +
+                                  "' are 14x14, the training images 28x28"),
+            std::string::npos)
+      << message_of(spec);
+  std::ofstream(images, std::ios::binary) << idx_header({2, 28, 28}) << std::string(2 * 784, 'b');
+  EXPECT_NE(message_of(spec).find("is not a gzip file"), std::string::npos) << message_of(spec);
 }
 
 // A CIFAR-10 folder of two records per file: record r of file f has label (f + r) % 10 and every

@@ -3,11 +3,14 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "signrate/error.hpp"
+#include "signrate/text.hpp"
 #include "signrate/workloads/data.hpp"
 
 namespace signrate::workloads {
@@ -21,25 +24,56 @@ std::string join_path(const std::string& dir, const std::string& file) {
   return (std::filesystem::path(dir) / file).string();
 }
 
-// The whole of a gzip file (a missing or unreadable one is a SpecError naming it and `expected`).
-std::string read_gzip(const std::string& path, const std::string& expected) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr || !std::filesystem::is_regular_file(path)) {
-    if (f != nullptr) gzclose(f);
-    throw SpecError("data: cannot read '" + path + "'; expected " + expected);
+// A gzip file read as a stream: open() refuses a missing, unreadable or not-gzip file (zlib would
+// read a plain file as it is), take() reads exactly n bytes, at_end() tells whether any byte is
+// left. Nothing is expanded beyond what is taken, so a file that expands without end (a gzip bomb)
+// costs no more than the sizes its header declares.
+class GzipStream {
+ public:
+  GzipStream(const std::string& path, const std::string& expected) : path_(path), expected_(expected) {
+    f_ = std::filesystem::is_regular_file(path) ? gzopen(path.c_str(), "rb") : nullptr;
+    if (f_ == nullptr) throw SpecError("data: cannot read '" + printable(path) + "'; expected " + expected);
+    gzbuffer(f_, 1 << 16);
   }
-  std::string out;
-  char buf[1 << 16];
-  int n = 0;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
-  int err = 0;
-  const char* msg = gzerror(f, &err);
-  const std::string why = n < 0 ? msg : "";
-  gzclose(f);
-  if (n < 0)
-    throw SpecError("data: '" + path + "' is not a readable gzip file (" + why + "); expected " + expected);
-  return out;
-}
+  ~GzipStream() { gzclose(f_); }
+  GzipStream(const GzipStream&) = delete;
+  GzipStream& operator=(const GzipStream&) = delete;
+
+  // The next n bytes; SpecError naming `what` when the file ends first or is damaged.
+  std::string take(std::size_t n, const std::string& what) {
+    std::string out(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+      const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - got, 1u << 30));
+      const int r = gzread(f_, out.data() + got, chunk);
+      if (r < 0) fail();
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+      if (gzdirect(f_))
+        throw SpecError("data: '" + printable(path_) + "' is not a gzip file; expected " + expected_);
+    }
+    if (got < n)
+      throw SpecError("data: '" + printable(path_) + "' ends after " + std::to_string(got) + " of the " +
+                      std::to_string(n) + " bytes of its " + what + " (truncated); expected " + expected_);
+    return out;
+  }
+  bool at_end() {
+    char c = 0;
+    const int r = gzread(f_, &c, 1);
+    if (r < 0) fail();
+    return r == 0;
+  }
+
+ private:
+  [[noreturn]] void fail() {
+    int err = 0;
+    const std::string why = gzerror(f_, &err);
+    throw SpecError("data: '" + printable(path_) + "' is not a readable gzip file (" + printable(why) +
+                    "); expected " + expected_);
+  }
+  gzFile f_ = nullptr;
+  std::string path_, expected_;
+};
 
 std::string read_file(const std::string& path, const std::string& expected) {
   std::ifstream in(path, std::ios::binary);
@@ -55,32 +89,50 @@ std::uint32_t big_endian(const std::string& s, std::size_t at) {
   return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
 }
 
+// The most bytes an IDX file may declare (4 GiB): above it, a damaged header, not a dataset.
+constexpr std::uint64_t kMaxIdxBytes = 1ull << 32;
+
 // An IDX file (LeCun's MNIST format): magic 0x0000080N (unsigned bytes, N dimensions), the N
-// sizes big-endian, then the bytes.
+// sizes big-endian, then exactly their product of bytes. The header is checked before the data are
+// read (sizes >= 1, their product at most kMaxIdxBytes, without overflow); a file shorter or
+// longer than it declares is refused.
 torch::Tensor read_idx(const std::string& path, std::uint32_t dims, const std::string& expected) {
-  const std::string s = read_gzip(path, expected);
-  const std::size_t header = 4 + 4 * dims;
-  if (s.size() < header || big_endian(s, 0) != (0x800u | dims))
-    throw SpecError("data: '" + path + "' is not an IDX file of " + std::to_string(dims) +
+  GzipStream in(path, expected);
+  const std::string header = in.take(4 + 4 * dims, "IDX header");
+  if (big_endian(header, 0) != (0x800u | dims))
+    throw SpecError("data: '" + printable(path) + "' is not an IDX file of " + std::to_string(dims) +
                     " dimensions (magic 0x0000080" + std::to_string(dims) + "); expected " + expected);
   std::vector<std::int64_t> shape;
-  std::size_t count = 1;
+  std::uint64_t count = 1;
   for (std::uint32_t k = 0; k < dims; ++k) {
-    shape.push_back(big_endian(s, 4 + 4 * k));
-    count *= static_cast<std::size_t>(shape.back());
+    const std::uint32_t size = big_endian(header, 4 + 4 * k);
+    if (size == 0 || count > kMaxIdxBytes / size)
+      throw SpecError(
+          "data: '" + printable(path) + "' declares " + (size == 0 ? "a size of 0" : "more than 2^32 bytes") +
+          " in its IDX header; allowed: sizes >= 1 whose product is at most 2^32; expected " + expected);
+    count *= size;
+    shape.push_back(size);
   }
-  if (s.size() != header + count)
-    throw SpecError("data: '" + path + "' is truncated or too long: " + std::to_string(s.size()) +
-                    " bytes, expected " + std::to_string(header + count) + " (" + expected + ")");
+  const std::string bytes = in.take(count, "data");
+  if (!in.at_end())
+    throw SpecError("data: '" + printable(path) + "' has bytes after the " + std::to_string(count) +
+                    " its IDX header declares; expected " + expected);
   torch::Tensor t = torch::empty(shape, torch::kUInt8);
-  std::memcpy(t.data_ptr<std::uint8_t>(), s.data() + header, count);
+  std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data(), count);
   return t;
 }
+
+constexpr std::int64_t kFashionClasses = 10;
 
 Images fashion_split(const std::string& dir, const std::string& prefix) {
   const std::string what = "the gzip IDX files of Fashion-MNIST (Debian: dataset-fashion-mnist)";
   torch::Tensor images = read_idx(join_path(dir, prefix + "-images-idx3-ubyte.gz"), 3, what);
-  torch::Tensor labels = read_idx(join_path(dir, prefix + "-labels-idx1-ubyte.gz"), 1, what);
+  const std::string label_file = join_path(dir, prefix + "-labels-idx1-ubyte.gz");
+  torch::Tensor labels = read_idx(label_file, 1, what);
+  if (labels.max().item<std::int64_t>() >= kFashionClasses)
+    throw SpecError("data: '" + printable(label_file) + "' has the label " +
+                    std::to_string(labels.max().item<std::int64_t>()) + "; allowed: 0 to " +
+                    std::to_string(kFashionClasses - 1) + " (" + what + ")");
   if (labels.size(0) != images.size(0))
     throw SpecError("data: '" + join_path(dir, prefix + "-labels-idx1-ubyte.gz") + "' has " +
                     std::to_string(labels.size(0)) + " labels for " + std::to_string(images.size(0)) +
@@ -135,6 +187,14 @@ DataSet synthetic(Params& params) {
   d.train = make(n);
   d.test = make(test);
   return d;
+}
+
+// "28x28" (one channel) or "3x32x32": the shape of one image of a batch of images.
+std::string shape_text(const torch::Tensor& images) {
+  std::string out;
+  for (std::int64_t k = images.size(1) == 1 ? 2 : 1; k < images.dim(); ++k)
+    out += (out.empty() ? "" : "x") + std::to_string(images.size(k));
+  return out;
 }
 
 void keep_first(Params& params, DataSet& d) {
@@ -211,6 +271,10 @@ DataSet load_data(const std::string& spec_text) {
     d.classes = 100;
     d.augment = true;
   }
+  if (d.train.images.sizes().slice(1) != d.test.images.sizes().slice(1))
+    throw SpecError("data: the test images of '" + printable(dir) + "' are " + shape_text(d.test.images) +
+                    ", the training images " + shape_text(d.train.images) +
+                    "; allowed: one image shape for both");
   if (info.name != "synthetic") keep_first(params, d);
   params.require_all_used();
   d.name = info.name;

@@ -4,6 +4,7 @@
 #include <torch/optim/sgd.h>
 
 #include <cstring>
+#include <limits>
 
 #include "signrate/canonical_sum.hpp"
 #include "signrate/error.hpp"
@@ -36,7 +37,8 @@ constexpr bool is_sign_kind(MethodKind k) {
   return k != MethodKind::kSgd && k != MethodKind::kSgdm && k != MethodKind::kAdamw;
 }
 
-const ParamInfo kLr{"lr", "", "> 0", "learning rate eta (default 0.05 for sgd, sgdm; 1e-3 otherwise)"};
+const ParamInfo kLr{"lr", "", "> 0, at most 3.4e38",
+                    "learning rate eta (default 0.05 for sgd, sgdm; 1e-3 otherwise)"};
 const ParamInfo kBeta{"beta", "0.1", "in (0, 1]",
                       "weight of the NEW gradient (smm, signsgd-sim); mu defaults to 1 - beta"};
 
@@ -158,6 +160,8 @@ const std::vector<ComponentInfo>& optimizer_registry() {
   return registry;
 }
 
+Domain learning_rate() { return Domain{0.0, std::numeric_limits<float>::max(), true, false}; }
+
 OptimizerSpec parse_optimizer_spec(const std::string& text) {
   ParsedSpec parsed = parse_spec(text, "optimizer");
   const ComponentInfo& info = find_component(optimizer_registry(), parsed.name, "optimizer");
@@ -165,7 +169,7 @@ OptimizerSpec parse_optimizer_spec(const std::string& text) {
   OptimizerSpec s;
   s.name = info.name;
   const MethodKind kind = make_method(ParsedSpec{info.name, {}}, 1.0, 1.0).kind;
-  s.lr = params.given("lr") ? params.real("lr", positive()) : default_lr(kind);
+  s.lr = params.given("lr") ? params.real("lr", learning_rate()) : default_lr(kind);
   s.beta = params.real("beta", half_open_unit());
   // beta reaches smm and signsgd-sim, and signum and sgdm through mu = 1 - beta when mu is not given.
   const bool uses_beta = kind == MethodKind::kSmm || kind == MethodKind::kSignSgdSim ||

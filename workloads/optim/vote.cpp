@@ -9,12 +9,13 @@
 
 #include "signrate/distributed_step.hpp"
 #include "signrate/error.hpp"
+#include "signrate/workloads/optimizers.hpp"
 
 namespace signrate::workloads {
 
 namespace {
 
-const ParamInfo kLr{"lr", "", "> 0",
+const ParamInfo kLr{"lr", "", "> 0, at most 3.4e38",
                     "learning rate eta (default 0.05 for sgd-dist, sgdm-dist; 1e-3 otherwise)"};
 const ParamInfo kBeta{"beta", "0.1", "in (0, 1]",
                       "weight of the NEW gradient (mvsm-*, mv-*-sim); mu defaults to 1 - beta"};
@@ -58,7 +59,7 @@ VoteSpec parse_vote_spec(const std::string& text) {
   s.name = info.name;
   const DistKind kind = make_dist_method(ParsedSpec{info.name, {}}, 1.0, 1.0, 1.0).base.kind;
   const bool full_precision = !sends_signs(kind);
-  s.lr = params.given("lr") ? params.real("lr", positive()) : (full_precision ? 0.05 : 1e-3);
+  s.lr = params.given("lr") ? params.real("lr", learning_rate()) : (full_precision ? 0.05 : 1e-3);
   s.beta = params.real("beta", half_open_unit());
   const bool has_mu = has_param(info, "mu");
   const bool uses_beta = kind == DistKind::kMvSignSgdSim || kind == DistKind::kMvStoSignSgdSim ||

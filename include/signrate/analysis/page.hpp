@@ -72,10 +72,17 @@ struct PlotScript {
 };
 PlotScript plot_script(const Figure& f, int k);
 
+// `s` as the inside of a single-quoted gnuplot string: one line (every control character as a
+// visible escape, text.hpp's printable), quotes and backslashes doubled (so that enhanced text
+// shows a backslash). Every text of a Figure reaches the script
+// through it; gnuplot substitutes nothing inside single quotes, so no text can run a command.
+std::string gnuplot_quote(const std::string& s);
+
 // Writes the page atomically to html_path and its figures as <html_path without .html>-<k>.png;
-// nothing is written unless every figure drew. Returns the PNG paths. RunError when gnuplot fails.
+// nothing is written unless every figure drew. Returns the PNG paths. RunError when gnuplot fails;
+// SpecError when the page or a PNG would replace one of `inputs` (the files the page was made from).
 std::vector<std::string> write_page(const Page& page, const std::string& html_path,
-                                    const std::string& gnuplot);
+                                    const std::string& gnuplot, const std::vector<std::string>& inputs = {});
 
 // A number for a table or caption: `precision` significant digits.
 std::string format_short(double v, int precision = 4);

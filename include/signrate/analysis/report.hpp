@@ -17,6 +17,7 @@ struct ReportOptions {
   std::string theorem;             // for a sweep: draw and tabulate this theorem's exponents (optional)
   std::uint32_t bootstrap = 1000;  // for a sweep: the fit's bootstrap resamples
   std::string gnuplot = "gnuplot";
+  std::vector<std::string> inputs;  // the files read: no output (page or PNG) may replace one
 };
 
 // Writes the page to html_path (atomically) and the PNG figures beside it, named

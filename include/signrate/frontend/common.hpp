@@ -51,6 +51,9 @@ EngineOptions engine_options(const SpecFlags& f, nlohmann::json& spec);
 extern const char* const kDeviceHelp;
 // A real-valued option checked against its domain (SpecError naming the value otherwise).
 double parse_real_option(const std::string& key, const std::string& text, const Domain& domain);
+// The check of an option CLI11 reads as a number itself: a decimal in `domain` (never NaN or inf,
+// which CLI11's Range lets through), with parse_real_option's message.
+CLI::Validator real_in(const Domain& domain);
 // The text of an output JSON (two-space indent, a final newline); bytes that are not valid UTF-8
 // in its strings are replaced (U+FFFD), never an error.
 std::string json_text(const nlohmann::json& j);
@@ -63,11 +66,17 @@ std::string metrics_line(const nlohmann::json& metrics);
 // The limits of every JSON input (README "Inputs"): its size and how deeply it nests.
 constexpr std::uint64_t kMaxJsonBytes = 1ULL << 30;
 constexpr int kMaxJsonDepth = 64;
+// How long a JSON input that is a named pipe (FIFO) may stay silent before it is refused.
+constexpr int kFifoWaitSeconds = 5;
+// The memory a parsed document takes per byte of its text (measured: a 100 MB sweep JSON held
+// 2.0 GB as nlohmann::json; 24 leaves room): a file is read only when that much is available.
+constexpr double kJsonBytesPerTextByte = 24;
 // Parses JSON text; a SpecError of one line, beginning with `what`, when it is not valid JSON, a
 // number does not fit in a double, or it nests deeper than kMaxJsonDepth.
 nlohmann::json parse_json_text(const std::string& text, const std::string& what);
 // Reads and parses a JSON file (a regular file or a stream such as a pipe, at most kMaxJsonBytes),
-// with a SpecError naming it and the OS reason when it cannot be read.
+// with a SpecError naming it and the OS reason when it cannot be read, or the memory it would take
+// (kJsonBytesPerTextByte per byte) and the memory available when that is more.
 nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
 }  // namespace signrate::cli

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "signrate/output_files.hpp"
 #include "signrate/workloads/train.hpp"
 
 namespace signrate::cli {
@@ -24,6 +25,12 @@ struct TrainFlags {
 void add_train_flags(CLI::App* cmd, TrainFlags& f);
 // Reads the counts into f.o and checks the options' combinations (SpecError naming the bad one).
 void resolve_train_flags(TrainFlags& f);
+
+// Registers every file a train command reads and writes with the one output writer, so that no
+// output replaces an input or another output: --resume (read), --out (json_path), --csv,
+// --checkpoint (which may be the --resume file) and the log FILE.log.jsonl beside --out (set in
+// f.o.log_path here).
+void add_train_files(OutputFiles& files, TrainFlags& f, const std::string& json_path);
 
 // The JSON's log as CSV (--csv): one row per logged interval, with the seed (and the grid point).
 std::string train_csv(const nlohmann::json& j);

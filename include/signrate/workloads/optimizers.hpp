@@ -32,6 +32,10 @@ struct OptimizerSpec {
   nlohmann::json resolved;  // {"name", "lr", "beta", and the method's own keys}
 };
 
+// The learning rates the optimizers take: (0, 3.4e38], the positive float32s (the network's tensors
+// are float32: a larger lr would be infinity there).
+Domain learning_rate();
+
 // The optimizer names (those of the simulator's single-node methods) with their keys, for --help
 // and error messages: each method's parameters plus lr and beta.
 const std::vector<ComponentInfo>& optimizer_registry();

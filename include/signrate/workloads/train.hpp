@@ -30,6 +30,8 @@ struct TrainOptions {
   std::int64_t device_rank = 0;
   std::int64_t threads = 0;  // CPU threads of LibTorch; 0: its default
   std::string log_path;      // JSON lines, one per interval, appended as they are measured
+  // A fresh run (not --resume) starts log_path empty; the later runs of --seeds and --vary append.
+  bool fresh_log = true;
   nlohmann::json log_tag = nlohmann::json::object();  // merged into every log line (a grid point)
   // Checkpoints (docs/training.md): the model, the optimizer, the loader's position, the CPU
   // generator and the measurements so far, written atomically (write_file_atomic) every
@@ -61,6 +63,15 @@ struct TrainCallbacks {
 // trains and returns the run's JSON: spec, version, final, log. A loss that is not finite is a
 // RunError naming the step (the log lines written so far stay).
 nlohmann::json train(const TrainOptions& options, const TrainCallbacks& callbacks = {});
+
+// The file format of checkpoints (checked_file.hpp's header around LibTorch's archive).
+constexpr const char* kCheckpointFormat = "signrate-train-checkpoint/2";
+// The run state a checkpoint records (the JSON in its archive's "signrate" entry), checked against
+// a run of `total` steps, `per_epoch` steps an epoch and a logged interval every `every` steps: the
+// kind and range of every field, and step, loader position, log and open interval agreeing with
+// each other. SpecError "--resume 'path': ..." naming the first field that does not.
+void check_checkpoint_state(const std::string& path, const nlohmann::json& meta, std::int64_t total,
+                            std::int64_t per_epoch, std::int64_t every);
 
 // Independent runs for seeds first..last (their own log lines carry "seed"): per-seed results
 // under "runs", and "final" with each value's mean and standard deviation over the seeds.
