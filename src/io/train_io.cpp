@@ -16,7 +16,7 @@ namespace {
 
 std::string spec_of(const io::Reader& r) {
   if (!r.json().is_object() || !r.json().contains("name")) r.fail("is not a resolved spec");
-  (void)r["name"].text();  // a string, or a SpecError naming the path
+  (void)r["name"].text();                  // a string, or a SpecError naming the path
   for (const std::string& key : r.keys())  // a list holds numbers only
     for (std::size_t k = 0; r[key].json().is_array() && k < r[key].size(); ++k)
       if (!r[key].at(k).json().is_number()) r[key].at(k).fail("is not a number");
