@@ -22,6 +22,9 @@ install(TARGETS signrate_core signrate_engine signrate_analysis signrate_io sign
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS signrate RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET signrate-train)  # `signrate train` starts it from the folder signrate is in
+  install(TARGETS signrate-train RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 if(TARGET signrate-mpi)
   install(TARGETS signrate-mpi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()

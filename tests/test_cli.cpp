@@ -316,3 +316,37 @@ TEST_F(Cli, VerifyExitCodesFollowTheVerdicts) {
 
 }  // namespace
 }  // namespace signrate
+
+namespace signrate {
+namespace {
+
+using namespace testing_cli;
+
+// Issue 27: the simulation commands start without LibTorch (it took 0.65 s of dynamic linking
+// before each of them); `signrate train` starts signrate-train, beside signrate, with its
+// arguments, and says so in one line when it is not there.
+TEST_F(Cli, SimulationCommandsDoNotLoadLibTorchAndTrainStartsItsOwnExecutable) {
+  const Outcome ldd = shell("ldd " + std::string(SIGNRATE_CLI_PATH));
+  EXPECT_EQ(ldd.code, 0) << ldd.output;
+  EXPECT_EQ(ldd.output.find("libtorch"), std::string::npos) << ldd.output;
+  EXPECT_EQ(ldd.output.find("libc10"), std::string::npos) << ldd.output;
+  const std::filesystem::path cli_dir = std::filesystem::path(SIGNRATE_CLI_PATH).parent_path();
+  if (!std::filesystem::exists(cli_dir / "signrate-train")) return;  // built without LibTorch
+  const Outcome help = cli("train --help");
+  EXPECT_EQ(help.code, 0) << help.output;
+  EXPECT_NE(help.output.find("Usage: signrate train [OPTIONS]"), std::string::npos) << help.output;
+  const Outcome bad = cli("train --optimizer nope");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("signrate: error: unknown optimizer 'nope'"), std::string::npos) << bad.output;
+  // A signrate alone in a folder: train cannot start, one line says why.
+  std::filesystem::copy_file(SIGNRATE_CLI_PATH, path("signrate"));
+  std::filesystem::permissions(path("signrate"), std::filesystem::perms::owner_all);
+  const Outcome alone = shell(path("signrate") + " train --optimizer smm");
+  EXPECT_EQ(alone.code, 1) << alone.output;
+  EXPECT_NE(alone.output.find("cannot start '" + path("signrate-train") + "'"), std::string::npos)
+      << alone.output;
+  EXPECT_EQ(std::count(alone.output.begin(), alone.output.end(), '\n'), 1) << alone.output;
+}
+
+}  // namespace
+}  // namespace signrate
