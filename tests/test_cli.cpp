@@ -209,8 +209,20 @@ TEST_F(Cli, FitRefusesTooFewPointsOrReplicates) {
   const Outcome few = cli("fit " + path("few.json") + " --part all");
   EXPECT_EQ(few.code, 2) << few.output;
   EXPECT_NE(few.output.find("at least 4"), std::string::npos) << few.output;
+  // Issue 28: the refusals say what to do, and the sweep said beforehand that it cannot be fitted.
+  const Outcome half = cli("fit " + path("two.json"));
+  EXPECT_EQ(half.code, 2) << half.output;
+  EXPECT_NE(half.output.find("; --part all fits every T value (the upper half holds 1 point)"),
+            std::string::npos)
+      << half.output;
+  EXPECT_NE(few.output.find("; sweep again with --replicates 4 or more"), std::string::npos) << few.output;
+  const Outcome noted = cli("sweep --d 16 --T 64,128 --replicates 2 --out " + path("noted.json"));
+  EXPECT_EQ(noted.code, 0) << noted.output;
+  EXPECT_NE(noted.output.find("sweep: note: fit and verify need at least 4 replicates per point"),
+            std::string::npos)
+      << noted.output;
   // Issue 13: the error is the whole output, one line: no table header printed before it.
-  for (const Outcome& refused : {o, few}) {
+  for (const Outcome& refused : {o, few, half}) {
     EXPECT_EQ(refused.output.find("fitted on"), std::string::npos) << refused.output;
     EXPECT_EQ(std::count(refused.output.begin(), refused.output.end(), '\n'), 1) << refused.output;
   }
@@ -346,6 +358,33 @@ TEST_F(Cli, SimulationCommandsDoNotLoadLibTorchAndTrainStartsItsOwnExecutable) {
   EXPECT_NE(alone.output.find("cannot start '" + path("signrate-train") + "'"), std::string::npos)
       << alone.output;
   EXPECT_EQ(std::count(alone.output.begin(), alone.output.end(), '\n'), 1) << alone.output;
+}
+
+}  // namespace
+}  // namespace signrate
+
+namespace signrate {
+namespace {
+
+using namespace testing_cli;
+
+// Issue 28: a mistyped command is named with the nearest one; `signrate help CMD` is CMD's help.
+TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
+  const Outcome typo = cli("verfy thm1");
+  EXPECT_EQ(typo.code, 2) << typo.output;
+  EXPECT_NE(typo.output.find(
+                "signrate: error: unknown command 'verfy'; did you mean 'verify'? allowed: run, sweep, "
+                "fit, verify, report, demo"),
+            std::string::npos)
+      << typo.output;
+  EXPECT_EQ(std::count(typo.output.begin(), typo.output.end(), '\n'), 1) << typo.output;
+  const Outcome far = cli("xyzzy");
+  EXPECT_EQ(far.code, 2) << far.output;
+  EXPECT_EQ(far.output.find("did you mean"), std::string::npos) << far.output;
+  const Outcome help = cli("help run");
+  EXPECT_EQ(help.code, 0) << help.output;
+  EXPECT_EQ(help.output, cli("run --help").output);
+  EXPECT_EQ(cli("help").output, cli("--help").output);
 }
 
 }  // namespace

@@ -47,6 +47,23 @@ void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
   }
 }
 
+// What a refused fit can do instead: fit every T value (when the upper half drops points), or
+// sweep again with enough replicates for the bootstrap.
+std::string what_to_do(const SweepResult& sweep, const std::vector<analysis::GridPoint>& points,
+                       const FitCliOptions& o) {
+  std::string hint;
+  if (o.part != "all" && analysis::grid_points(sweep, o.measure, "all").size() > points.size())
+    hint += "; --part all fits every T value (the upper half holds " + std::to_string(points.size()) +
+            (points.size() == 1 ? " point)" : " points)");
+  for (const analysis::GridPoint& p : points)
+    if (p.values.size() < analysis::kMinReplicatesForBootstrap) {
+      hint += "; sweep again with --replicates " + std::to_string(analysis::kMinReplicatesForBootstrap) +
+              " or more";
+      break;
+    }
+  return hint;
+}
+
 int fit(const FitCliOptions& o) {
   OutputFiles files;
   files.add_input("the sweep", o.sweep_file);
@@ -67,9 +84,14 @@ int fit(const FitCliOptions& o) {
   const SweepResult sweep = sweep_from_json(input);
   // Every fit first, so a fit that cannot be made is the only output (nothing printed before it).
   std::vector<FitGroup> fitted;
-  for (const VaryGroup& group : split_by_vary(sweep))
-    fitted.push_back(
-        {group.vary, analysis::fit_axes(analysis::grid_points(group.sweep, o.measure, o.part), fo)});
+  for (const VaryGroup& group : split_by_vary(sweep)) {
+    const std::vector<analysis::GridPoint> points = analysis::grid_points(group.sweep, o.measure, o.part);
+    try {
+      fitted.push_back({group.vary, analysis::fit_axes(points, fo)});
+    } catch (const SpecError& e) {
+      throw SpecError(e.what() + what_to_do(group.sweep, points, o));
+    }
+  }
   text << o.measure << " = C d^p T^q (n^r where n varies), fitted on "
        << (o.part == "all" ? "every T value" : "the upper half of the T values") << " (" << fo.level * 100
        << "% bootstrap CIs over replicates)\n";

@@ -10,6 +10,13 @@
 #include "signrate/version.hpp"
 
 int main(int argc, char** argv) {
+  // `signrate help COMMAND` is `signrate COMMAND --help`; `signrate help` is `signrate --help`.
+  char help_flag[] = "--help";
+  char* help_argv[] = {argv[0], argc > 2 ? argv[2] : help_flag, help_flag, nullptr};
+  if (argc > 1 && std::string(argv[1]) == "help") {
+    argc = argc > 2 ? 3 : 2;
+    argv = help_argv;
+  }
 #if SIGNRATE_HAVE_TORCH
   if (argc > 1 && std::string(argv[1]) == "train") return signrate::cli::exec_train(argv);
 #endif

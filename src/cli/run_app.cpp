@@ -1,8 +1,11 @@
 // The one way both executables (signrate, signrate-train) turn a parse and its callback into an
 // exit code and a one-line message.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "signrate/error.hpp"
@@ -11,9 +14,53 @@
 
 namespace signrate::cli {
 
+namespace {
+
+// Levenshtein distance of two short words.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command 'verfy'; did you mean 'verify'? allowed: run, sweep, ..." for a first word that
+// names no subcommand; "" when it does, or is an option.
+std::string unknown_command(const CLI::App& app, const std::string& word) {
+  if (word.empty() || word[0] == '-') return "";
+  std::string allowed, nearest;
+  std::size_t best = 3;  // a suggestion within two edits
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == word) return "";
+    allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
+    const std::size_t d = edit_distance(word, sub->get_name());
+    if (d < best) best = d, nearest = sub->get_name();
+  }
+  return "unknown command '" + printable(word) + "'" +
+         (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") + " allowed: " + allowed +
+         " (signrate help COMMAND shows a command's options)";
+}
+
+}  // namespace
+
 int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
   refuse_empty_values(app);
   name_value_types(app);
+  if (argc > 1) {
+    const std::string unknown = unknown_command(app, argv[1]);
+    if (!unknown.empty()) {
+      std::cerr << "signrate: error: " << unknown << "\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

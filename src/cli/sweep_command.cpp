@@ -1,8 +1,10 @@
 // signrate sweep: one run per point of a (d, T, n) grid, all in one JSON.
 #include <algorithm>
+#include <iostream>
 #include <memory>
 
 #include "commands.hpp"
+#include "signrate/analysis/fit.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
@@ -46,6 +48,11 @@ int sweep(const SweepOptions& o) {
   const SweepPlan plan = plan_sweep_memory(s, engine.threads);
   check_memory(plan.bytes, plan.description, max_memory_bytes(o.spec.max_memory));
   const double planned = plan.bytes;
+  // A sweep that fit cannot take runs (it may be for something else), but says so first.
+  if (s.base.replicates < analysis::kMinReplicatesForBootstrap && !o.quiet)
+    std::cerr << "sweep: note: fit and verify need at least " << analysis::kMinReplicatesForBootstrap
+              << " replicates per point (their bootstrap); this sweep has " << s.base.replicates
+              << ", so it cannot be fitted\n";
   set_activity("running the sweep (planned about " + format_bytes(planned) + ")");
   SweepResult result;
   {
