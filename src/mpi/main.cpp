@@ -83,9 +83,18 @@ std::string spec_line(const Experiment& e) {
   return s;
 }
 
+// The spec of the options: signrate run's, except that the default method is a distributed one
+// (signum-mv: majority vote of Signum, which needs no bound R), so that `mpirun -np N
+// signrate-mpi` runs with its defaults at any N.
+nlohmann::json mpi_spec(const Options& o) {
+  nlohmann::json j = cli::gather_spec(o.spec, false);
+  if (!j.contains("method")) j["method"] = "signum-mv";
+  return j;
+}
+
 // The run this rank's options describe, refused with a SpecError when signrate-mpi cannot run it.
 Experiment prepare(const Options& o, int ranks) {
-  nlohmann::json j = cli::gather_spec(o.spec, false);
+  nlohmann::json j = mpi_spec(o);
   if (cli::engine_options(o.spec, j).backend != Backend::kCpu)
     throw SpecError("device=" + (o.spec.device.empty() ? std::string("(from --spec)") : o.spec.device) +
                     " is not allowed; signrate-mpi computes on the CPU of every rank (allowed: cpu)");
@@ -117,8 +126,10 @@ Experiment prepare(const Options& o, int ranks) {
 int run_main(int argc, char** argv, int rank, int ranks) {
   auto o = std::make_shared<Options>();
   CLI::App app{
-      "signrate-mpi: signrate run for the distributed methods, one MPI rank per node\n"
-      "  mpirun -np N signrate-mpi [options of signrate run] [--timeout-s S]"};
+      "signrate-mpi: signrate run and signrate train for the distributed methods, one MPI rank per node\n"
+      "  mpirun -np N signrate-mpi [run] [options of signrate run] [--timeout-s S]\n"
+      "  mpirun -np N signrate-mpi train [options of signrate train] [--timeout-s S]   (with LibTorch)\n"
+      "The default method is signum-mv (signrate run's, smm, is single-node)."};
   app.set_version_flag("--version", kVersion);
   cli::add_spec_flags(&app, o->spec, false);
   app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
@@ -157,7 +168,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     {
       // This rank's share: its replicates' x, gradient and messages (and the server's votes or sums,
       // and every node's message, on rank 0), beside the problem and the results.
-      RunSpec spec = run_spec_from_json(cli::gather_spec(o->spec, false));
+      RunSpec spec = run_spec_from_json(mpi_spec(*o));
       const double R = spec.replicates, d = spec.d;
       spec.nodes = 1;
       const double share = setup_bytes(spec) + result_bytes(spec) + R * d * 40 +
@@ -192,8 +203,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
     const mpi::MpiRun run = mpi::run_mpi(e, engine, link, mpi::FaultHook::from_environment(), write_outputs);
     if (rank == 0 && !is_stdout_target(json_path)) {
       std::cout << cli::metrics_line(j["metrics"]) << " (" << e.spec.replicates << " replicates, " << ranks
-                << " ranks, " << cli::format_seconds(run.result.elapsed_seconds) << "); wrote " << o->out
-                << "\n";
+                << (ranks == 1 ? " rank, " : " ranks, ") << cli::format_seconds(run.result.elapsed_seconds)
+                << "); wrote " << o->out << "\n";
     }
   } catch (const mpi::RunStopped&) {
     return leave_together(link, 1);
@@ -225,6 +236,9 @@ int main(int argc, char** argv) {
           "error: this signrate-mpi was built without LibTorch, so it has no train; allowed: run options");
       code = 2;
 #endif
+    } else if (argc > 1 && std::string(argv[1]) == "run") {  // `signrate-mpi run ...`, as `signrate run ...`
+      argv[1] = argv[0];
+      code = run_main(argc - 1, argv + 1, rank, ranks);
     } else {
       code = run_main(argc, argv, rank, ranks);
     }

@@ -126,8 +126,8 @@ int train_main(int argc, char** argv, int rank, int ranks) {
         const auto& fin = j["final"];
         std::cout << "train_loss = " << fin["train_loss"].get<double>()
                   << ", test_accuracy = " << fin["test_accuracy"].get<double>() << " (" << fin["steps"].dump()
-                  << " steps, " << ranks << " ranks, " << fin["bytes_up"].get<double>()
-                  << " bytes up per step); wrote " << f.out << "\n";
+                  << " steps, " << ranks << (ranks == 1 ? " rank, " : " ranks, ")
+                  << fin["bytes_up"].get<double>() << " bytes up per step); wrote " << f.out << "\n";
       }
     } catch (const std::exception& e) {
       say_line(rank, std::string("error: ") + e.what());

@@ -147,6 +147,28 @@ TEST(MpiFailures, NodesMustEqualRanks) {
   expect_lines(p, {"rank 0: error: nodes=4 but mpirun started 3 ranks"});
 }
 
+// Issue 28: `signrate-mpi run` as `signrate run`, and defaults that run at any rank count (the
+// default method is signum-mv), with the in-process run's numbers.
+TEST(MpiDefaults, RunSubcommandAndDefaultsWorkAtAnyRankCount) {
+  for (const int n : {1, 2}) {
+    const fs::path m = scratch("default-" + std::to_string(n) + ".mpi.json");
+    const fs::path s = scratch("default-" + std::to_string(n) + ".json");
+    const Proc pm = shell(mpirun() + " -np " + std::to_string(n) + " " + mpi_exe() +
+                          " run --d 16 --T 20 --replicates 2 --out " + m.string());
+    ASSERT_EQ(pm.code, 0) << pm.out;
+    EXPECT_NE(pm.out.find(n == 1 ? " 1 rank, " : " 2 ranks, "), std::string::npos) << pm.out;
+    const Proc ps = shell(std::string(SIGNRATE_CLI_PATH) + " run --method signum-mv --nodes " +
+                          std::to_string(n) + " --d 16 --T 20 --replicates 2 --out " + s.string());
+    ASSERT_EQ(ps.code, 0) << ps.out;
+    const nlohmann::json jm = read_json(m), js = read_json(s);
+    EXPECT_EQ(jm["spec"]["method"]["name"], "signum-mv");
+    EXPECT_EQ(jm["metrics"], js["metrics"]);
+  }
+  const Proc help = shell(mpirun() + " -np 1 " + mpi_exe() + " --help");
+  EXPECT_NE(help.out.find("signrate-mpi [run] [options of signrate run]"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("signrate-mpi train [options of signrate train]"), std::string::npos) << help.out;
+}
+
 TEST(MpiFailures, SingleNodeMethodIsRefused) {
   const Proc p = shell(mpirun() + " -np 2 " + mpi_exe() + " --method smm --T 10");
   EXPECT_EQ(p.code, 2) << p.out;
