@@ -389,3 +389,30 @@ TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
 
 }  // namespace
 }  // namespace signrate
+
+namespace signrate {
+namespace {
+
+using namespace testing_cli;
+
+// Issue 28: `signrate demo` lists the demonstrations, sweep says what it wrote in one line, and
+// `--spec` takes an output of run (its spec): the same numbers again.
+TEST_F(Cli, DemoListsSweepSummarizesAndSpecTakesAnOutput) {
+  const Outcome list = cli("demo");
+  EXPECT_EQ(list.code, 0) << list.output;
+  EXPECT_NE(list.output.find("Demonstrations (signrate demo NAME writes demo-NAME.html):\n  "),
+            std::string::npos)
+      << list.output;
+  const Outcome sweep = cli("sweep --d 4,8 --T 16 --replicates 4 -q --out " + path("s.json"));
+  EXPECT_EQ(sweep.code, 0) << sweep.output;
+  EXPECT_NE(sweep.output.find("sweep: 2 points, 4 replicates each ("), std::string::npos) << sweep.output;
+  EXPECT_NE(sweep.output.find("); wrote " + path("s.json") + "\n"), std::string::npos) << sweep.output;
+  ASSERT_EQ(cli("run --d 8 --T 32 --replicates 3 --seed 5 -q --out " + path("a.json")).code, 0);
+  const Outcome again = cli("run --spec " + path("a.json") + " -q --out " + path("b.json"));
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(read_json(path("a.json"))["per_replicate"], read_json(path("b.json"))["per_replicate"]);
+  EXPECT_EQ(read_json(path("b.json"))["spec"]["seed"], 5);
+}
+
+}  // namespace
+}  // namespace signrate

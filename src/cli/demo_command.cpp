@@ -17,6 +17,11 @@ struct DemoCliOptions {
 };
 
 int demo(const DemoCliOptions& o) {
+  if (o.name.empty()) {  // `signrate demo`: the list
+    std::cout << "Demonstrations (signrate demo NAME writes demo-NAME.html):\n";
+    for (const auto& d : analysis::demo_registry()) std::cout << "  " << d.name << " - " << d.summary << "\n";
+    return 0;
+  }
   const std::string out = o.out.empty() ? "demo-" + o.name + ".html" : o.out;
   {
     OutputFiles check;  // the page's folder takes files (its PNG goes there too); written by run_demo
@@ -38,7 +43,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   std::string names;
   for (const auto& d : analysis::demo_registry()) names += "\n  " + d.name + " - " + d.summary;
   CLI::App* cmd = app.add_subcommand("demo", "run a teaching demonstration and write its report");
-  cmd->add_option("name", o->name, "the demonstration")->required();
+  cmd->add_option("name", o->name, "the demonstration (without it: the list)");
   cmd->add_option("-o,--out", o->out, "the report (default demo-NAME.html; the PNG goes beside it)");
   cmd->add_option("--seed", o->seed, "seed (default 1)");
   cmd->add_option("--threads", o->threads, "worker threads, 0 = all cores");

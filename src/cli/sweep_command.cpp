@@ -1,5 +1,6 @@
 // signrate sweep: one run per point of a (d, T, n) grid, all in one JSON.
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
 
@@ -55,6 +56,7 @@ int sweep(const SweepOptions& o) {
               << ", so it cannot be fitted\n";
   set_activity("running the sweep (planned about " + format_bytes(planned) + ")");
   SweepResult result;
+  const auto start = std::chrono::steady_clock::now();
   {
     ProgressBar bar("sweep", !o.quiet);
     const SweepSize size = sweep_size(s);
@@ -67,6 +69,11 @@ int sweep(const SweepOptions& o) {
   if (!o.csv.empty()) files.set(o.csv, sweep_csv(result));
   files.set(json_path, json_text(sweep_json(result)));
   files.commit();
+  // One line, as run prints one (to standard error when the JSON went to standard output).
+  (is_stdout_target(json_path) ? std::cerr : std::cout)
+      << "sweep: " << result.points.size() << " points, " << s.base.replicates << " replicates each ("
+      << format_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
+      << "); wrote " << json_path << (o.csv.empty() ? "" : " and " + o.csv) << "\n";
   return 0;
 }
 

@@ -55,6 +55,11 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
   if (!f.spec_file.empty()) {
     j = read_json_file(f.spec_file, "--spec");
     if (!j.is_object()) throw SpecError("--spec '" + f.spec_file + "' must hold a JSON object");
+    // An output of run or sweep (it records its spec and the version that wrote it): its spec.
+    if (j.contains("version") && j.contains("spec") && j["spec"].is_object()) {
+      nlohmann::json spec = j["spec"];
+      j = std::move(spec);
+    }
   }
   const std::pair<const char*, const std::string*> flags[] = {{"problem", &f.problem},
                                                               {"oracle", &f.oracle},
