@@ -373,7 +373,7 @@ TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
   const Outcome typo = cli("verfy thm1");
   EXPECT_EQ(typo.code, 2) << typo.output;
   EXPECT_NE(typo.output.find(
-                "signrate: error: unknown command 'verfy'; did you mean 'verify'? allowed: run, sweep, "
+                "signrate: error: unknown command 'verfy'; did you mean 'verify'?; allowed: run, sweep, "
                 "fit, verify, report, demo"),
             std::string::npos)
       << typo.output;
@@ -412,6 +412,14 @@ TEST_F(Cli, DemoListsSweepSummarizesAndSpecTakesAnOutput) {
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_EQ(read_json(path("a.json"))["per_replicate"], read_json(path("b.json"))["per_replicate"]);
   EXPECT_EQ(read_json(path("b.json"))["spec"]["seed"], 5);
+  const Outcome from_sweep = cli("run --spec " + path("s.json") + " --out " + path("c.json"));
+  EXPECT_EQ(from_sweep.code, 2) << from_sweep.output;
+  EXPECT_NE(from_sweep.output.find("is the output of a sweep, whose spec is its first point's"),
+            std::string::npos)
+      << from_sweep.output;
+  const Outcome nameless = cli("demo -o " + path("d.html"));
+  EXPECT_EQ(nameless.code, 2) << nameless.output;
+  EXPECT_FALSE(fs::exists(path("c.json")));
 }
 
 }  // namespace

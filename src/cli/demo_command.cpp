@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "signrate/analysis/demos.hpp"
+#include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
 #include "signrate/output_files.hpp"
 #include "signrate/run_spec.hpp"
@@ -17,6 +18,8 @@ struct DemoCliOptions {
 };
 
 int demo(const DemoCliOptions& o) {
+  if (o.name.empty() && !o.out.empty())
+    throw SpecError("--out " + o.out + " without a demonstration; allowed: signrate demo NAME --out FILE");
   if (o.name.empty()) {  // `signrate demo`: the list
     std::cout << "Demonstrations (signrate demo NAME writes demo-NAME.html):\n";
     for (const auto& d : analysis::demo_registry()) std::cout << "  " << d.name << " - " << d.summary << "\n";

@@ -14,8 +14,16 @@ namespace signrate::cli {
 int exec_train(char** argv) {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::string program = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "signrate-train";
-  ::execv(program.c_str(), argv);
+  // Without /proc (another system), beside argv[0]; a bare argv[0] came from the PATH: search it.
+  const std::string here = std::string(argv[0]).find('/') == std::string::npos ? "" : argv[0];
+  const std::string program = !ec ? (self.parent_path() / "signrate-train").string()
+                              : here.empty()
+                                  ? std::string("signrate-train")
+                                  : (std::filesystem::path(here).parent_path() / "signrate-train").string();
+  if (here.empty() && ec)
+    ::execvp(program.c_str(), argv);
+  else
+    ::execv(program.c_str(), argv);
   std::fprintf(stderr,
                "signrate: error: cannot start '%s' (%s), which runs signrate train; build signrate with "
                "LibTorch (scripts/install-deps.sh installs libtorch-dev) and keep signrate-train beside "

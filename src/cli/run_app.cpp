@@ -44,8 +44,11 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
     const std::size_t d = edit_distance(word, sub->get_name());
     if (d < best) best = d, nearest = sub->get_name();
   }
+  if (word == "train")
+    return "this signrate was built without LibTorch, so it has no train; allowed: a build with LibTorch "
+           "(scripts/install-deps.sh installs libtorch-dev)";
   return "unknown command '" + printable(word) + "'" +
-         (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") + " allowed: " + allowed +
+         (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") + "; allowed: " + allowed +
          " (signrate help COMMAND shows a command's options)";
 }
 

@@ -55,8 +55,13 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
   if (!f.spec_file.empty()) {
     j = read_json_file(f.spec_file, "--spec");
     if (!j.is_object()) throw SpecError("--spec '" + f.spec_file + "' must hold a JSON object");
-    // An output of run or sweep (it records its spec and the version that wrote it): its spec.
+    // An output of run (it records its spec and the version that wrote it): its spec. A sweep's
+    // spec is its first point's, with that point's derived constants: refused.
     if (j.contains("version") && j.contains("spec") && j["spec"].is_object()) {
+      if (j.contains("points"))
+        throw SpecError("--spec '" + printable(f.spec_file) +
+                        "' is the output of a sweep, whose spec is its first point's; allowed: a spec "
+                        "file, or the output of signrate run");
       nlohmann::json spec = j["spec"];
       j = std::move(spec);
     }

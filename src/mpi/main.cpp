@@ -1,5 +1,6 @@
-// signrate-mpi: `signrate run` for the distributed methods with one MPI rank per node
-// (docs/mpi.md). Usage: mpirun -np N signrate-mpi <the options of signrate run> [--timeout-s S].
+// signrate-mpi: `signrate run` (and `signrate train`) for the distributed methods with one MPI rank
+// per node (docs/mpi.md). Usage: mpirun -np N signrate-mpi [run] <the options of signrate run>
+// [--timeout-s S], or mpirun -np N signrate-mpi train <the options of signrate train>.
 // Rank 0 is node 0 and the server, and writes the same JSON as `signrate run` plus an "mpi" block.
 #include <mpi.h>
 #include <signal.h>

@@ -19,7 +19,7 @@ struct SpecFlags {
 };
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.
 void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
-// The --spec file's object (the flags' keys; or an output of run or sweep, whose "spec" it takes)
+// The --spec file's object (the flags' keys; or an output of run, whose "spec" it takes)
 // with the flags given on the command line over it (without d and T when they are grids).
 nlohmann::json gather_spec(const SpecFlags& f, bool grids);
 
