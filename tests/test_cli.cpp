@@ -360,14 +360,6 @@ TEST_F(Cli, SimulationCommandsDoNotLoadLibTorchAndTrainStartsItsOwnExecutable) {
   EXPECT_EQ(std::count(alone.output.begin(), alone.output.end(), '\n'), 1) << alone.output;
 }
 
-}  // namespace
-}  // namespace signrate
-
-namespace signrate {
-namespace {
-
-using namespace testing_cli;
-
 // Issue 28: a mistyped command is named with the nearest one; `signrate help CMD` is CMD's help.
 TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
   const Outcome typo = cli("verfy thm1");
@@ -386,14 +378,6 @@ TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
   EXPECT_EQ(help.output, cli("run --help").output);
   EXPECT_EQ(cli("help").output, cli("--help").output);
 }
-
-}  // namespace
-}  // namespace signrate
-
-namespace signrate {
-namespace {
-
-using namespace testing_cli;
 
 // Issue 28: `signrate demo` lists the demonstrations, sweep says what it wrote in one line, and
 // `--spec` takes an output of run (its spec): the same numbers again.
