@@ -22,7 +22,7 @@ CORE_HEADERS = [
     "canonical_sum", "checked_file", "component_table", "coordinate_step", "distributed", "distributed_step", "error", "exact_pow",
     "experiment", "gpu_plan", "hd", "hd_math", "method", "method_step", "oracle", "oracle_law", "output_files",
     "problem", "recorder", "rng", "run_result", "run_spec", "run_summary", "schedule", "single_tile", "spec",
-    "progress", "text", "unbiased_sign", "version"
+    "progress", "recipe", "stages", "text", "unbiased_sign", "version"
 ]
 LAYERS = [
     ("core", 0, [f"include/signrate/{h}.hpp" for h in CORE_HEADERS] + [

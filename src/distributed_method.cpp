@@ -23,23 +23,7 @@ struct Entry {
   const char* default_schedule;
 };
 
-// An exhaustive switch (-Werror=switch): a new DistKind does not compile until it is listed here,
-// and the start-up check then wants its row.
-bool is_dist_kind(DistKind k) {
-  switch (k) {
-    case DistKind::kSgdDist:
-    case DistKind::kSgdmDist:
-    case DistKind::kSignSgdMv:
-    case DistKind::kSignumMv:
-    case DistKind::kStoSignSgd:
-    case DistKind::kMvSignSgdSim:
-    case DistKind::kMvStoSignSgdSim:
-    case DistKind::kMvsmV1:
-    case DistKind::kMvsmV2:
-      return true;
-  }
-  return false;
-}
+bool is_dist_kind(DistKind k) { return has_recipe(k); }
 
 // One row per distributed method; the default schedules follow docs/theory.md: theorem3 for MVSM v1
 // and the majority-vote baselines, theorem5 for v2, Sun et al.'s theorem2 for the -sim methods.
@@ -139,7 +123,7 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
   c.eta = eta;
   c.beta = beta;
   nlohmann::json derived = nlohmann::json::object();
-  if (c.kind == DistKind::kSignumMv || c.kind == DistKind::kSgdmDist) {
+  if (reads_mu(recipe_of(c.kind))) {
     if (params.given("mu")) {
       c.mu = params.real("mu", Domain{0.0, 1.0, false, true});
     } else {
@@ -147,7 +131,7 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
       derived["mu"] = c.mu;
     }
   }
-  m.has_R = uses_unbiased_sign(c.kind);
+  m.has_R = needs_bound_R(recipe_of(c.kind));
   if (m.has_R) {
     c.clip = params.integer("clip", 0, 1) == 1;
     if (params.given("R")) {

@@ -72,14 +72,10 @@ void signsgd_sim(Params& params, double, Method& m, nlohmann::json&) {
   m.extrapolate = params.integer("extrapolate", 0, 1) == 1;
 }
 
-// with_method_kind's switch lists every MethodKind (-Werror=switch), so it tells enumerators apart.
-bool is_method_kind(MethodKind k) {
-  bool hit = false;
-  with_method_kind(k, [&](auto) { hit = true; });
-  return hit;
-}
+bool is_method_kind(MethodKind k) { return has_recipe(k); }
 
-// One row per method: adding one is its step (method_step.hpp), this row, its reference-loop test.
+// One row per method: adding one is its recipe (recipe.hpp), any new stage (stages.hpp), this row
+// and its reference-loop test.
 const std::vector<MethodRow>& method_table() {
   static const std::vector<MethodRow> table = [] {
     const ParamInfo mu{"mu", "", "in [0, 1)", "weight of the OLD momentum; default 1 - beta of the schedule"};
@@ -208,7 +204,7 @@ Method::BiasCorrection Method::bias_correction(std::uint32_t t) const {
 }
 
 void Method::tabulate(std::uint32_t T) {
-  if (kind != MethodKind::kAdamw) return;
+  if (recipe_of(kind).state != StateUpdate::kAdamMoments) return;
   constexpr std::uint32_t kMaxEntries = 1u << 22;  // 64 MiB; later steps compute their own
   const std::uint32_t n = std::min({T, std::max(b1_settled_from, b2_settled_from), kMaxEntries});
   auto table = std::make_shared<std::vector<BiasCorrection>>();
@@ -220,7 +216,7 @@ void Method::tabulate(std::uint32_t T) {
 MethodCoeffs Method::coeffs_at(std::uint32_t t) const {
   MethodCoeffs c = base;
   c.t = t;
-  if (kind == MethodKind::kAdamw) {
+  if (recipe_of(kind).state == StateUpdate::kAdamMoments) {
     const BiasCorrection b =
         bias_table_ && t >= 1 && t <= bias_table_->size() ? (*bias_table_)[t - 1] : bias_correction(t);
     c.adam_step = b.adam_step;

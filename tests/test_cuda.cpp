@@ -122,7 +122,7 @@ TEST(Cuda, DistributedNodeAndServerStepsHaveTheCpuBits) {
       for (std::uint32_t i = 0; i < d; ++i) {
         double mc = m0[i];
         const double s = node_state_update(c, g[i], mc);
-        const double msg = uses_unbiased_sign(kind) ? node_unbiased_sign(s, c.R, key, t, i) : sign(s);
+        const double msg = needs_bound_R(recipe_of(kind)) ? node_unbiased_sign(s, c.R, key, t, i) : sign(s);
         ASSERT_EQ(gpu[i], static_cast<std::int8_t>(msg)) << "kind " << int(kind) << " i " << i;
         ASSERT_EQ(m[i], mc);
       }

@@ -187,11 +187,10 @@ RunResult replay(const Experiment& e, std::uint32_t blocks) {
   std::vector<std::uint32_t> diverged(e.spec.replicates, 0);
   if (e.distributed) {
     bool ok = true;
-    with_dist_kind(e.dist.base.kind,
-                   [&](auto k) { ok = replay_dist<decltype(k)::value>(e, p, out, diverged); });
+    with_kind(e.dist.base.kind, [&](auto k) { ok = replay_dist<decltype(k)::value>(e, p, out, diverged); });
     EXPECT_TRUE(ok) << "a state left S_R's domain";
   } else {
-    with_method_kind(e.method.kind, [&](auto k) { replay_single<decltype(k)::value>(e, p, out, diverged); });
+    with_kind(e.method.kind, [&](auto k) { replay_single<decltype(k)::value>(e, p, out, diverged); });
   }
   for (std::uint32_t r = 0; r < e.spec.replicates; ++r) EXPECT_EQ(diverged[r], 0u) << "replicate " << r;
   return out;

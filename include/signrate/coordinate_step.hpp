@@ -33,7 +33,7 @@ SIGNRATE_INLINE SingleTerms single_coordinate_step(const MethodCoeffs& c, const 
   out.grad = separable_grad(sv, x, i);
   const double gq = extrapolate ? separable_grad(sv, extrapolated_point(c.beta, x, s), i) : out.grad;
   const double g = gq + oracle_noise(ov, key, t, i);
-  if constexpr (K == MethodKind::kEfSignSgd) {
+  if constexpr (two_phase(recipe_of(K))) {
     out.ef = ef_accumulate(c, g, m);
   } else {
     method_step_k<K>(c, g, x, m, s);

@@ -11,33 +11,15 @@
 #include <type_traits>
 
 #include "signrate/hd.hpp"
-#include "signrate/method_step.hpp"
+#include "signrate/recipe.hpp"
 #include "signrate/rng.hpp"
+#include "signrate/stages.hpp"
 #include "signrate/unbiased_sign.hpp"
 
 namespace signrate {
 
-enum class DistKind : std::uint8_t {
-  kSgdDist,          // node sends g (float32); server sends the mean
-  kSgdmDist,         // node sends g (float32); server keeps buf = mu buf + mean, sends buf
-  kSignSgdMv,        // sign(g) up, sign(sum) down
-  kSignumMv,         // sign(m) up (m = mu m + (1-mu) g, m_0 = 0), sign(sum) down
-  kStoSignSgd,       // S_R(g) up, sign(sum) down (Jin et al. 2021; their B is R here)
-  kMvSignSgdSim,     // sign(m) up (m = (1-beta) m + beta g, m_0 = 0), sign(sum) down (Sun et al. 2023)
-  kMvStoSignSgdSim,  // S_R(m) up, same m, sign(sum) down
-  kMvsmV1,           // S_R(v) up (v_1 = g_1, v = (1-beta) v + beta g), sign(sum) down (Algorithm 2, v1)
-  kMvsmV2,           // S_R(v) up, S_1(sum / n) down (Algorithm 2, v2)
-};
-
-// True when the method sends one bit (a sign) each way; false for the full-precision references.
-SIGNRATE_INLINE constexpr bool sends_signs(DistKind k) {
-  return k != DistKind::kSgdDist && k != DistKind::kSgdmDist;
-}
-// True when nodes send S_R of their state, which needs |state| <= R.
-SIGNRATE_INLINE bool uses_unbiased_sign(DistKind k) {
-  return k == DistKind::kStoSignSgd || k == DistKind::kMvStoSignSgdSim || k == DistKind::kMvsmV1 ||
-         k == DistKind::kMvsmV2;
-}
+// True when the nodes send signs the server votes on (one bit each way); false for float32 messages.
+SIGNRATE_HD constexpr bool sends_signs(DistKind k) { return sends_signs(recipe_of(k)); }
 
 struct DistCoeffs {
   DistKind kind = DistKind::kMvsmV2;
@@ -49,67 +31,17 @@ struct DistCoeffs {
   std::uint32_t t = 1;
 };
 
-// The node's state update at one coordinate; returns the value the node encodes (g, m or v).
+// The node's state update at one coordinate (its recipe's stage); returns the value the node
+// encodes (g, m or v).
 template <DistKind K>
 SIGNRATE_INLINE double node_state_update_k(const DistCoeffs& c, double g, double& m) {
-  if constexpr (K == DistKind::kSignumMv) {
-    m = c.mu * m + (1.0 - c.mu) * g;
-    return m;
-  } else if constexpr (K == DistKind::kMvSignSgdSim || K == DistKind::kMvStoSignSgdSim) {
-    m = (1.0 - c.beta) * m + c.beta * g;
-    return m;
-  } else if constexpr (K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2) {
-    const double beta = (c.t == 1) ? 1.0 : c.beta;  // v_1 = g_1 (as in method_step_k<kSmm>)
-    m = (1.0 - beta) * m + beta * g;
-    return m;
-  } else {  // stateless: the node encodes its stochastic gradient
-    static_assert(K == DistKind::kSgdDist || K == DistKind::kSgdmDist || K == DistKind::kSignSgdMv ||
-                      K == DistKind::kStoSignSgd,
-                  "a distributed kind without its state update");
-    return g;
-  }
-}
-
-// Calls f(std::integral_constant<DistKind, kind>{}), so a node's tile loop has no branch on the kind.
-#if defined(__CUDACC__)
-#pragma nv_exec_check_disable  // f may be a host lambda (the engines' dispatch)
-#endif
-template <class F>
-SIGNRATE_INLINE void with_dist_kind(DistKind kind, F&& f) {
-  switch (kind) {
-    case DistKind::kSgdDist:
-      f(std::integral_constant<DistKind, DistKind::kSgdDist>{});
-      break;
-    case DistKind::kSgdmDist:
-      f(std::integral_constant<DistKind, DistKind::kSgdmDist>{});
-      break;
-    case DistKind::kSignSgdMv:
-      f(std::integral_constant<DistKind, DistKind::kSignSgdMv>{});
-      break;
-    case DistKind::kSignumMv:
-      f(std::integral_constant<DistKind, DistKind::kSignumMv>{});
-      break;
-    case DistKind::kStoSignSgd:
-      f(std::integral_constant<DistKind, DistKind::kStoSignSgd>{});
-      break;
-    case DistKind::kMvSignSgdSim:
-      f(std::integral_constant<DistKind, DistKind::kMvSignSgdSim>{});
-      break;
-    case DistKind::kMvStoSignSgdSim:
-      f(std::integral_constant<DistKind, DistKind::kMvStoSignSgdSim>{});
-      break;
-    case DistKind::kMvsmV1:
-      f(std::integral_constant<DistKind, DistKind::kMvsmV1>{});
-      break;
-    case DistKind::kMvsmV2:
-      f(std::integral_constant<DistKind, DistKind::kMvsmV2>{});
-      break;
-  }
+  constexpr Recipe r = recipe_of(K);
+  return update_state<r.state>(StateWeights{c.beta, c.mu, c.t}, g, m);
 }
 
 SIGNRATE_INLINE double node_state_update(const DistCoeffs& c, double g, double& m) {
   double out = 0.0;
-  with_dist_kind(c.kind, [&](auto kind) { out = node_state_update_k<decltype(kind)::value>(c, g, m); });
+  with_kind(c.kind, [&](auto kind) { out = node_state_update_k<decltype(kind)::value>(c, g, m); });
   return out;
 }
 
@@ -119,13 +51,16 @@ SIGNRATE_INLINE double node_unbiased_sign(double v, double R, RngKey key, std::u
 }
 
 // The server's one bit for a vote (the exact integer sum of the nodes' signs) at (t, i).
-// v1-type: sign(vote), 0 on a tie. v2: S_1(vote / n), drawn under the server's key.
+// kUnbiasedVote: S_1(vote / n), drawn under the server's key, never 0.
+SIGNRATE_INLINE std::int8_t unbiased_vote(std::int32_t vote, std::uint32_t n, RngKey server_key,
+                                          std::uint32_t t, std::uint32_t i) {
+  return unbiased_sign_at(static_cast<double>(vote) / static_cast<double>(n), 1.0, server_key, t, i) > 0 ? 1
+                                                                                                         : -1;
+}
+// kMajorityVote: sign(vote), 0 on a tie.
 SIGNRATE_INLINE std::int8_t server_sign(DistKind k, std::int32_t vote, std::uint32_t n, RngKey server_key,
                                         std::uint32_t t, std::uint32_t i) {
-  if (k == DistKind::kMvsmV2)
-    return unbiased_sign_at(static_cast<double>(vote) / static_cast<double>(n), 1.0, server_key, t, i) > 0
-               ? 1
-               : -1;
+  if (recipe_at(k).server == ServerRule::kUnbiasedVote) return unbiased_vote(vote, n, server_key, t, i);
   return static_cast<std::int8_t>((vote > 0) - (vote < 0));
 }
 
@@ -137,11 +72,6 @@ struct NodeTileStatus {
   std::uint32_t bad = 0xffffffffu;  // offset in the tile of the first state outside [-R, R]
   double bad_value = 0.0;
 };
-
-// True for the methods whose nodes send S_R of their state (a compile-time uses_unbiased_sign).
-template <DistKind K>
-constexpr bool kSendsUnbiasedSign = K == DistKind::kStoSignSgd || K == DistKind::kMvStoSignSgdSim ||
-                                    K == DistKind::kMvsmV1 || K == DistKind::kMvsmV2;
 
 // Node messages of one tile: from g_true (grad f_j at x_t) and the node's noise, the state update
 // and one sign per coordinate (sign or S_R), negated by a Byzantine node. Coordinates i0 + j.
@@ -156,7 +86,7 @@ SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_k
                                               double* __restrict__ encoded) {
   NodeTileStatus st;
   const std::int32_t flip = byzantine ? -1 : 1;
-  if constexpr (!kSendsUnbiasedSign<K>) {
+  if constexpr (!needs_bound_R(recipe_of(K))) {
     for (std::uint32_t j = 0; j < n; ++j) {
       const double s = node_state_update_k<K>(c, g_true[j] + noise[j], m[j]);
       out[j] = static_cast<std::int8_t>(flip * ((s > 0.0) - (s < 0.0)));
@@ -178,7 +108,7 @@ SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_k
     st.clipped = outside_count;
     if (any_bad) {  // the first offending coordinate, for the error message
       for (std::uint32_t j = 0; j < n; ++j) {
-        const double v = K == DistKind::kStoSignSgd ? g_true[j] + noise[j] : m[j];
+        const double v = keeps_state(recipe_of(K)) ? m[j] : g_true[j] + noise[j];
         if (!(v >= -c.R && v <= c.R) && (!c.clip || v != v)) {
           st.bad = j;
           st.bad_value = v;
@@ -219,7 +149,8 @@ SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* _
                                                std::uint32_t i0, std::uint32_t n,
                                                std::int8_t* __restrict__ down) {
   std::uint64_t ties = 0;
-  if (k == DistKind::kMvsmV2) {  // S_1(vote / n), a Philox call per pair (i0 is even); never 0
+  if (recipe_at(k).server ==
+      ServerRule::kUnbiasedVote) {  // S_1(vote / n), a Philox call per pair (i0 is even); never 0
     const double nn = static_cast<double>(nodes);
     const std::uint32_t pairs = n / 2, base = i0 >> 1;
     for (std::uint32_t p = 0; p < pairs; ++p) {
@@ -228,7 +159,7 @@ SIGNRATE_INLINE std::uint64_t server_sign_tile(DistKind k, const std::int32_t* _
       down[2 * p] = u0 < 0.5 + (static_cast<double>(votes[2 * p]) / nn) / 2.0 ? 1 : -1;
       down[2 * p + 1] = u1 < 0.5 + (static_cast<double>(votes[2 * p + 1]) / nn) / 2.0 ? 1 : -1;
     }
-    if (n % 2) down[n - 1] = server_sign(DistKind::kMvsmV2, votes[n - 1], nodes, key, t, i0 + n - 1);
+    if (n % 2) down[n - 1] = unbiased_vote(votes[n - 1], nodes, key, t, i0 + n - 1);
     return 0;
   }
   for (std::uint32_t j = 0; j < n; ++j) {
@@ -244,9 +175,10 @@ SIGNRATE_INLINE void server_value_tile(const DistCoeffs& c, std::uint32_t nodes,
                                        const double* __restrict__ sums, std::uint32_t n,
                                        double* __restrict__ buf, float* __restrict__ down) {
   const double nn = static_cast<double>(nodes);
+  const bool momentum = recipe_at(c.kind).server == ServerRule::kMomentum;
   for (std::uint32_t j = 0; j < n; ++j) {
     const double mean = sums[j] / nn;
-    if (c.kind == DistKind::kSgdmDist) {
+    if (momentum) {
       buf[j] = (c.t == 1 ? 0.0 : c.mu) * buf[j] + mean;
       down[j] = static_cast<float>(buf[j]);
     } else {

@@ -56,7 +56,7 @@ void NodeWorker::step_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, c
   oracle_noise_tile(e_.oracle.view(), noise_key_, t, i0, n, noise_.data());
   if (!sends_signs(c.kind)) return node_value_tile(n, g_true, noise_.data(), byzantine_, value_out);
   NodeTileStatus st;
-  with_dist_kind(c.kind, [&](auto kind) {
+  with_kind(c.kind, [&](auto kind) {
     st = cpu_node_tile<decltype(kind)::value>(c, sign_key_, t, i0, n, g_true, noise_.data(), m_.data() + i0,
                                               byzantine_, sign_out, encoded_.data());
   });
@@ -75,7 +75,7 @@ void NodeWorker::step(std::uint32_t t, const double* g_true, std::int8_t* sign, 
 
 Server::Server(const Experiment& e, std::uint32_t replicate)
     : e_(e), key_(derive_key(e.spec.seed, replicate, 0, Stream::kServer)) {
-  if (e.dist.base.kind == DistKind::kSgdmDist) buf_.assign(e.problem.dim(), 0.0);
+  if (recipe_of(e.dist.base.kind).server == ServerRule::kMomentum) buf_.assign(e.problem.dim(), 0.0);
 }
 
 void Server::sign_down_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, const std::int32_t* votes,

@@ -77,7 +77,7 @@ std::uint32_t run_replicate_k(const Experiment& e, std::uint32_t block, Progress
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim();
   const bool separable = problem.separable, extrapolate = e.method.extrapolate;
-  constexpr bool two_phase = K == MethodKind::kEfSignSgd;
+  constexpr bool two_phase = signrate::two_phase(recipe_of(K));
   // Separable problems take the vectorized tiles (error feedback never extrapolates).
   const bool fast = separable && !(two_phase && extrapolate);
   const SeparableView sv = problem.separable_view();
@@ -184,7 +184,7 @@ RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
   cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
     SingleState st;
     Recorder rec = make_recorder(e, r, out);
-    with_method_kind(e.method.kind, [&](auto kind) {
+    with_kind(e.method.kind, [&](auto kind) {
       diverged[r] = run_replicate_k<decltype(kind)::value>(e, options.block, options.progress, r, rec, st);
     });
     if (diverged[r] == 0 && !finish_replicate(e, rec, st.x, r, out)) diverged[r] = T + 1;

@@ -26,7 +26,7 @@ __global__ void node_kernel(DistCoeffs c, const double* g, double* m, RngKey key
   const std::uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= d) return;
   const double s = signrate::node_state_update(c, g[i], m[i]);
-  out[i] = static_cast<std::int8_t>(signrate::uses_unbiased_sign(c.kind)
+  out[i] = static_cast<std::int8_t>(signrate::needs_bound_R(signrate::recipe_at(c.kind))
                                         ? signrate::node_unbiased_sign(s, c.R, key, c.t, i)
                                         : signrate::sign(s));
 }

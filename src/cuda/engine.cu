@@ -127,7 +127,7 @@ struct SingleArgs {
 
 template <MethodKind K>
 __global__ void single_kernel(const SingleArgs a) {
-  constexpr bool kTwoPhase = K == MethodKind::kEfSignSgd;
+  constexpr bool kTwoPhase = two_phase(recipe_of(K));
   constexpr int kRows = kTwoPhase ? 4 : 3;
   const GpuPlan& p = a.run.plan;
   const std::uint32_t B = p.blocks, r = blockIdx.x / B, b = blockIdx.x % B;
@@ -369,9 +369,9 @@ void collect(const Experiment& e, Common& c, const thrust::device_vector<double>
 void run_single(const Experiment& e, const EngineOptions& o, int sms, RunResult& out,
                 std::vector<std::uint32_t>& diverged) {
   const std::uint32_t R = e.spec.replicates, d = e.problem.dim(), T = e.spec.T;
-  with_method_kind(e.method.kind, [&](auto kind) {
+  with_kind(e.method.kind, [&](auto kind) {
     constexpr MethodKind K = decltype(kind)::value;
-    constexpr int rows = K == MethodKind::kEfSignSgd ? 4 : 3;
+    constexpr int rows = two_phase(recipe_of(K)) ? 4 : 3;
     const GpuPlan p = plan_for(single_kernel<K>, e, o, sms);
     require_memory(single_gpu_bytes(p, R, T, e.checkpoints.size(), rows), o.device);
     Common c;
@@ -405,11 +405,10 @@ void run_dist(const Experiment& e, const EngineOptions& o, int sms, RunResult& o
               std::vector<std::uint32_t>& diverged) {
   const std::uint32_t R = e.spec.replicates, d = e.problem.dim(), n = e.spec.nodes;
   const DistKind kind_value = e.dist.base.kind;
-  with_dist_kind(kind_value, [&](auto kind) {
+  with_kind(kind_value, [&](auto kind) {
     constexpr DistKind K = decltype(kind)::value;
-    const bool stateful = K != DistKind::kSgdDist && K != DistKind::kSgdmDist && K != DistKind::kSignSgdMv &&
-                          K != DistKind::kStoSignSgd;
-    const bool server_buffer = K == DistKind::kSgdmDist;
+    constexpr Recipe recipe = recipe_of(K);
+    const bool stateful = keeps_state(recipe), server_buffer = recipe.server == ServerRule::kMomentum;
     const GpuPlan p = plan_for(dist_kernel<K>, e, o, sms);
     require_memory(dist_gpu_bytes(p, R, n, e.checkpoints.size(), stateful, server_buffer), o.device);
     Common c;

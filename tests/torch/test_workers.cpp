@@ -44,7 +44,7 @@ struct Reference {
         for (std::uint32_t j = 0; j < workers; ++j) {
           double v = node_state_update(c, g[j][i], m[j][i]);
           double s = static_cast<double>((v > 0) - (v < 0));
-          if (uses_unbiased_sign(c.kind)) {
+          if (needs_bound_R(recipe_of(c.kind))) {
             if (std::abs(v) > c.R) {
               EXPECT_TRUE(c.clip);
               v = v > 0 ? c.R : -c.R;

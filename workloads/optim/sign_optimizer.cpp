@@ -15,26 +15,11 @@ namespace signrate::workloads {
 
 namespace {
 
-// The learning rate a spec gets when it names none: the usual starting points of each family.
+// The learning rate a spec gets when it names none: the usual starting points of each family
+// (a step along the gradient's own scale, or along a sign or a normalized direction).
 double default_lr(MethodKind kind) {
-  switch (kind) {
-    case MethodKind::kSgd:
-    case MethodKind::kSgdm:
-      return 0.05;
-    case MethodKind::kAdamw:
-    case MethodKind::kSignSgd:
-    case MethodKind::kSignum:
-    case MethodKind::kSmm:
-    case MethodKind::kSignSgdSim:
-    case MethodKind::kEfSignSgd:
-    case MethodKind::kLion:
-      return 1e-3;
-  }
-  return 1e-3;
-}
-
-constexpr bool is_sign_kind(MethodKind k) {
-  return k != MethodKind::kSgd && k != MethodKind::kSgdm && k != MethodKind::kAdamw;
+  const Recipe r = recipe_of(kind);
+  return r.encoder == Encoder::kValue && r.state != StateUpdate::kAdamMoments ? 0.05 : 1e-3;
 }
 
 const ParamInfo kLr{"lr", "", "> 0, at most 3.4e38",
@@ -93,11 +78,11 @@ void step_cpu(const MethodCoeffs& c, torch::Tensor& x, torch::Tensor& m, const t
   T* mp = m.data_ptr<T>();
   const T* gp = g.data_ptr<T>();
   const std::int64_t n = x.numel();
-  with_method_kind(c.kind, [&](auto kind) {
+  with_kind(c.kind, [&](auto kind) {
     constexpr MethodKind K = decltype(kind)::value;
-    if constexpr (K == MethodKind::kEfSignSgd) {
+    if constexpr (two_phase(recipe_of(K))) {
       ef_elements<T>(c, xp, mp, gp, n);
-    } else if constexpr (is_sign_kind(K)) {
+    } else if constexpr (moves_along_signs(recipe_of(K))) {
       step_elements<K, T>(c, xp, mp, gp, n);
     } else {
       throw std::logic_error("SignOptimizer: sgd, sgdm and adamw are LibTorch's optimizers");
@@ -105,43 +90,45 @@ void step_cpu(const MethodCoeffs& c, torch::Tensor& x, torch::Tensor& m, const t
   });
 }
 
-// The same steps as a few fused tensor operations (CUDA, or any tensor the loop cannot take).
-void step_tensor_ops(const MethodCoeffs& c, torch::Tensor& x, torch::Tensor& m, const torch::Tensor& g) {
-  switch (c.kind) {
-    case MethodKind::kSignSgd:
-      x.sub_(g.sign().mul_(c.eta));
-      break;
-    case MethodKind::kSignum:
-      m.mul_(c.mu).add_(g.mul(1.0 - c.mu));
-      x.sub_(m.sign().mul_(c.eta));
-      break;
-    case MethodKind::kSmm: {
+// The stages of stages.hpp as tensor operations, in the same order (CUDA tensors, or any tensor
+// the element loop cannot take). A state update returns what is encoded.
+torch::Tensor tensor_state_update(StateUpdate stage, const MethodCoeffs& c, torch::Tensor& m,
+                                  const torch::Tensor& g) {
+  switch (stage) {
+    case StateUpdate::kNone:
+      return g;
+    case StateUpdate::kEmaNew:
+      return m.mul_(1.0 - c.beta).add_(g.mul(c.beta));
+    case StateUpdate::kEmaNewFromG1: {
       const double beta = c.t == 1 ? 1.0 : c.beta;  // v_1 = g_1
-      m.mul_(1.0 - beta).add_(g.mul(beta));
-      x.sub_(m.sign().mul_(c.eta));
-      break;
+      return m.mul_(1.0 - beta).add_(g.mul(beta));
     }
-    case MethodKind::kSignSgdSim:
-      m.mul_(1.0 - c.beta).add_(g.mul(c.beta));
-      x.sub_(m.sign().mul_(c.eta));
+    case StateUpdate::kEmaOld:
+      return m.mul_(c.mu).add_(g.mul(1.0 - c.mu));
+    case StateUpdate::kHeavyBall:
+    case StateUpdate::kAdamMoments:
+    case StateUpdate::kLion:
+    case StateUpdate::kErrorFeedback:
       break;
-    case MethodKind::kEfSignSgd: {
-      m.add_(g.mul(c.eta));  // p = eta g + e
-      const torch::Tensor step = m.sign().mul_(m.abs().sum().div_(static_cast<double>(m.numel())));
-      x.sub_(step);
-      m.sub_(step);
-      break;
-    }
-    case MethodKind::kLion: {
-      torch::Tensor u = m.mul(c.b1).add_(g.mul(1.0 - c.b1)).sign_().add_(x.mul(c.wd)).mul_(c.eta);
-      x.sub_(u);
-      m.mul_(c.b2).add_(g.mul(1.0 - c.b2));
-      break;
-    }
-    case MethodKind::kSgd:
-    case MethodKind::kSgdm:
-    case MethodKind::kAdamw:
-      throw std::logic_error("SignOptimizer: sgd, sgdm and adamw are LibTorch's optimizers");
+  }
+  throw std::logic_error("tensor_state_update: a whole-step stage");
+}
+
+void step_tensor_ops(const MethodCoeffs& c, torch::Tensor& x, torch::Tensor& m, const torch::Tensor& g) {
+  const Recipe r = recipe_of(c.kind);
+  if (!moves_along_signs(r))
+    throw std::logic_error("SignOptimizer: sgd, sgdm and adamw are LibTorch's optimizers");
+  if (r.state == StateUpdate::kErrorFeedback) {
+    m.add_(g.mul(c.eta));  // p = eta g + e
+    const torch::Tensor step = m.sign().mul_(m.abs().sum().div_(static_cast<double>(m.numel())));
+    x.sub_(step);
+    m.sub_(step);
+  } else if (r.state == StateUpdate::kLion) {
+    torch::Tensor u = m.mul(c.b1).add_(g.mul(1.0 - c.b1)).sign_().add_(x.mul(c.wd)).mul_(c.eta);
+    x.sub_(u);
+    m.mul_(c.b2).add_(g.mul(1.0 - c.b2));
+  } else {
+    x.sub_(tensor_state_update(r.state, c, m, g).sign().mul_(c.eta));
   }
 }
 
@@ -171,12 +158,13 @@ OptimizerSpec parse_optimizer_spec(const std::string& text) {
   const MethodKind kind = make_method(ParsedSpec{info.name, {}}, 1.0, 1.0).kind;
   s.lr = params.given("lr") ? params.real("lr", learning_rate()) : default_lr(kind);
   s.beta = params.real("beta", half_open_unit());
-  // beta reaches smm and signsgd-sim, and signum and sgdm through mu = 1 - beta when mu is not given.
-  const bool uses_beta = kind == MethodKind::kSmm || kind == MethodKind::kSignSgdSim ||
-                         ((kind == MethodKind::kSignum || kind == MethodKind::kSgdm) && !params.given("mu"));
+  // beta reaches the new-gradient EMAs, and the old-momentum ones through mu = 1 - beta when mu is
+  // not given.
+  const Recipe recipe = recipe_of(kind);
+  const bool uses_beta = reads_beta(recipe) || (reads_mu(recipe) && !params.given("mu"));
   if (params.given("beta") && !uses_beta)
     params.fail("beta=" + parsed.values.at("beta") + " has no effect here; allowed: remove it" +
-                (kind == MethodKind::kSignum || kind == MethodKind::kSgdm ? " or mu" : ""));
+                (reads_mu(recipe) ? " or mu" : ""));
   parsed.values.erase("lr");
   parsed.values.erase("beta");
   s.method = make_method(parsed, s.lr, s.beta);
@@ -232,7 +220,8 @@ void SignParamState::serialize(torch::serialize::InputArchive& archive) {
 
 SignOptimizer::SignOptimizer(std::vector<torch::optim::OptimizerParamGroup> groups, SignOptions defaults)
     : Optimizer(std::move(groups), std::make_unique<SignOptions>(defaults)) {
-  TORCH_CHECK(is_sign_kind(defaults.kind), "SignOptimizer: sgd, sgdm and adamw are LibTorch's optimizers");
+  TORCH_CHECK(moves_along_signs(recipe_of(defaults.kind)),
+              "SignOptimizer: sgd, sgdm and adamw are LibTorch's optimizers");
 }
 
 torch::Tensor SignOptimizer::step(LossClosure closure) {
@@ -280,25 +269,26 @@ void SignOptimizer::load(torch::serialize::InputArchive& archive) { serialize(*t
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& spec,
                                                         std::vector<torch::Tensor> params) {
   const MethodCoeffs& b = spec.method.base;
-  switch (spec.method.kind) {
-    case MethodKind::kSgd:
+  const Recipe r = recipe_of(spec.method.kind);
+  if (moves_along_signs(r)) return std::make_unique<SignOptimizer>(std::move(params), SignOptions(b));
+  switch (r.state) {  // the methods LibTorch has: its own optimizers
+    case StateUpdate::kNone:
       return std::make_unique<torch::optim::SGD>(std::move(params), torch::optim::SGDOptions(b.eta));
-    case MethodKind::kSgdm:
+    case StateUpdate::kHeavyBall:
       return std::make_unique<torch::optim::SGD>(std::move(params),
                                                  torch::optim::SGDOptions(b.eta).momentum(b.mu));
-    case MethodKind::kAdamw:
+    case StateUpdate::kAdamMoments:
       return std::make_unique<torch::optim::AdamW>(
           std::move(params),
           torch::optim::AdamWOptions(b.eta).betas({b.b1, b.b2}).eps(b.eps).weight_decay(b.wd));
-    case MethodKind::kSignSgd:
-    case MethodKind::kSignum:
-    case MethodKind::kSmm:
-    case MethodKind::kSignSgdSim:
-    case MethodKind::kEfSignSgd:
-    case MethodKind::kLion:
-      return std::make_unique<SignOptimizer>(std::move(params), SignOptions(b));
+    case StateUpdate::kEmaNew:
+    case StateUpdate::kEmaNewFromG1:
+    case StateUpdate::kEmaOld:
+    case StateUpdate::kLion:
+    case StateUpdate::kErrorFeedback:
+      break;
   }
-  throw std::logic_error("make_optimizer: unknown kind");
+  throw std::logic_error("make_optimizer: " + spec.name + " has no LibTorch optimizer");
 }
 
 }  // namespace signrate::workloads

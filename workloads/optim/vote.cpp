@@ -62,9 +62,8 @@ VoteSpec parse_vote_spec(const std::string& text) {
   s.lr = params.given("lr") ? params.real("lr", learning_rate()) : (full_precision ? 0.05 : 1e-3);
   s.beta = params.real("beta", half_open_unit());
   const bool has_mu = has_param(info, "mu");
-  const bool uses_beta = kind == DistKind::kMvSignSgdSim || kind == DistKind::kMvStoSignSgdSim ||
-                         kind == DistKind::kMvsmV1 || kind == DistKind::kMvsmV2 ||
-                         (has_mu && !params.given("mu"));
+  const Recipe recipe = recipe_of(kind);
+  const bool uses_beta = reads_beta(recipe) || (has_mu && !params.given("mu"));
   if (params.given("beta") && !uses_beta)
     params.fail("beta=" + parsed.values.at("beta") + " has no effect here; allowed: remove it" +
                 (has_mu ? " or mu" : ""));
@@ -91,11 +90,6 @@ std::uint64_t sign_message_bytes(std::uint64_t d, std::uint64_t zeros) {
 std::uint64_t value_message_bytes(std::uint64_t d) { return 16 + 4 * d; }
 
 namespace {
-
-bool stateful(DistKind k) {
-  return k == DistKind::kSignumMv || k == DistKind::kMvSignSgdSim || k == DistKind::kMvStoSignSgdSim ||
-         k == DistKind::kMvsmV1 || k == DistKind::kMvsmV2;
-}
 
 std::uint32_t checked_params(std::uint64_t params) {
   if (params > std::numeric_limits<std::uint32_t>::max())
@@ -126,7 +120,7 @@ VoteWorker::VoteWorker(const VoteSpec& spec, std::uint32_t j, bool byzantine, st
       byzantine_(byzantine),
       key_(derive_key(seed, 0, j, Stream::kUnbiasedSign)),
       params_(checked_params(params)),
-      state_(stateful(spec.method.base.kind) ? params : 0, 0.0) {}
+      state_(keeps_state(recipe_of(spec.method.base.kind)) ? params : 0, 0.0) {}
 
 std::uint64_t VoteWorker::encode_signs(std::uint32_t t, const double* g, std::int8_t* signs) {
   const DistCoeffs c = spec_.method.coeffs_at(t);
@@ -137,7 +131,7 @@ std::uint64_t VoteWorker::encode_signs(std::uint32_t t, const double* g, std::in
   // nothing.
   std::vector<NodeTileStatus> status(tiles(n_total));
   std::vector<std::uint64_t> zeros(status.size(), 0);
-  with_dist_kind(c.kind, [&](auto kind) {
+  with_kind(c.kind, [&](auto kind) {
     constexpr DistKind K = decltype(kind)::value;
     if constexpr (sends_signs(K)) {
       for_each_tile(n_total, [&](std::size_t k, std::uint32_t i0, std::uint32_t n) {
@@ -179,7 +173,7 @@ VoteServer::VoteServer(const VoteSpec& spec, std::uint32_t workers, std::uint64_
       workers_(workers),
       key_(derive_key(seed, 0, 0, Stream::kServer)),
       params_(checked_params(params)),
-      buf_(spec.method.base.kind == DistKind::kSgdmDist ? params : 0, 0.0) {}
+      buf_(recipe_of(spec.method.base.kind).server == ServerRule::kMomentum ? params : 0, 0.0) {}
 
 std::uint64_t VoteServer::sign_reply(std::uint32_t t, const std::int32_t* votes, std::int8_t* down) {
   const auto n_total = static_cast<std::uint32_t>(params_);
