@@ -10,7 +10,7 @@
 // each exponent. The interval is the percentile interval of those draws. Time steps are never
 // resampled: a replicate is the unit of independence.
 //
-// Randomness (the README's "Reproducibility"): index j of point k in resample b comes from
+// Randomness (docs/architecture.md's "Reproducibility"): index j of point k in resample b comes from
 // Philox(key, counter = (b, k, j, attempt)) with key = derive_key(seed, 0, 0, Stream::kBootstrap), so
 // the result depends only on the inputs and the seed.
 #include "signrate/analysis/fit.hpp"

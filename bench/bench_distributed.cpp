@@ -1,4 +1,4 @@
-// Simulated distributed steps (README "Performance"): node-coordinate-steps per second of the
+// Simulated distributed steps (bench/README.md, "Summary"): node-coordinate-steps per second of the
 // in-process n-node simulation, against n and d, single thread. One node-coordinate-step is one
 // coordinate of one node advanced by one step: its gradient, noise, state update and S_R draw, plus
 // its share of the vote and the update. The floor is one Philox call for the noise pair share and

@@ -1,4 +1,4 @@
-// Engine throughput against the machine's floors (README "Performance").
+// Engine throughput against the machine's floors (bench/README.md, "Summary").
 //   coordinate-steps/s : one coordinate of one replicate advanced by one step (SMM, separable
 //                        quadratic, Gaussian noise), single thread, so the rate is per core.
 //   floors             : Philox4x32-10 calls/s alone, Gaussian draws/s (Philox + Box-Muller), and

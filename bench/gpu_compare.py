@@ -2,7 +2,7 @@
 """Side-by-side on a GPU: the benchmark's simulation written as a PyTorch or JAX user would write
 it, against `signrate run --device cuda` at the same size.
 
-The simulation is BM_CudaSmmQuadraticGaussian's: SMM (README "Methods": v_1 = g_1,
+The simulation is BM_CudaSmmQuadraticGaussian's: SMM (docs/components.md "Methods": v_1 = g_1,
 v_t = (1 - beta) v_{t-1} + beta g_t with beta weighing the NEW gradient, x -= eta sign(v), sign(0)
 = 0) with the Theorem 1 schedule (eta = d^-1/2 T^-3/4, beta = T^-1/2) on the d-scaled quadratic
 f(x) = sum_i (L_i / 2) x_i^2 with L_i = 1 and x_1 = (1/sqrt d) 1, Gaussian noise of scale
@@ -35,7 +35,8 @@ L, A, SIGMA, SEED = 1.0, 1.0, 1.0, 1
 
 
 def schedule(d, T):
-    """Theorem 1 (README "Schedules"): eta = d^-1/2 T^-3/4, beta = T^-1/2, from the run's T."""
+    """Theorem 1 (docs/components.md "Schedules"): eta = d^-1/2 T^-3/4, beta = T^-1/2, from the
+    run's T."""
     return d ** -0.5 * T ** -0.75, T ** -0.5
 
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The README's Fashion-MNIST table for n workers (README "Training networks with n workers"):
+# docs/training.md's Fashion-MNIST table for n workers ("Fashion-MNIST with 8 workers"):
 # 8 workers, a small ResNet, every distributed method, iid and by-class splits, on this machine's
 # CPU. Writes one train JSON per run into OUT (default ./train-workers) and prints the table.
 #   bench/train_workers.sh [OUT] [EPOCHS]     (defaults: train-workers, 2)
-# The learning rates are the ones the README states (a short probe, not a grid search).
+# The learning rates are the ones docs/training.md states (a short probe, not a grid search).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-train-workers}

@@ -7,8 +7,9 @@
 #
 # signrate::signrate is everything below the front ends (core, engine, analysis, io: the library the
 # tests link). The front ends' headers (frontend/, the CLI's options), the MPI wire (mpi/) and the
-# LibTorch workloads (workloads/) are not part of the package. tests/install/ builds the README's
-# C++ example against an installed copy (CTest InstalledPackageBuildsReadmeExample).
+# LibTorch workloads (workloads/) are not part of the package. tests/install/ builds
+# docs/architecture.md's C++ example against an installed copy (CTest
+# InstalledPackageBuildsReadmeExample).
 include(CMakePackageConfigHelpers)
 
 set_target_properties(signrate_core PROPERTIES EXPORT_NAME core)

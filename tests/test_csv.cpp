@@ -1,5 +1,5 @@
 // The tidy CSV tables of sweep (a row per point and measure) and fit (a row per exponent): every
-// cell is the JSON's number, read back bit for bit, with the header the README names.
+// cell is the JSON's number, read back bit for bit, with the header docs/verifying.md names.
 #include <gtest/gtest.h>
 
 #include <cmath>

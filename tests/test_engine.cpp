@@ -1,5 +1,5 @@
 // The CPU engine: its numbers against a plain reference loop, and reproducibility (the same seed
-// gives the same bits for any thread count and tile size; the README's "Reproducibility").
+// gives the same bits for any thread count and tile size; docs/architecture.md's "Reproducibility").
 #include <gtest/gtest.h>
 
 #include <cmath>

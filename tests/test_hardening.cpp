@@ -1,4 +1,4 @@
-// Hardening (README "Outputs", "Inputs", "Memory"): outputs that never clobber, inputs that never
+// Hardening (docs/outputs.md, "Outputs, inputs and memory"): outputs that never clobber, inputs that never
 // crash, memory checked before it is taken. Each test reproduces one numbered case of the
 // adversarial pass that found them (its number is in the test's comment).
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Tests of the single-node method steps (method_step.hpp), their resolution from specs
-// (method.cpp) and the schedules (schedule.cpp), against the README's update rules.
+// (method.cpp) and the schedules (schedule.cpp), against docs/components.md's update rules.
 //
 // Every step test runs 2-3 steps on a 4-vector with a zero gradient coordinate and a momentum
 // that becomes exactly zero, and compares with (a) the rule written out here and (b) literal

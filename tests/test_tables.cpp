@@ -1,7 +1,7 @@
-// The component tables: their start-up checks, the README's tables against them (so the docs
+// The component tables: their start-up checks, docs/components.md's tables against them (so the docs
 // cannot drift from the code), and the defaults the tables give.
 //
-// The README check reads README.md's Markdown tables under the headings "### Problems",
+// The docs check reads docs/components.md's Markdown tables under the headings "### Problems",
 // "### Oracles", "### Methods", "### Distributed methods" and "### Schedules" whose first
 // column is `name`; in the distributed section the table of heterogeneous problems (the one with
 // an f_j column) lists problems. Each row's first cell starts with the spec `name:key=default,...`
@@ -60,7 +60,8 @@ ReadmeRow parse_first_cell(const std::string& cell, int line) {
   row.line = line;
   const auto open = cell.find('`'), close = cell.find('`', open + 1);
   if (open != 0 || close == std::string::npos) {
-    ADD_FAILURE() << "README.md:" << line << ": the first cell does not start with a `spec`: " << cell;
+    ADD_FAILURE() << "docs/components.md:" << line
+                  << ": the first cell does not start with a `spec`: " << cell;
     return row;
   }
   const std::string spec = cell.substr(1, close - 1);
@@ -80,7 +81,7 @@ ReadmeRow parse_first_cell(const std::string& cell, int line) {
   return row;
 }
 
-// The README's rows per family ("problem", "oracle", "method", "distributed", "schedule").
+// docs/components.md's rows per family ("problem", "oracle", "method", "distributed", "schedule").
 std::map<std::string, std::vector<ReadmeRow>> readme_tables(const std::string& path) {
   std::ifstream in(path);
   EXPECT_TRUE(in) << "cannot read " << path;
@@ -131,38 +132,40 @@ void expect_same_rows(const std::vector<ReadmeRow>& readme, const std::vector<Co
     EXPECT_TRUE(readme_names.insert(r.name).second) << family << " " << r.name << " twice";
   for (const auto& c : registry) registry_names.insert(c.name);
   for (const auto& n : registry_names)
-    EXPECT_TRUE(readme_names.count(n)) << "README.md has no row for the " << family << " '" << n << "'";
+    EXPECT_TRUE(readme_names.count(n))
+        << "docs/components.md has no row for the " << family << " '" << n << "'";
   for (const auto& r : readme) {
-    EXPECT_TRUE(registry_names.count(r.name))
-        << "README.md:" << r.line << ": '" << r.name << "' is not a " << family << " the program knows";
+    EXPECT_TRUE(registry_names.count(r.name)) << "docs/components.md:" << r.line << ": '" << r.name
+                                              << "' is not a " << family << " the program knows";
     if (!registry_names.count(r.name)) continue;
     const ComponentInfo& info = find_component(registry, r.name, family);
-    EXPECT_EQ(r.aliases, info.aliases) << "README.md:" << r.line << ": aliases of " << r.name;
+    EXPECT_EQ(r.aliases, info.aliases) << "docs/components.md:" << r.line << ": aliases of " << r.name;
     std::set<std::string> listed;
     for (const auto& [key, def] : r.params) {
       listed.insert(key);
       const ParamInfo* p = nullptr;
       for (const auto& q : info.params)
         if (q.key == key) p = &q;
-      EXPECT_TRUE(p) << "README.md:" << r.line << ": " << r.name << " has no parameter '" << key << "'";
+      EXPECT_TRUE(p) << "docs/components.md:" << r.line << ": " << r.name << " has no parameter '" << key
+                     << "'";
       if (p) {
         EXPECT_EQ(def, p->default_value)
-            << "README.md:" << r.line << ": default of " << r.name << "'s " << key;
+            << "docs/components.md:" << r.line << ": default of " << r.name << "'s " << key;
       }
     }
-    // Every parameter is in the spec column, except those the README documents once for the
+    // Every parameter is in the spec column, except those docs/components.md documents once for the
     // whole family (the oracles' profile keys) and optional ones without a default named in
     // the row ("(optional `a`)").
     for (const auto& q : info.params) {
       if (listed.count(q.key) || documented_elsewhere.count(q.key)) continue;
-      EXPECT_TRUE(q.default_value.empty())
-          << "README.md:" << r.line << ": " << r.name << " lacks " << q.key << "=" << q.default_value;
+      EXPECT_TRUE(q.default_value.empty()) << "docs/components.md:" << r.line << ": " << r.name << " lacks "
+                                           << q.key << "=" << q.default_value;
     }
   }
 }
 
 TEST(Tables, ReadmeListsExactlyTheRegistries) {
-  const auto tables = readme_tables(SIGNRATE_README_PATH);
+  const auto tables = readme_tables(SIGNRATE_COMPONENTS_DOC_PATH);
   expect_same_rows(tables.count("problem") ? tables.at("problem") : std::vector<ReadmeRow>{},
                    problem_registry(), "problem");
   expect_same_rows(tables.count("oracle") ? tables.at("oracle") : std::vector<ReadmeRow>{}, oracle_registry(),
@@ -175,10 +178,10 @@ TEST(Tables, ReadmeListsExactlyTheRegistries) {
                    schedule_registry(), "schedule");
 }
 
-// The README's profile keys line ("Every oracle takes the profile keys `sigma=1`, ...") has the
+// docs/components.md's profile keys line ("Every oracle takes the profile keys `sigma=1`, ...") has the
 // defaults of the gaussian row.
 TEST(Tables, ReadmeOracleProfileKeysHaveTheTableDefaults) {
-  std::ifstream in(SIGNRATE_README_PATH);
+  std::ifstream in(SIGNRATE_COMPONENTS_DOC_PATH);
   std::stringstream text;
   text << in.rdbuf();
   const std::string readme = text.str();
@@ -186,7 +189,7 @@ TEST(Tables, ReadmeOracleProfileKeysHaveTheTableDefaults) {
   for (const auto& p : gaussian.params) {
     const bool choice = p.key == "law" || p.key == "norm";  // written `law=const|power|spikes`
     const std::string want = "`" + p.key + "=" + p.default_value + (choice ? "|" : "`");
-    EXPECT_NE(readme.find(want), std::string::npos) << "README.md lacks " << want;
+    EXPECT_NE(readme.find(want), std::string::npos) << "docs/components.md lacks " << want;
   }
 }
 

@@ -1,7 +1,7 @@
-// Inputs from someone else (README "Inputs", "Outputs"): a JSON sent by a colleague never runs a
-// command, no output replaces an input, and every limit is a refusal naming it, never a cut, a
-// crash or a hang. Each test reproduces a numbered finding of the second adversarial pass (its
-// number is in the test's comment) and failed on the build before the fix.
+// Inputs from someone else (docs/outputs.md, "Outputs, inputs and memory"): a JSON sent by a colleague never
+// runs a command, no output replaces an input, and every limit is a refusal naming it, never a cut, a crash
+// or a hang. Each test reproduces a numbered finding of the second adversarial pass (its number is in the
+// test's comment) and failed on the build before the fix.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>

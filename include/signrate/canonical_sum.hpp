@@ -1,5 +1,5 @@
 #pragma once
-// The one summation order of every sum over coordinates (the README's "Reproducibility"): the norms
+// The one summation order of every sum over coordinates (docs/architecture.md's "Reproducibility"): the norms
 // behind M1 and M2, f(x), the mean of x, and EF-signSGD's ||p||_1, on every engine and in every
 // test. Host-device, so a CUDA kernel computes the same bits in parallel.
 //

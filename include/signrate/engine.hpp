@@ -1,6 +1,6 @@
 #pragma once
 // The engines: one entry point, run(experiment, options); the backend is an option and never
-// changes a run's numbers (the README's "Design": replicates x d, structure of arrays,
+// changes a run's numbers (docs/architecture.md's "Design": replicates x d, structure of arrays,
 // metrics accumulated on line, memory O(replicates x d + checkpoints), never O(T)).
 #include <cstdint>
 #include <string>

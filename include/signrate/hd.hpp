@@ -1,5 +1,5 @@
 #pragma once
-// SIGNRATE_HD marks code that runs on the host and on a CUDA device (the README's
+// SIGNRATE_HD marks code that runs on the host and on a CUDA device (docs/architecture.md's
 // "Design": every per-coordinate step is written once). Under nvcc it expands to
 // __host__ __device__; in a plain C++ build it expands to nothing.
 #if defined(__CUDACC__)

@@ -1,7 +1,7 @@
 #pragma once
-// Memory planned before it is taken (README "Memory"): what a run will allocate, worked out from
-// its spec alone, before the experiment is made, so that a run too large for the machine is
-// refused at once (exit code 2, both numbers) instead of failing after minutes or being killed.
+// Memory planned before it is taken (docs/outputs.md, "Outputs, inputs and memory"): what a run will
+// allocate, worked out from its spec alone, before the experiment is made, so that a run too large for the
+// machine is refused at once (exit code 2, both numbers) instead of failing after minutes or being killed.
 // The figures are upper bounds of the CPU engine's allocations, rounded up, not measurements.
 #include <cstdint>
 #include <string>

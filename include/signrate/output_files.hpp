@@ -1,6 +1,6 @@
 #pragma once
-// The one writer of a command's output files (README "Outputs"). Every target is checked when it
-// is added, before any computation; the contents are written only after the computation
+// The one writer of a command's output files (docs/outputs.md, "Outputs, inputs and memory"). Every target is
+// checked when it is added, before any computation; the contents are written only after the computation
 // succeeded, each to a unique temporary file in its target's folder (mkstemp), flushed to disk
 // (fsync), and then all are renamed into place together. A refused or failed command leaves none
 // of its files and never a half-written one; of two commands writing the same path, the last

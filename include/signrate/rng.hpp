@@ -1,5 +1,5 @@
 #pragma once
-// Counter-based random numbers (the README's "Reproducibility").
+// Counter-based random numbers (docs/architecture.md's "Reproducibility").
 //
 // Every random number is Philox4x32-10 (Random123) applied to
 //   key     = derive_key(seed, replicate, node, stream)   (64 bits, fixed for a whole run)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """CTest InstalledPackageBuildsReadmeExample: the CMake package as a user meets it.
 
-1. The README shows docs/examples/cpp-api/CMakeLists.txt and main.cpp verbatim (the indented block
-   after the line naming each file).
+1. docs/architecture.md ("The C++ API and the CMake package") shows
+   docs/examples/cpp-api/CMakeLists.txt and main.cpp verbatim (the indented block after the line
+   naming each file).
 2. `cmake --install BUILD --prefix TMP/prefix` installs the libraries, headers, CLI and
    signrateConfig.cmake (+ version file).
 3. That example is configured with find_package(signrate) against TMP/prefix alone, built, and run:
@@ -21,6 +22,7 @@ import sys
 import tempfile
 
 EXAMPLE = "docs/examples/cpp-api"
+DOC = "docs/architecture.md"  # where the example is shown
 
 
 def fail(msg):
@@ -28,16 +30,16 @@ def fail(msg):
     sys.exit(1)
 
 
-def readme_block(readme_lines, name):
-    """The indented code block that follows the README line naming `name`, dedented by 4."""
-    for i, line in enumerate(readme_lines):
+def doc_block(doc_lines, name):
+    """The indented code block that follows the line of DOC naming `name`, dedented by 4."""
+    for i, line in enumerate(doc_lines):
         if f"`{name}`" in line and line.rstrip().endswith(":"):
             j = i + 1
-            while j < len(readme_lines) and readme_lines[j].strip() == "":
+            while j < len(doc_lines) and doc_lines[j].strip() == "":
                 j += 1
             block = []
-            while j < len(readme_lines) and (readme_lines[j].startswith("    ") or readme_lines[j].strip() == ""):
-                block.append(readme_lines[j][4:] if readme_lines[j].strip() else "")
+            while j < len(doc_lines) and (doc_lines[j].startswith("    ") or doc_lines[j].strip() == ""):
+                block.append(doc_lines[j][4:] if doc_lines[j].strip() else "")
                 j += 1
             while block and block[-1] == "":
                 block.pop()
@@ -45,18 +47,18 @@ def readme_block(readme_lines, name):
     return None
 
 
-def check_readme(source):
-    with open(os.path.join(source, "README.md"), encoding="utf-8") as f:
+def check_doc(source):
+    with open(os.path.join(source, DOC), encoding="utf-8") as f:
         lines = f.read().split("\n")
     for file in ("CMakeLists.txt", "main.cpp"):
         name = f"{EXAMPLE}/{file}"
-        shown = readme_block(lines, name)
+        shown = doc_block(lines, name)
         if shown is None:
-            fail(f"README.md has no line naming `{name}` and ending with ':' before an indented block")
+            fail(f"{DOC} has no line naming `{name}` and ending with ':' before an indented block")
         with open(os.path.join(source, name), encoding="utf-8") as f:
             actual = f.read()
         if shown != actual:
-            fail(f"README.md's block for {name} differs from the file:\n--- README\n{shown}--- file\n{actual}")
+            fail(f"{DOC}'s block for {name} differs from the file:\n--- {DOC}\n{shown}--- file\n{actual}")
 
 
 def run(cmd, **kw):
@@ -76,7 +78,7 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     a = ap.parse_args()
 
-    check_readme(a.source)
+    check_doc(a.source)
     tmp = tempfile.mkdtemp(prefix="signrate-install-")
     try:
         prefix = os.path.join(tmp, "prefix")

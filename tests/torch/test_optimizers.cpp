@@ -2,8 +2,8 @@
 // (method_step.hpp): fed the same gradient sequence on float64 CPU tensors, every optimizer's
 // parameters equal the reference loop's bit for bit, also across a save and load of its state
 // and with per-group options. The reference is the loop tests/test_methods.cpp checks against
-// the README's "Methods" table: method_step per coordinate with Method::coeffs_at(t), and for error feedback
-// the scale ||p||_1 / d in the canonical summation order.
+// docs/components.md's "Methods" table: method_step per coordinate with Method::coeffs_at(t), and for error
+// feedback the scale ||p||_1 / d in the canonical summation order.
 #include <gtest/gtest.h>
 #include <torch/serialize.h>
 

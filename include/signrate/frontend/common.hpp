@@ -63,7 +63,8 @@ std::string format_seconds(double seconds);
 // "M1 = mean +- stderr, M2 = mean +- stderr" from a run JSON's metrics (mean_pm_stderr; a null
 // stderr, as one replicate writes it, reads as NaN): the line run and signrate-mpi print.
 std::string metrics_line(const nlohmann::json& metrics);
-// The limits of every JSON input (README "Inputs"): its size and how deeply it nests.
+// The limits of every JSON input (docs/outputs.md, "Outputs, inputs and memory"): its size and how deeply it
+// nests.
 constexpr std::uint64_t kMaxJsonBytes = 1ULL << 30;
 constexpr int kMaxJsonDepth = 64;
 // How long a JSON input that is a named pipe (FIFO) may stay silent before it is refused.

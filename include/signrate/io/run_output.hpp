@@ -1,5 +1,5 @@
 #pragma once
-// A run's outputs as users keep them: the JSON of a run (README "JSON fields") and the CSV of
+// A run's outputs as users keep them: the JSON of a run (docs/outputs.md, "JSON output") and the CSV of
 // its checkpoints. The I/O layer: nothing below it reads or writes JSON of results.
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,7 +10,7 @@
 
 namespace signrate {
 
-// The public JSON of a run (README "JSON fields"): spec, version, seed, metrics, checkpoints...
+// The public JSON of a run (docs/outputs.md, "JSON output"): spec, version, seed, metrics, checkpoints...
 nlohmann::json run_json(const Experiment& experiment, const RunResult& result, const EngineOptions& options);
 // A distributed run's communication: bits per coordinate each way, bytes per node and step (signs
 // packed in 64-bit words), totals, zeros sent up, ties sent down, and R and clipping for S_R methods.

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON of a run's summary and of a sweep (README "JSON fields"), written and read back: the
+// The JSON of a run's summary and of a sweep (docs/outputs.md, "JSON output"), written and read back: the
 // I/O layer is the only code that turns these typed results into JSON or JSON into them.
 //
 // Reading checks what it reads: a missing key or a value of the wrong kind is a SpecError of one

@@ -155,10 +155,10 @@ inline void unpack_signs(const std::uint64_t* words, const std::uint64_t* zero_m
 }
 
 // votes[i] = sum_j s_j[i] over n nodes' words and zero masks (masks[j] null: node j sent no
-// zeros). Integers throughout, so the vote is exact (the README's "Distributed methods" table): with P nodes
-// sending bit 1 and Z sending 0 at i, the other n - P - Z sent -1, so the vote is 2 P - n + Z.
-// P and Z are counted eight coordinates at a time in byte lanes (spread_bits), emptied into
-// 32-bit counts every 255 nodes before a byte can overflow.
+// zeros). Integers throughout, so the vote is exact (docs/components.md's "Distributed methods" table): with
+// P nodes sending bit 1 and Z sending 0 at i, the other n - P - Z sent -1, so the vote is 2 P - n + Z. P and
+// Z are counted eight coordinates at a time in byte lanes (spread_bits), emptied into 32-bit counts every 255
+// nodes before a byte can overflow.
 inline void count_votes(const std::uint64_t* const* words, const std::uint64_t* const* masks, int n,
                         std::uint32_t d, std::int32_t* votes) {
   const std::uint64_t nw = words_for(d);

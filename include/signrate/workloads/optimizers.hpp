@@ -1,6 +1,6 @@
 #pragma once
-// The simulator's single-node methods as torch::optim::Optimizers (README "Training networks",
-// docs/training.md). One SPEC syntax for both: `smm:lr=1e-3,beta=0.1` is the method `smm` of
+// The simulator's single-node methods as torch::optim::Optimizers (docs/training.md,
+// "Optimizers"). One SPEC syntax for both: `smm:lr=1e-3,beta=0.1` is the method `smm` of
 // src/method.cpp with eta = lr and the schedule's beta = beta (beta weighs the NEW gradient;
 // Signum's and SGDM's mu weighs the OLD momentum and defaults to 1 - beta; sign(0) = 0).
 //
