@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Fails when a file includes a header of a higher layer, a peer layer, or another layer's private header.
 
-The layers, lowest first, are the table LAYERS below (the same as CMakeLists.txt's targets and the
-README's "Layers"). A file may include its own layer's files and the public headers (include/) of
-the layers below it. Every #include "..." of every source file in the tree is resolved as the
+The layers, lowest first, are the table LAYERS below (the same as CMakeLists.txt's targets and
+docs/architecture.md's "Layers"). A file may include its own layer's files and the public headers
+(include/) of the layers below it. Every #include "..." of every source file in the tree is resolved as the
 compiler does (beside the including file, then include/, the only include folder) and checked; each
 violation is one line, and the exit status is 1 when there is any.
 

@@ -1,4 +1,4 @@
-// The distributed methods' registry and their resolution against a schedule (the README's
+// The distributed methods' registry and their resolution against a schedule (docs/components.md's
 // "Distributed methods" table; docs/theory.md "MVSM").
 #include <cmath>
 
@@ -21,6 +21,7 @@ struct Entry {
   ComponentInfo info;
   DistKind kind;
   const char* default_schedule;
+  bool homogeneous_only = false;  // refused on a heterogeneous problem
 };
 
 bool is_dist_kind(DistKind k) { return has_recipe(k); }
@@ -74,6 +75,15 @@ const std::vector<Entry>& entries() {
           {kR, kClip}},
          DistKind::kMvsmV2,
          "theorem5"},
+        {{"ssdm",
+          "nodes send ||m||_2 S_R(m) with R = ||m||_2 (1 bit a coordinate and a float32 scale), m = mu m + "
+          "(1-mu) g, m_0 = 0; server sends the mean (Safaryan and Richtarik 2021; reconstruction; "
+          "homogeneous "
+          "nodes only)",
+          {kMu}},
+         DistKind::kSsdm,
+         "theorem3",
+         true},
     };
     std::vector<const ComponentInfo*> infos;
     std::vector<DistKind> kinds;
@@ -119,6 +129,7 @@ DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, dou
   DistMethod m;
   m.name = info.name;
   m.base.kind = find_entry(info.name)->kind;
+  m.homogeneous_only = find_entry(info.name)->homogeneous_only;
   DistCoeffs& c = m.base;
   c.eta = eta;
   c.beta = beta;

@@ -82,6 +82,11 @@ Experiment make_experiment(const RunSpec& spec) {
     // Assumption 9: |g_i| <= G + the noise bound for every sample, so |v| <= that too.
     const double bound = e.problem.constants.G + e.oracle.noise_bound();
     e.dist = make_dist_method(spec.method, e.schedule.eta, e.schedule.beta, bound);
+    if (e.dist.homogeneous_only && e.problem.heterogeneous())
+      throw SpecError("method " + e.dist.name + " is not allowed on the heterogeneous problem '" +
+                      e.problem.name +
+                      "': its analysis holds for homogeneous nodes only (every node has f); allowed: a "
+                      "problem without node centres, or another distributed method");
     e.method.name = e.dist.name;
     e.method.resolved = e.dist.resolved;
   } else {

@@ -135,9 +135,10 @@ Communication communication(const Experiment& e, const RunResult& r) {
   c.byzantine = e.spec.byzantine;
   c.bits_up_per_coordinate = e.dist.bits_up();
   c.bits_down_per_coordinate = e.dist.bits_down();
-  // A sign message is packed in 64-bit words; a float32 message is 4 bytes a coordinate.
+  // A sign message is packed in 64-bit words (SSDM's adds its float32 scale); a float32 message is
+  // 4 bytes a coordinate.
   const auto bytes = [d](std::uint32_t bits) { return bits == 1 ? (d + 63) / 64 * 8 : d * bits / 8; };
-  c.bytes_up_per_node_per_step = bytes(c.bits_up_per_coordinate);
+  c.bytes_up_per_node_per_step = bytes(c.bits_up_per_coordinate) + e.dist.scale_bytes_up();
   c.bytes_down_per_node_per_step = bytes(c.bits_down_per_coordinate);
   c.total_bytes_per_replicate = T * n * (c.bytes_up_per_node_per_step + c.bytes_down_per_node_per_step);
   c.total_bytes = c.total_bytes_per_replicate * e.spec.replicates;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "method_cases.hpp"
 #include "signrate/experiment.hpp"
 #include "signrate/run_result.hpp"
 
@@ -52,10 +53,8 @@ inline const std::vector<std::string>& oracles() {
 }
 
 inline std::vector<Case> single_cases() {
-  const std::vector<std::string> methods = {
-      "sgd",        "sgdm",        "adamw",       "signsgd",
-      "signum",     "smm",         "signsgd-sim", "signsgd-sim:extrapolate=1",
-      "ef-signsgd", "lion:wd=0.01"};
+  const std::vector<std::string> methods =
+      testing_methods::single_methods({"signsgd-sim:extrapolate=1", "lion:wd=0.01"});
   const std::vector<std::string> problems = {"quadratic", "diag-quadratic:law=power", "nonconvex-separable",
                                              "diag-quadratic:negative=1"};
   // (d, T, R): one coordinate; partial chunks; several chunks per warp; many blocks per replicate.
@@ -77,9 +76,10 @@ inline std::vector<Case> single_cases() {
 }
 
 inline std::vector<Case> dist_cases() {
-  const std::vector<std::string> methods = {"sgd-dist",           "sgdm-dist",   "signsgd-mv",
-                                            "signum-mv",          "sto-signsgd", "mv-signsgd-sim",
-                                            "mv-sto-signsgd-sim", "mvsm-v1",     "mvsm-v2"};
+  // Every distributed method the GPU engine runs (an encoder of the whole state does not, yet).
+  std::vector<std::string> methods;
+  for (const std::string& m : testing_methods::dist_methods())
+    if (!encodes_whole_state(recipe_of(testing_methods::dist_method(m).base.kind))) methods.push_back(m);
   struct Family {
     std::string problem, oracle, R;
     std::uint32_t nodes;
@@ -95,9 +95,9 @@ inline std::vector<Case> dist_cases() {
   std::size_t k = 0;
   for (const auto& f : families)
     for (const auto& m : methods) {
-      const bool sr = m == "sto-signsgd" || m == "mv-sto-signsgd-sim" || m.rfind("mvsm", 0) == 0;
       const auto& s = sizes[k % sizes.size()];
-      Case c{f.problem, f.oracle, m + (sr ? f.R : ""), "constant:eta=0.002,beta=0.3", s[0], s[1], s[2]};
+      Case c{f.problem, f.oracle, testing_methods::with_R(m, f.R), "constant:eta=0.002,beta=0.3", s[0],
+             s[1],      s[2]};
       c.nodes = f.nodes;
       c.byzantine = k % 3 == 1 ? 1 : 0;
       out.push_back(c);

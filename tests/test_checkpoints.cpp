@@ -1,6 +1,6 @@
 // Every checkpoint of every trace against plain reference loops written from the definitions
 // (docs/theory.md: M1(t) = (1/t) sum_{s <= t} ||grad f(x_s)||_1, M2 likewise; the gradient norms and
-// f(x_t) - f* at x_t, before step t's update; the README's tables for the update rules), and the
+// f(x_t) - f* at x_t, before step t's update; docs/components.md's tables for the update rules), and the
 // checkpoint rows a user reads (run_json's "checkpoints", checkpoints_csv) against the traces.
 //
 // The references share only per-coordinate functions with the engines (method_step, the EF
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "method_cases.hpp"
 #include "signrate/canonical_sum.hpp"
 #include "signrate/distributed_nodes.hpp"
 #include "signrate/engine.hpp"
@@ -83,7 +84,7 @@ struct ReferenceMetrics {
   }
 };
 
-// Single node (the README's "Methods" table), replicate r.
+// Single node (docs/components.md's "Methods" table), replicate r.
 Reference reference_single(const Experiment& e, std::uint32_t r) {
   const std::uint32_t d = e.spec.d;
   std::vector<double> x = e.problem.x0, m(d, 0.0), s(d, 0.0), g(d), gq(d), y(d), p_abs(d);
@@ -118,9 +119,9 @@ Reference reference_single(const Experiment& e, std::uint32_t r) {
   return out;
 }
 
-// n nodes and a server (the README's "Distributed methods" table, docs/theory.md's MVSM), replicate r. f's
-// gradient at x_t is grad f for a homogeneous problem, and (1/n) sum_j grad f_j summed in node order for a
-// heterogeneous one.
+// n nodes and a server (docs/components.md's "Distributed methods" table, docs/theory.md's MVSM), replicate
+// r. f's gradient at x_t is grad f for a homogeneous problem, and (1/n) sum_j grad f_j summed in node order
+// for a heterogeneous one.
 Reference reference_distributed(const Experiment& e, std::uint32_t r) {
   const std::uint32_t d = e.spec.d, n = e.spec.nodes;
   const DistCoeffs base = e.dist.base;
@@ -183,13 +184,19 @@ Reference reference_distributed(const Experiment& e, std::uint32_t r) {
           case DistKind::kMvsmV2:
             mi = t == 1 ? gi : (1 - base.beta) * mi + base.beta * gi, msg = S_R(mi, sr, t, i);
             break;
+          case DistKind::kSsdm:  // the message needs ||m^j||_2: sent after the loop
+            mi = base.mu * mi + (1 - base.mu) * gi;
+            continue;
         }
         vote[i] += static_cast<int>(flip * msg);
       }
+      if (base.kind == DistKind::kSsdm)
+        testing_methods::add_ssdm_message(
+            m[j], flip, [&](double v, double R, std::uint32_t i) { return S(v, R, sr, t, i); }, sum);
     }
     const RngKey server = derive_key(e.spec.seed, r, 0, Stream::kServer);
     for (std::uint32_t i = 0; i < d; ++i) {
-      if (base.kind == DistKind::kSgdDist) {
+      if (base.kind == DistKind::kSgdDist || base.kind == DistKind::kSsdm) {
         down[i] = static_cast<float>(sum[i] / n);
       } else if (base.kind == DistKind::kSgdmDist) {
         buf[i] = (t == 1 ? 0.0 : base.mu) * buf[i] + sum[i] / n;
@@ -265,10 +272,8 @@ void PrintTo(const SingleCase& c, std::ostream* os) {
 
 std::vector<SingleCase> single_cases() {
   // Step sizes small enough for rosenbrock and SGD on the steepest families.
-  const std::vector<std::string> methods = {
-      "sgd",        "sgdm:mu=0.9", "adamw:wd=0.01", "signsgd",
-      "signum",     "smm",         "signsgd-sim",   "signsgd-sim:extrapolate=1",
-      "ef-signsgd", "lion:wd=0.01"};
+  const std::vector<std::string> methods = testing_methods::single_methods(
+      {"sgdm:mu=0.9", "adamw:wd=0.01", "signsgd-sim:extrapolate=1", "lion:wd=0.01"});
   const std::vector<std::string> problems = {"quadratic", "diag-quadratic:law=power", "lowrank-quadratic",
                                              "nonconvex-separable", "rosenbrock"};
   // Gaussian with batch 1 is the engine's grouped noise path; the others draw per coordinate.
@@ -341,12 +346,14 @@ std::vector<std::pair<DistCase, std::string>> dist_cases() {
       {"quadratic", "gaussian:sigma=0.2", ":R=2,clip=1", 3},
       {"lowrank-quadratic", "student-t:nu=3,sigma=0.1", ":R=3,clip=1", 2},
       {"rosenbrock", "uniform:sigma=0.1", ":R=50,clip=1", 3}};
-  const std::vector<std::string> methods = {"sgd-dist",           "sgdm-dist",   "signsgd-mv",
-                                            "signum-mv",          "sto-signsgd", "mv-signsgd-sim",
-                                            "mv-sto-signsgd-sim", "mvsm-v1",     "mvsm-v2"};
   std::vector<std::pair<DistCase, std::string>> out;
   for (const auto& p : problems)
-    for (const auto& m : methods) out.push_back({p, m});
+    for (const auto& m : testing_methods::dist_methods()) {
+      // A normalized sign moves each coordinate by eta ||m||_2: on rosenbrock's walls it diverges.
+      const bool steep = p.problem == "rosenbrock" &&
+                         encodes_whole_state(recipe_of(testing_methods::dist_method(m).base.kind));
+      if (testing_methods::runs_on(m, p.problem.rfind("hetero", 0) == 0) && !steep) out.push_back({p, m});
+    }
   return out;
 }
 
@@ -354,11 +361,11 @@ class DistributedCheckpoints : public ::testing::TestWithParam<std::pair<DistCas
 
 TEST_P(DistributedCheckpoints, EveryCheckpointMatchesTheReferenceLoop) {
   const auto& [c, method] = GetParam();
-  const bool sr = method == "sto-signsgd" || method == "mv-sto-signsgd-sim" || method.rfind("mvsm", 0) == 0;
   for (std::uint32_t byzantine : {0u, 1u}) {
     const std::string schedule =
         c.problem == "rosenbrock" ? "constant:eta=0.0002,beta=0.3" : "constant:eta=0.002,beta=0.3";
-    RunSpec spec = make_run_spec(c.problem, c.oracle, method + (sr ? c.R : ""), schedule, 70, 120, 2, 31);
+    RunSpec spec =
+        make_run_spec(c.problem, c.oracle, testing_methods::with_R(method, c.R), schedule, 70, 120, 2, 31);
     spec.nodes = c.nodes;
     spec.byzantine = byzantine;
     const Experiment e = make_experiment(spec);

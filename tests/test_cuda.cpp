@@ -1,5 +1,5 @@
-// The host-device code run on a GPU must give the CPU's bits (the README's "Design" and "Reproducibility").
-// Without a CUDA device (or a CUDA build) these tests skip and say why.
+// The host-device code run on a GPU must give the CPU's bits (docs/architecture.md's "Design" and
+// "Reproducibility"). Without a CUDA device (or a CUDA build) these tests skip and say why.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -112,8 +112,9 @@ TEST(Cuda, DistributedNodeAndServerStepsHaveTheCpuBits) {
     votes[i] = static_cast<std::int32_t>(i % 9) - 4;  // -4..4 with n = 4: ties included
   }
   const RngKey key = derive_key(2026, 3, 2, Stream::kUnbiasedSign);
-  for (auto kind : {DistKind::kSignSgdMv, DistKind::kSignumMv, DistKind::kStoSignSgd, DistKind::kMvSignSgdSim,
-                    DistKind::kMvStoSignSgdSim, DistKind::kMvsmV1, DistKind::kMvsmV2})
+  for (const DistRecipe& row : kDistRecipes) {  // every method whose nodes send signs
+    const DistKind kind = row.kind;
+    if (!sends_signs(row.recipe)) continue;
     for (std::uint32_t t : {1u, 6u}) {
       DistCoeffs c;
       c.kind = kind, c.beta = 0.2, c.mu = 0.9, c.R = 1.0, c.t = t;
@@ -127,6 +128,7 @@ TEST(Cuda, DistributedNodeAndServerStepsHaveTheCpuBits) {
         ASSERT_EQ(m[i], mc);
       }
     }
+  }
   for (auto kind : {DistKind::kMvsmV1, DistKind::kMvsmV2}) {
     const std::vector<std::int8_t> gpu = cuda::server_signs(kind, votes, 4, key, 9);
     for (std::uint32_t i = 0; i < d; ++i) ASSERT_EQ(gpu[i], server_sign(kind, votes[i], 4, key, 9, i)) << i;

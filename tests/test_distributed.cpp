@@ -1,7 +1,7 @@
 // The in-process simulation of n nodes (distributed.hpp): every method against a plain loop written
-// from the README's "Distributed methods" table and docs/theory.md's MVSM, literal hand-computed steps, the
-// exact binomial law of the vote, Byzantine nodes, S_R's domain (error or explicit clipping), communication
-// counts, reproducibility, heterogeneous problems and bad input.
+// from docs/components.md's "Distributed methods" table and docs/theory.md's MVSM, literal hand-computed
+// steps, the exact binomial law of the vote, Byzantine nodes, S_R's domain (error or explicit clipping),
+// communication counts, reproducibility, heterogeneous problems and bad input.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "method_cases.hpp"
 #include "signrate/canonical_sum.hpp"
 #include "signrate/distributed_nodes.hpp"
 #include "signrate/engine.hpp"
@@ -86,13 +87,19 @@ std::vector<double> reference_final_x(const Experiment& e, std::uint32_t r) {
             mi = t == 1 ? gi : (1 - base.beta) * mi + base.beta * gi;
             msg = S(mi, base.R, sr, t, i);
             break;
+          case DistKind::kSsdm:  // the message needs ||m||_2: sent after the loop
+            mi = base.mu * mi + (1 - base.mu) * gi;
+            continue;
         }
         vote[i] += static_cast<int>(flip * msg);
       }
+      if (base.kind == DistKind::kSsdm)
+        testing_methods::add_ssdm_message(
+            m[j], flip, [&](double v, double R, std::uint32_t i) { return S(v, R, sr, t, i); }, sum);
     }
     const RngKey server = derive_key(e.spec.seed, r, 0, Stream::kServer);
     for (std::uint32_t i = 0; i < d; ++i) {
-      if (base.kind == DistKind::kSgdDist)
+      if (base.kind == DistKind::kSgdDist || base.kind == DistKind::kSsdm)
         down[i] = static_cast<float>(sum[i] / n);
       else if (base.kind == DistKind::kSgdmDist)
         buf[i] = (t == 1 ? 0.0 : base.mu) * buf[i] + sum[i] / n, down[i] = static_cast<float>(buf[i]);
@@ -107,7 +114,7 @@ std::vector<double> reference_final_x(const Experiment& e, std::uint32_t r) {
 }
 
 struct MethodCase {
-  const char* method;
+  std::string method;
   std::uint32_t byzantine;
 };
 
@@ -115,10 +122,13 @@ class DistributedAgainstReference : public ::testing::TestWithParam<MethodCase> 
 
 // final_grad_l1 is ||grad f(x_{T+1})||_1, so equal values mean equal trajectories' ends; the
 // problem is heterogeneous and the oracle discrete, so ties and sign(0) happen.
+// A method for homogeneous nodes only runs on the homogeneous twin of the problem.
 TEST_P(DistributedAgainstReference, SameFinalIterateAsTheDefinitions) {
+  const bool homogeneous = make_dist_method(ParsedSpec{GetParam().method, {}}, 1, 1, 1).homogeneous_only;
+  const char* problem = homogeneous ? "nonconvex-separable:c=4" : "hetero-nonconvex:centers=0/0.5/2/3,x1=1";
   for (const char* oracle : {"uniform:sigma=0.5", "rademacher:sigma=0.5"}) {
-    const Experiment e = make("hetero-nonconvex:centers=0/0.5/2/3,x1=1", oracle, GetParam().method,
-                              "constant:eta=0.05,beta=0.3", 12, 40, 2, 4, GetParam().byzantine);
+    const Experiment e = make(problem, oracle, GetParam().method, "constant:eta=0.05,beta=0.3", 12, 40, 2, 4,
+                              GetParam().byzantine);
     const RunResult r = run_with(e);
     for (std::uint32_t rep = 0; rep < 2; ++rep) {
       const std::vector<double> x = reference_final_x(e, rep);
@@ -133,16 +143,20 @@ TEST_P(DistributedAgainstReference, SameFinalIterateAsTheDefinitions) {
   }
 }
 
+// Every row of the table (so a new method is tested here by construction), and Byzantine nodes.
+std::vector<MethodCase> every_distributed_method() {
+  std::vector<MethodCase> cases;
+  for (const ComponentInfo& info : distributed_method_registry()) cases.push_back({info.name, 0});
+  for (const char* name : {"mvsm-v2", "signsgd-mv", "sgd-dist", "ssdm"})
+    cases.push_back({name, name == std::string("signsgd-mv") ? 2u : 1u});
+  return cases;
+}
+
 INSTANTIATE_TEST_SUITE_P(Distributed, DistributedAgainstReference,
-                         ::testing::Values(MethodCase{"sgd-dist", 0}, MethodCase{"sgdm-dist", 0},
-                                           MethodCase{"signsgd-mv", 0}, MethodCase{"signum-mv", 0},
-                                           MethodCase{"sto-signsgd", 0}, MethodCase{"mv-signsgd-sim", 0},
-                                           MethodCase{"mv-sto-signsgd-sim", 0}, MethodCase{"mvsm-v1", 0},
-                                           MethodCase{"mvsm-v2", 0}, MethodCase{"mvsm-v2", 1},
-                                           MethodCase{"signsgd-mv", 2}, MethodCase{"sgd-dist", 1}),
+                         ::testing::ValuesIn(every_distributed_method()),
                          [](const ::testing::TestParamInfo<MethodCase>& info) {
-                           std::string name = std::string(info.param.method) + "_byzantine" +
-                                              std::to_string(info.param.byzantine);
+                           std::string name =
+                               info.param.method + "_byzantine" + std::to_string(info.param.byzantine);
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });
@@ -187,6 +201,37 @@ TEST(DistributedByHand, SgdDistOneStep) {
   const double x2 = 1.0 - 0.5 * static_cast<double>(static_cast<float>(sum / 3));
   const RunResult r = run_with(e);
   EXPECT_EQ(r.final_grad_l1[0], std::fabs(x2 - 2.0));
+}
+
+// SSDM's message by hand: m = (3, -4, 0) has R = ||m||_2 = 5, so coordinate 0 sends +5 with
+// probability 1/2 + 3/10 = 0.8, coordinate 1 sends +5 with probability 1/2 - 4/10 = 0.1, and
+// coordinate 2 sends +-5 with probability 1/2 each (never 0: one bit a coordinate). A Byzantine
+// node sends the negation; a zero state sends zeros. Over many steps the mean message is m (the
+// normalized sign is unbiased: E R S_R(m_i) = m_i).
+TEST(DistributedByHand, SsdmMessageIsAnUnbiasedNormalizedSign) {
+  const RngKey key = derive_key(3, 0, 1, Stream::kUnbiasedSign);
+  const double m[3] = {3.0, -4.0, 0.0};
+  const double p_plus[3] = {0.8, 0.1, 0.5};
+  double mean[3] = {0, 0, 0};
+  constexpr std::uint32_t kSteps = 40000;
+  for (std::uint32_t t = 1; t <= kSteps; ++t) {
+    float out[3], flipped[3];
+    node_normalized_sign_message(25.0, m, 3, key, t, false, out);
+    node_normalized_sign_message(25.0, m, 3, key, t, true, flipped);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+      const float want = unbiased_sign_uniform(key, t, i) < p_plus[i] ? 5.0f : -5.0f;
+      ASSERT_EQ(out[i], want) << "t " << t << " i " << i;
+      ASSERT_EQ(flipped[i], -want);
+      mean[i] += out[i] / static_cast<double>(kSteps);
+    }
+  }
+  for (std::uint32_t i = 0; i < 3; ++i)  // the standard error of each mean is at most 5 / 200
+    EXPECT_NEAR(mean[i], m[i], 4 * 5.0 / 200) << i;
+  const double zero[2] = {0.0, 0.0};
+  float out[2] = {1.0f, 1.0f};
+  node_normalized_sign_message(0.0, zero, 2, key, 1, false, out);
+  EXPECT_EQ(out[0], 0.0f);
+  EXPECT_EQ(out[1], 0.0f);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,6 +522,29 @@ TEST(DistributedBadInput, RefusedWithWhatIsAllowed) {
   RunSpec s = make_run_spec("quadratic", "uniform", "signsgd-mv", "theorem3", 8, 10, 2, 1);
   s.nodes = 0;
   EXPECT_THROW(make_experiment(s), SpecError);
+}
+
+// SSDM sends one bit a coordinate plus its float32 scale, and the mean (float32) down; it is
+// refused on a heterogeneous problem and, for now, on the GPU.
+TEST(DistributedByHand, SsdmCommunicationAndDomain) {
+  const Experiment e = make("quadratic", "gaussian", "ssdm", "theorem3", 100, 10, 1, 3);
+  const nlohmann::json c = communication_json(e, run_with(e));
+  EXPECT_EQ(c["bits_up_per_coordinate"], 1);
+  EXPECT_EQ(c["bits_down_per_coordinate"], 32);
+  EXPECT_EQ(c["bytes_up_per_node_per_step"], 2 * 8 + 4);  // ceil(100/64) words and the scale
+  EXPECT_EQ(c["bytes_down_per_node_per_step"], 100 * 4);
+  expect_spec_error("hetero-quadratic", "ssdm", 3, 0, {"ssdm", "heterogeneous", "homogeneous nodes only"});
+  EngineOptions gpu;
+  gpu.backend = Backend::kCuda;
+  try {
+    run(e, gpu);
+    FAIL() << "ssdm ran on --device cuda";
+  } catch (const SpecError& err) {
+    const std::string m = err.what();
+    EXPECT_TRUE(m.find("cannot run on the GPU yet") != std::string::npos ||
+                m.find("has no CUDA") != std::string::npos)
+        << m;
+  }
 }
 
 TEST(DistributedBadInput, ListValuesRoundTripThroughJsonSpecs) {

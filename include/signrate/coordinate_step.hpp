@@ -85,7 +85,7 @@ SIGNRATE_INLINE DistTerms dist_coordinate_step(const DistCoeffs& c, const DistVi
     }
     const double noise = oracle_noise(v.ov, v.noise_keys[k], t, i);
     const bool byzantine = k < v.byzantine;
-    if constexpr (sends_signs(K)) {
+    if constexpr (sends_signs(recipe_of(K))) {
       std::int8_t msg = 0;
       double encoded = 0.0;
       const NodeTileStatus st = node_sign_tile<K>(c, v.sign_keys[k], t, i, 1, &g_node, &noise, m + k * stride,
@@ -101,7 +101,7 @@ SIGNRATE_INLINE DistTerms dist_coordinate_step(const DistCoeffs& c, const DistVi
     }
   }
   out.grad = hetero ? grad_sum / static_cast<double>(v.nodes) : g_true;
-  if constexpr (sends_signs(K)) {
+  if constexpr (sends_signs(recipe_of(K))) {
     std::int8_t down = 0;
     out.ties_down =
         static_cast<std::uint32_t>(server_sign_tile(K, &vote, v.nodes, v.server_key, t, i, 1, &down));

@@ -1,7 +1,7 @@
 #pragma once
-// n nodes with a server (docs/theory.md "MVSM", the README's "Distributed methods" table), host side: the
-// methods' registry and DistMethod (core layer). The three parts every transport runs each step (NodeWorker,
-// Server, apply_down) are in distributed_nodes.hpp (engine layer).
+// n nodes with a server (docs/theory.md "MVSM", docs/components.md's "Distributed methods" table), host side:
+// the methods' registry and DistMethod (core layer). The three parts every transport runs each step
+// (NodeWorker, Server, apply_down) are in distributed_nodes.hpp (engine layer).
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,8 +25,13 @@ struct DistMethod {
     c.t = t;
     return c;
   }
-  std::uint32_t bits_up() const { return sends_signs(base.kind) ? 1 : 32; }
-  std::uint32_t bits_down() const { return bits_up(); }
+  bool homogeneous_only = false;  // the method's analysis needs every node to have f (its table row)
+
+  // A value is sent as float32; a sign, S_R or a normalized sign as one bit.
+  std::uint32_t bits_up() const { return recipe_at(base.kind).encoder == Encoder::kValue ? 32 : 1; }
+  std::uint32_t bits_down() const { return sends_signs(base.kind) ? 1 : 32; }
+  // What a node sends once a step besides its coordinates: a normalized sign's scale, as float32.
+  std::uint32_t scale_bytes_up() const { return encodes_whole_state(recipe_at(base.kind)) ? 4 : 0; }
 };
 
 const std::vector<ComponentInfo>& distributed_method_registry();

@@ -1,6 +1,6 @@
 #pragma once
-// n nodes with a server (docs/theory.md "MVSM", the README's "Distributed methods" table), host side: the
-// three parts every transport runs in the same order each step t:
+// n nodes with a server (docs/theory.md "MVSM", docs/components.md's "Distributed methods" table), host side:
+// the three parts every transport runs in the same order each step t:
 //   1. each node j computes grad f_j(x_t) + its own noise and its message (NodeWorker),
 //   2. the server turns the messages into what it sends down (Server; for the sign methods from
 //      the exact integer vote sum_j s_j),
@@ -44,7 +44,11 @@ class NodeWorker {
   std::uint32_t replicate_, node_;
   bool byzantine_;
   RngKey noise_key_, sign_key_;
+  void whole_state_message(const DistCoeffs& c, std::uint32_t t, std::uint32_t i0, std::uint32_t n,
+                           const double* g_true, float* value_out);
+
   std::vector<double> m_, noise_, encoded_;  // state; noise and encoded values of one tile
+  std::vector<double> chunks_;               // ||m||_2's chunk sums (an encoder of the whole state)
   std::uint64_t clipped_ = 0;
 };
 

@@ -1,12 +1,13 @@
 #pragma once
-// The host-device part of the distributed methods (the README's "Distributed methods" table; docs/theory.md,
-// "MVSM"): what node j sends for one coordinate, and what the server sends back. Shared by the
-// in-process simulation (src/cpu/distributed_engine.cpp) and the MPI transport (src/mpi/), so
-// both compute every message with the same operations.
+// The host-device part of the distributed methods (docs/components.md's "Distributed methods" table;
+// docs/theory.md, "MVSM"): what node j sends for one coordinate, and what the server sends back. Shared by
+// the in-process simulation (src/cpu/distributed_engine.cpp) and the MPI transport (src/mpi/), so both
+// compute every message with the same operations.
 //
 // Conventions: sign(0) = 0; the vote sum_j s_j is an exact integer; a tie sends 0 down. In
 // `mvsm-v1`/`mvsm-v2` beta weighs the NEW gradient and v_1 = g_1 (Algorithm 2); `signum-mv` and
 // `mv-signsgd-sim` keep a Signum-type EMA with m_0 = 0.
+#include <cmath>
 #include <cstdint>
 #include <type_traits>
 
@@ -19,7 +20,7 @@
 namespace signrate {
 
 // True when the nodes send signs the server votes on (one bit each way); false for float32 messages.
-SIGNRATE_HD constexpr bool sends_signs(DistKind k) { return sends_signs(recipe_of(k)); }
+SIGNRATE_INLINE bool sends_signs(DistKind k) { return sends_signs(recipe_at(k)); }
 
 struct DistCoeffs {
   DistKind kind = DistKind::kMvsmV2;
@@ -108,7 +109,8 @@ SIGNRATE_INLINE NodeTileStatus node_sign_tile(const DistCoeffs& c, RngKey sign_k
     st.clipped = outside_count;
     if (any_bad) {  // the first offending coordinate, for the error message
       for (std::uint32_t j = 0; j < n; ++j) {
-        const double v = keeps_state(recipe_of(K)) ? m[j] : g_true[j] + noise[j];
+        double v = g_true[j] + noise[j];  // the state of a stateless method
+        if constexpr (keeps_state(recipe_of(K))) v = m[j];
         if (!(v >= -c.R && v <= c.R) && (!c.clip || v != v)) {
           st.bad = j;
           st.bad_value = v;
@@ -141,6 +143,23 @@ SIGNRATE_INLINE void node_value_tile(std::uint32_t n, const double* __restrict__
     const double s = g_true[j] + noise[j];
     out[j] = static_cast<float>(byzantine ? -s : s);
   }
+}
+
+// Encoder::kNormalizedSign (SSDM) over a node's whole state m[0 .. d) after its update, given
+// l2_squared = sum_i m_i^2 in the canonical order (canonical_sum.hpp): with R = ||m||_2, the node
+// sends one bit a coordinate, S_R(m_i) (+1 with probability 1/2 + m_i / (2R)), and R once as
+// float32; out[i] = float32(R) S_R(m_i), exact in float32, negated by a Byzantine node. A zero
+// state sends zeros; a non-finite R reaches x (the engine stops there).
+inline void node_normalized_sign_message(double l2_squared, const double* m, std::uint32_t d, RngKey key,
+                                         std::uint32_t t, bool byzantine, float* out) {
+  if (l2_squared == 0.0) {
+    for (std::uint32_t i = 0; i < d; ++i) out[i] = 0.0f;
+    return;
+  }
+  const double R = std::sqrt(l2_squared);
+  const float scale = static_cast<float>(byzantine ? -R : R);
+  for (std::uint32_t i = 0; i < d; ++i)
+    out[i] = scale * static_cast<float>(unbiased_sign_at(m[i], R, key, t, i));
 }
 
 // The server's reply to a tile of votes; returns the ties sent down as 0.

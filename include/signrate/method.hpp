@@ -21,7 +21,7 @@ class Method {
   bool extrapolate = false;  // signsgd-sim:extrapolate=1
   nlohmann::json resolved;
 
-  bool two_phase() const { return signrate::two_phase(recipe_of(kind)); }
+  bool two_phase() const { return signrate::two_phase(recipe_at(kind)); }
   MethodCoeffs coeffs_at(std::uint32_t t) const;
   // Computes AdamW's bias corrections for t = 1..T once (a correctly rounded pow costs microseconds,
   // too much for every step of every replicate); coeffs_at gives the same bits with or without it.

@@ -123,6 +123,7 @@ enum class DistKind : std::uint8_t {
   kMvStoSignSgdSim,
   kMvsmV1,
   kMvsmV2,
+  kSsdm,
 };
 
 struct DistRecipe {
@@ -140,6 +141,7 @@ inline constexpr DistRecipe kDistRecipes[] = {
     {DistKind::kMvStoSignSgdSim, {StateUpdate::kEmaNew, Encoder::kUnbiasedSign, ServerRule::kMajorityVote}},
     {DistKind::kMvsmV1, {StateUpdate::kEmaNewFromG1, Encoder::kUnbiasedSign, ServerRule::kMajorityVote}},
     {DistKind::kMvsmV2, {StateUpdate::kEmaNewFromG1, Encoder::kUnbiasedSign, ServerRule::kUnbiasedVote}},
+    {DistKind::kSsdm, {StateUpdate::kEmaOld, Encoder::kNormalizedSign, ServerRule::kMean}},
 };
 inline constexpr std::size_t kDistKinds = sizeof(kDistRecipes) / sizeof(kDistRecipes[0]);
 
@@ -155,8 +157,9 @@ static_assert(recipe_detail::rows_in_enum_order(kMethodRecipes),
               "kMethodRecipes: one row per kind, in order");
 static_assert(recipe_detail::rows_in_enum_order(kDistRecipes), "kDistRecipes: one row per kind, in order");
 
-// A kind's recipe. In device code, call it in a constant expression (constexpr Recipe r = ...;
-// if constexpr (...)); recipe_at below answers for a kind known only at run time.
+// A kind's recipe, in a constant expression (constexpr Recipe r = recipe_of(K); if constexpr ...).
+// For a kind known only at run time in a header or a .cu file, call recipe_at below: nvcc compiles
+// this function for the device too, where it may not read the tables at run time.
 SIGNRATE_HD constexpr Recipe recipe_of(MethodKind k) {
   return kMethodRecipes[static_cast<std::size_t>(k)].recipe;
 }
@@ -191,16 +194,25 @@ SIGNRATE_INLINE void with_kind(Kind kind, F&& f) {
   with_kind_of(kind, f, std::make_index_sequence<kKindCount<Kind>>{});
 }
 
+// A recipe as one integer, and back: device code may read a constexpr variable of scalar type at
+// run time (recipe_at), but not a row of the tables.
+SIGNRATE_HD constexpr std::uint32_t pack_recipe(Recipe r) {
+  return static_cast<std::uint32_t>(r.state) | static_cast<std::uint32_t>(r.encoder) << 8 |
+         static_cast<std::uint32_t>(r.server) << 16 | static_cast<std::uint32_t>(r.keeps_previous_x) << 24;
+}
+SIGNRATE_HD constexpr Recipe unpack_recipe(std::uint32_t v) {
+  return Recipe{static_cast<StateUpdate>(v & 0xff), static_cast<Encoder>(v >> 8 & 0xff),
+                static_cast<ServerRule>(v >> 16 & 0xff), (v >> 24 & 1) != 0};
+}
+template <class Kind, Kind K>
+inline constexpr std::uint32_t kPackedRecipe = pack_recipe(recipe_of(K));
+
 // recipe_of for a kind known only at run time, in host or device code.
 template <class Kind>
 SIGNRATE_INLINE Recipe recipe_at(Kind kind) {
-  Recipe r{};
-  const auto read = [&](auto k) {
-    constexpr Recipe row = recipe_of(decltype(k)::value);
-    r = row;
-  };
-  with_kind(kind, read);
-  return r;
+  std::uint32_t packed = 0;
+  with_kind(kind, [&](auto k) { packed = kPackedRecipe<Kind, decltype(k)::value>; });
+  return unpack_recipe(packed);
 }
 
 }  // namespace signrate

@@ -1,10 +1,11 @@
-// n nodes in one process (the README's "Distributed methods": nodes are one more batch dimension and
+// n nodes in one process (docs/components.md's "Distributed methods": nodes are one more batch dimension and
 // the vote is a reduction over it). Each replicate runs step-major over tiles of `block`
 // coordinates; per tile the three parts of distributed_nodes.hpp run in order: node messages (node 0
 // first) with their exact integer votes (or float sums in node order), the server's reply, the
 // update. The norms of grad f(x_t) are the tile's chunk sums (canonical order), as single-node.
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "cpu_engine.hpp"
@@ -54,7 +55,9 @@ void NodeWorker::step_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, c
   const DistCoeffs c = e_.dist.coeffs_at(t);
   if (noise_.size() < n) noise_.resize(n), encoded_.resize(n);
   oracle_noise_tile(e_.oracle.view(), noise_key_, t, i0, n, noise_.data());
-  if (!sends_signs(c.kind)) return node_value_tile(n, g_true, noise_.data(), byzantine_, value_out);
+  const Recipe recipe = recipe_of(c.kind);
+  if (encodes_whole_state(recipe)) return whole_state_message(c, t, i0, n, g_true, value_out);
+  if (!sends_signs(recipe)) return node_value_tile(n, g_true, noise_.data(), byzantine_, value_out);
   NodeTileStatus st;
   with_kind(c.kind, [&](auto kind) {
     st = cpu_node_tile<decltype(kind)::value>(c, sign_key_, t, i0, n, g_true, noise_.data(), m_.data() + i0,
@@ -67,6 +70,21 @@ void NodeWorker::step_tile(std::uint32_t t, std::uint32_t i0, std::uint32_t n, c
                    ", step t=" + std::to_string(t) + ", coordinate i=" + std::to_string(i0 + st.bad) +
                    ", replicate " + std::to_string(replicate_) +
                    " (S_R needs |state| <= R; raise R, or ask for clipping with clip=1)");
+}
+
+// An encoder of the whole state (SSDM's normalized sign): the state update, then ||m||_2 in the
+// canonical order, then the messages; the tile is all d coordinates (the engines ask for it).
+void NodeWorker::whole_state_message(const DistCoeffs& c, std::uint32_t t, std::uint32_t i0, std::uint32_t n,
+                                     const double* g_true, float* value_out) {
+  const std::uint32_t d = e_.problem.dim();
+  if (i0 != 0 || n != d)
+    throw std::logic_error(e_.dist.name + ": its messages need the whole state; the tile must be all d");
+  double* m = m_.data();
+  for (std::uint32_t i = 0; i < d; ++i) node_state_update(c, g_true[i] + noise_[i], m[i]);
+  if (chunks_.empty()) chunks_.resize(sum_chunks(d));
+  const double l2_squared = canonical_sum(
+      d, [&](std::uint64_t i) { return m[i] * m[i]; }, chunks_.data());
+  node_normalized_sign_message(l2_squared, m, d, sign_key_, t, byzantine_, value_out);
 }
 
 void NodeWorker::step(std::uint32_t t, const double* g_true, std::int8_t* sign, float* value) {
@@ -128,6 +146,7 @@ std::uint32_t run_replicate(const Experiment& e, std::uint32_t block, Progress* 
   const Problem& problem = e.problem;
   const std::uint32_t d = problem.dim(), n = e.spec.nodes;
   const bool signs = sends_signs(e.dist.base.kind), hetero = problem.heterogeneous();
+  if (encodes_whole_state(recipe_of(e.dist.base.kind))) block = d;  // one tile: the messages need all of m
   const bool dense = !hetero && !problem.separable;
   const SeparableView sv = problem.separable_view();
   std::vector<NodeWorker> nodes;

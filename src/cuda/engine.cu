@@ -474,6 +474,10 @@ void run_dist(const Experiment& e, const EngineOptions& o, int sms, RunResult& o
 RunResult run_cuda(const Experiment& e, const EngineOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   check_cuda_options(o);
+  if (e.distributed && encodes_whole_state(recipe_at(e.dist.base.kind)))
+    throw SpecError("method " + e.dist.name +
+                    " cannot run on the GPU yet (a node's message needs the norm of its whole state); run it "
+                    "with --device cpu");
   std::string why;
   if (!cuda_usable(o.device, &why)) throw SpecError("--device cuda:" + std::to_string(o.device) + ": " + why);
   const Problem& problem = e.problem;

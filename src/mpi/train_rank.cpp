@@ -115,7 +115,7 @@ class RankWorker : public workloads::Workers {
         clipped = worker_.clipped() - before;
         pack_signs(up_.data(), static_cast<std::uint32_t>(P_), wire_.up_words(), wire_.up_mask());
       } else {
-        worker_.encode_values(g_.data(), wire_.up_values());
+        worker_.encode_values(ts, g_.data(), wire_.up_values());
       }
     } catch (const std::exception& ex) {
       link_.say(std::string("error: ") + ex.what());

@@ -55,7 +55,8 @@ TEST_P(MpiRuns, SameBitsAsInProcess) {
   // Bytes: a header plus the packed payload each step, and the zeros only when there are some.
   const auto& mpi = m["mpi"];
   const std::uint64_t T = s["spec"]["T"], R = s["spec"]["replicates"], d = s["spec"]["d"];
-  const bool signs = s["communication"]["bits_up_per_coordinate"] == 1;
+  // Votes travel packed; float32 messages (SSDM's normalized signs included) as 4 bytes a coordinate.
+  const bool signs = s["communication"]["bits_down_per_coordinate"] == 1;
   const std::uint64_t payload = signs ? R * ((d + 63) / 64) * 8 : R * d * 4, header = mpi["header_bytes"];
   EXPECT_EQ(header, 16u);
   EXPECT_EQ(mpi["ranks"], 4);
@@ -99,6 +100,7 @@ INSTANTIATE_TEST_SUITE_P(
              "--method sgdm-dist --problem hetero-nonconvex --d 70 --T 40 --replicates 2 --seed 5"},
         Case{"mvsm_v2_byzantine",
              "--method mvsm-v2:R=3,clip=1 --byzantine 1 --d 64 --T 40 --replicates 2 --seed 11"},
+        Case{"ssdm_byzantine", "--method ssdm --byzantine 1 --d 100 --T 40 --replicates 2 --seed 4"},
         Case{"signum_mv_threads",
              "--method signum-mv --byzantine 2 --d 65 --T 30 --replicates 3 --seed 9 --threads 2"}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });

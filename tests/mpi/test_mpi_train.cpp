@@ -62,7 +62,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values("--optimizer mvsm-v1:lr=0.01,R=0.01,clip=1 --split by-class --byzantine 1",
                       "--optimizer mvsm-v2:lr=0.01,beta=0.2,R=0.01,clip=1",
                       "--optimizer signum-mv:lr=0.003 --split dirichlet:alpha=0.5",
-                      "--optimizer sgdm-dist:lr=0.05,mu=0.9 --byzantine 1"));
+                      "--optimizer sgdm-dist:lr=0.05,mu=0.9 --byzantine 1",
+                      "--optimizer ssdm:lr=0.001,mu=0.9 --byzantine 1"));
 
 TEST(MpiTrainFailures, BadOptionsExitTwoOnEveryRankAndWriteNothing) {
   const std::pair<std::string, std::string> cases[] = {

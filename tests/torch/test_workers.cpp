@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../cli_process.hpp"
+#include "signrate/canonical_sum.hpp"
 #include "signrate/distributed_step.hpp"
 #include "signrate/error.hpp"
 #include "signrate/mpi/wire.hpp"
@@ -23,7 +24,7 @@ namespace {
 
 using Vec = std::vector<double>;
 
-// The simulator's functions one coordinate at a time, in the order the README's "Distributed
+// The simulator's functions one coordinate at a time, in the order docs/components.md's "Distributed
 // methods" table states: each worker's state update and sign (or S_R, clipped where clip=1 asks),
 // negated by a Byzantine worker; the exact vote; the server's reply; x -= lr * reply.
 struct Reference {
@@ -38,6 +39,20 @@ struct Reference {
     const DistCoeffs c = spec.method.coeffs_at(t);
     const RngKey server_key = derive_key(seed, 0, 0, Stream::kServer);
     if (m.empty()) m.assign(workers, Vec(x.size(), 0.0)), buf.assign(x.size(), 0.0);
+    // SSDM: each worker's message needs ||m^j||_2 (squares in the canonical order) after its update.
+    std::vector<std::vector<float>> whole(workers);
+    if (c.kind == DistKind::kSsdm)
+      for (std::uint32_t j = 0; j < workers; ++j) {
+        for (std::uint32_t i = 0; i < x.size(); ++i) m[j][i] = c.mu * m[j][i] + (1 - c.mu) * g[j][i];
+        std::vector<double> chunks(sum_chunks(x.size()));
+        const double R = std::sqrt(canonical_sum(
+            x.size(), [&](std::uint64_t i) { return m[j][i] * m[j][i]; }, chunks.data()));
+        const RngKey key = derive_key(seed, 0, j, Stream::kUnbiasedSign);
+        for (std::uint32_t i = 0; i < x.size(); ++i)
+          whole[j].push_back(R == 0 ? 0.0f
+                                    : static_cast<float>(j < byzantine ? -R : R) *
+                                          static_cast<float>(node_unbiased_sign(m[j][i], R, key, t, i)));
+      }
     for (std::uint32_t i = 0; i < x.size(); ++i) {
       if (sends_signs(c.kind)) {
         std::int32_t vote = 0;
@@ -60,7 +75,9 @@ struct Reference {
       } else {
         double sum = 0;
         for (std::uint32_t j = 0; j < workers; ++j)
-          sum += static_cast<double>(static_cast<float>(j < byzantine ? -g[j][i] : g[j][i]));
+          sum += c.kind == DistKind::kSsdm
+                     ? static_cast<double>(whole[j][i])
+                     : static_cast<double>(static_cast<float>(j < byzantine ? -g[j][i] : g[j][i]));
         const double mean = sum / workers;
         double reply = mean;
         if (c.kind == DistKind::kSgdmDist) reply = buf[i] = (t == 1 ? 0.0 : c.mu) * buf[i] + mean;
@@ -163,7 +180,8 @@ TEST(WorkerGroup, EveryDistributedMethodEqualsTheSimulatorsFunctionsBitForBit) {
        {"signsgd-mv:lr=0.01", "signum-mv:lr=0.01,mu=0.8", "sto-signsgd:lr=0.01,R=0.05,clip=1",
         "mv-signsgd-sim:lr=0.01,beta=0.3", "mv-sto-signsgd-sim:lr=0.01,beta=0.3,R=0.05,clip=1",
         "mvsm-v1:lr=0.01,beta=0.3,R=0.05,clip=1", "mvsm-v2:lr=0.01,beta=0.3,R=10",
-        "mvsm-v2:lr=0.01,beta=0.3,R=0.02,clip=1", "sgd-dist:lr=0.05", "sgdm-dist:lr=0.05,mu=0.7"})
+        "mvsm-v2:lr=0.01,beta=0.3,R=0.02,clip=1", "sgd-dist:lr=0.05", "sgdm-dist:lr=0.05,mu=0.7",
+        "ssdm:lr=0.01,mu=0.8"})
     expect_group_equals_reference(opt);
 }
 
@@ -183,7 +201,7 @@ TEST(VoteStep, EqualsTheSimulatorsFunctionsOverSeveralTiles) {
   constexpr std::uint64_t kP = 10001;
   for (const char* opt :
        {"signsgd-mv:lr=0.01", "sto-signsgd:lr=0.01,R=0.03,clip=1", "mvsm-v1:lr=0.01,R=0.03,clip=1",
-        "mvsm-v2:lr=0.01,beta=0.3,R=0.5", "sgdm-dist:lr=0.05,mu=0.7"}) {
+        "mvsm-v2:lr=0.01,beta=0.3,R=0.5", "sgdm-dist:lr=0.05,mu=0.7", "ssdm:lr=0.01,mu=0.7"}) {
     SCOPED_TRACE(opt);
     const VoteSpec spec = parse_vote_spec(opt);
     VoteStep vote(spec, 4, 1, 17, kP);

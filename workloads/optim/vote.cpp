@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "signrate/canonical_sum.hpp"
 #include "signrate/distributed_step.hpp"
 #include "signrate/error.hpp"
 #include "signrate/workloads/optimizers.hpp"
@@ -133,7 +134,7 @@ std::uint64_t VoteWorker::encode_signs(std::uint32_t t, const double* g, std::in
   std::vector<std::uint64_t> zeros(status.size(), 0);
   with_kind(c.kind, [&](auto kind) {
     constexpr DistKind K = decltype(kind)::value;
-    if constexpr (sends_signs(K)) {
+    if constexpr (sends_signs(recipe_of(K))) {
       for_each_tile(n_total, [&](std::size_t k, std::uint32_t i0, std::uint32_t n) {
         double scratch[kTile], encoded[kTile];
         double* state = state_.empty() ? scratch : state_.data() + i0;
@@ -161,11 +162,28 @@ std::uint64_t VoteWorker::encode_signs(std::uint32_t t, const double* g, std::in
   return zero_count;
 }
 
-void VoteWorker::encode_values(const double* g, float* values) const {
+void VoteWorker::encode_values(std::uint32_t t, const double* g, float* values) {
   static const std::vector<double> zero_noise(kTile, 0.0);
-  for_each_tile(static_cast<std::uint32_t>(params_), [&](std::size_t, std::uint32_t i0, std::uint32_t n) {
-    node_value_tile(n, g + i0, zero_noise.data(), byzantine_, values + i0);
+  const auto n_total = static_cast<std::uint32_t>(params_);
+  const DistCoeffs c = spec_.method.coeffs_at(t);
+  if (!encodes_whole_state(recipe_of(c.kind))) {
+    for_each_tile(n_total, [&](std::size_t, std::uint32_t i0, std::uint32_t n) {
+      node_value_tile(n, g + i0, zero_noise.data(), byzantine_, values + i0);
+    });
+    return;
+  }
+  // The state update and ||m||_2's chunk sums tile by tile (kTile is a multiple of kSumChunk, so
+  // the chunks are the canonical ones), then the messages over the whole state.
+  static_assert(kTile % kSumChunk == 0);
+  std::vector<double> chunks(sum_chunks(n_total));
+  double* m = state_.data();
+  for_each_tile(n_total, [&](std::size_t, std::uint32_t i0, std::uint32_t n) {
+    for (std::uint32_t q = 0; q < n; ++q) node_state_update(c, g[i0 + q], m[i0 + q]);
+    tile_chunk_sums(
+        n, [&](std::uint32_t q) { return m[i0 + q] * m[i0 + q]; }, chunks.data() + i0 / kSumChunk);
   });
+  node_normalized_sign_message(fold_sum(chunks.data(), chunks.size()), m, n_total, key_, t, byzantine_,
+                               values);
 }
 
 VoteServer::VoteServer(const VoteSpec& spec, std::uint32_t workers, std::uint64_t seed, std::uint64_t params)
@@ -237,10 +255,11 @@ void VoteStep::add_worker(std::uint32_t t, std::uint32_t j, const double* g) {
     });
     stats_.bytes_up += sign_message_bytes(params_, zeros);
   } else {
-    w.encode_values(g, values_.data());
+    w.encode_values(t, g, values_.data());
     for_each_tile(static_cast<std::uint32_t>(params_), [&](std::size_t, std::uint32_t i0, std::uint32_t n) {
       for (std::uint32_t q = 0; q < n; ++q) sums_[i0 + q] += static_cast<double>(values_[i0 + q]);
     });
+    // What the transports carry: SSDM's normalized signs travel as float32 values R S_R(m_i) too.
     stats_.bytes_up += value_message_bytes(params_);
   }
   ++added_;

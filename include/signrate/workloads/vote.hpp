@@ -1,6 +1,6 @@
 #pragma once
 // n workers and a server training one network with one of the simulator's distributed methods
-// (README "Training networks with n workers", docs/training.md "Workers"). Free of LibTorch: the
+// (docs/training.md, "Workers"). Free of LibTorch: the
 // trainer hands it each worker's minibatch gradient as doubles and the parameters as doubles.
 //
 // The arithmetic is the simulator's own (distributed_step.hpp): each worker's message is
@@ -60,8 +60,9 @@ class VoteWorker {
   // zeros. Throws RunError naming the worker, step, parameter and value when a state leaves
   // [-R, R] without clip=1.
   std::uint64_t encode_signs(std::uint32_t t, const double* g, std::int8_t* signs);
-  // The references: g as float32 (negated by a Byzantine worker).
-  void encode_values(const double* g, float* values) const;
+  // float32 messages at step t: the references' g, or an encoder of the whole state's (SSDM:
+  // ||m||_2 S_R(m) after the state update); negated by a Byzantine worker.
+  void encode_values(std::uint32_t t, const double* g, float* values);
   std::uint64_t clipped() const { return clipped_; }  // states clipped to [-R, R] so far
   const std::vector<double>& state() const { return state_; }
 
