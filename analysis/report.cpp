@@ -347,8 +347,11 @@ Page sections_page(std::vector<Section> sections, const std::string& title, cons
           "Each M/term slope (fitted minus predicted) decides its row: tight when its CI comes within the "
           "tolerance " +
           format_short(s.tolerance) + " of 0, loose when it lies wholly below -" + format_short(s.tolerance) +
-          ", worse (crossover, shrinking or persistent) when it lies wholly above +" +
-          format_short(s.tolerance) + "."));
+          ", worse when it lies wholly above +" + format_short(s.tolerance) +
+          ": crossover (along this axis another term of the rate takes over, so the excess is bounded and "
+          "the rate holds), shrinking (the excess falls as T grows: pre-asymptotic) or persistent (a "
+          "violation; on another schedule or method than the theorem's, \"exceeded, outside the theorem's "
+          "hypotheses\": the theorem promises nothing there and is not contradicted)."));
       if (s.has_ratio_fit) {
         std::vector<std::vector<std::string>> ratio = {{"M / rate", "slope", "95% CI"}};
         for (const char* axis : kAxes)

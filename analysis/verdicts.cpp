@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "signrate/error.hpp"
 #include "signrate/spec.hpp"
@@ -10,7 +11,11 @@ namespace signrate::analysis {
 
 namespace {
 
-constexpr const char* kVerdictNames[] = {"holds", "holds, loose", "holds, pre-asymptotic", "inconclusive",
+constexpr const char* kVerdictNames[] = {"holds",
+                                         "holds, loose",
+                                         "holds, pre-asymptotic",
+                                         "inconclusive",
+                                         "exceeded, outside the theorem's hypotheses",
                                          "violated"};
 
 double exponent_of(const RateTerm& t, const std::string& axis) {
@@ -81,11 +86,12 @@ std::vector<std::pair<double, Exponent>> trend_over_T(const std::vector<GridPoin
 const char* verdict_name(Verdict v) { return kVerdictNames[static_cast<int>(v)]; }
 
 Verdict verdict_from_name(const std::string& name) {
-  for (int k = 0; k < 5; ++k)
+  std::string allowed;
+  for (int k = 0; k < static_cast<int>(std::size(kVerdictNames)); ++k) {
     if (name == kVerdictNames[k]) return static_cast<Verdict>(k);
-  throw SpecError(
-      "verdict '" + name +
-      "' is not allowed; allowed: holds, holds, loose, holds, pre-asymptotic, inconclusive, violated");
+    allowed += std::string(k ? "; " : "") + kVerdictNames[k];
+  }
+  throw SpecError("verdict '" + name + "' is not allowed; allowed: " + allowed);
 }
 
 std::string dominance_condition(const Rate& rate, std::size_t k, double dominance) {

@@ -284,14 +284,27 @@ TEST_F(Cli, ReportTheoremIsRefusedWhereItCannotApply) {
 // Issue 13: every theorem decides with its defaults (the grids are the registry's), and the verdict
 // a user gates on is the one documented in docs/distributed-theory.md and docs/theory.md.
 TEST_F(Cli, VerifyDefaultsDecide) {
-  for (const auto& [args, code, verdict] : {std::tuple{"thm1", 0, "holds"},
-                                            {"thm2", 0, "holds"},
-                                            {"thm3", 0, "holds, loose"},
-                                            {"thm5", 0, "holds, loose"},
-                                            {"thm1 --schedule theorem2", 3, "violated"}}) {
+  for (const auto& [args, code, verdict] :
+       {std::tuple{"thm1", 0, "holds"},
+        {"thm2", 0, "holds"},
+        {"thm3", 0, "holds, loose"},
+        {"thm5", 0, "holds, loose"},
+        {"thm1 --schedule theorem2", 3, "exceeded, outside the theorem's hypotheses"}}) {
     const Outcome o = cli(std::string("verify ") + args + " --out " + path("default.json"));
     EXPECT_EQ(o.code, code) << args << "\n" << o.output;
-    EXPECT_EQ(read_json(path("default.json"))["verdict"], verdict) << args;
+    const nlohmann::json v = read_json(path("default.json"));
+    EXPECT_EQ(v["verdict"], verdict) << args;
+    // Issue 28: a schedule other than the theorem's is outside its hypotheses, said in the table and
+    // the JSON, and the theorem is never called violated there; the table says what tight means.
+    const bool outside = std::string(args).find("theorem2") != std::string::npos;
+    EXPECT_EQ(o.output.find("outside the theorem's hypotheses: schedule theorem2 is not thm1's theorem1") !=
+                  std::string::npos,
+              outside)
+        << o.output;
+    EXPECT_EQ(v["families"][0]["outside_hypotheses"].size(), outside ? 1u : 0u) << args;
+    EXPECT_EQ(o.output.find("violated"), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("tight, the CI widened by the tolerance 0.050 on each side"), std::string::npos)
+        << o.output;
   }
 }
 
@@ -305,7 +318,8 @@ TEST_F(Cli, VerifyExitCodesFollowTheVerdicts) {
   EXPECT_EQ(v["families"][0]["predicted"]["T"], -0.25);
   const Outcome failed = cli("verify thm1 --schedule theorem2" + grid);
   EXPECT_EQ(failed.code, 3) << failed.output;
-  EXPECT_NE(failed.output.find("\nverdict: violated"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find("\nverdict: exceeded, outside the theorem's hypotheses"), std::string::npos)
+      << failed.output;
   EXPECT_NE(failed.output.find("d: measured 0.7"), std::string::npos) << failed.output;
   EXPECT_NE(failed.output.find("a persistent excess"), std::string::npos) << failed.output;
   EXPECT_EQ(cli("verify thm1 --schedule theorem2 --strict" + grid).code, 3);
@@ -377,6 +391,24 @@ TEST_F(Cli, AMistypedCommandIsNamedWithTheNearestAndHelpTakesACommand) {
   EXPECT_EQ(help.code, 0) << help.output;
   EXPECT_EQ(help.output, cli("run --help").output);
   EXPECT_EQ(cli("help").output, cli("--help").output);
+}
+
+// Issue 28: --version names the build (commit, compiler, what it has), and engine.threads records
+// the threads that ran (at most the replicates) beside the request.
+TEST_F(Cli, VersionNamesTheBuildAndEngineThreadsAreThoseThatRan) {
+  const Outcome v = cli("--version");
+  EXPECT_EQ(v.code, 0) << v.output;
+  for (const char* part :
+       {"signrate 0.1.0 (commit ", "compiler: ", "\nCUDA: ", "\nLibTorch: ", "\nMPI: ", "\nPython: "})
+    EXPECT_NE(v.output.find(part), std::string::npos) << part << " in: " << v.output;
+  for (const auto& [threads, ran] : {std::pair{"8", 3u}, {"2", 2u}}) {
+    const Outcome r =
+        cli(std::string("run --d 4 --T 2 --replicates 3 --threads ") + threads + " --out " + path("t.json"));
+    ASSERT_EQ(r.code, 0) << r.output;
+    const nlohmann::json e = read_json(path("t.json"))["engine"];
+    EXPECT_EQ(e["threads"], ran) << threads;
+    EXPECT_EQ(e["threads_requested"], std::stoi(threads));
+  }
 }
 
 // Issue 28: `signrate demo` lists the demonstrations, sweep says what it wrote in one line, and

@@ -158,7 +158,7 @@ TEST(Verdicts, AMaxIsCheckedWhereEachTermIsTheLarger) {
 
 TEST(Verdicts, NamesAndExitCodes) {
   for (Verdict v : {Verdict::kHolds, Verdict::kLoose, Verdict::kPreAsymptotic, Verdict::kInconclusive,
-                    Verdict::kViolated})
+                    Verdict::kExceeded, Verdict::kViolated})
     EXPECT_EQ(verdict_from_name(verdict_name(v)), v);
   EXPECT_THROW(verdict_from_name("fine"), SpecError);
   VerifyReport r;
@@ -172,6 +172,8 @@ TEST(Verdicts, NamesAndExitCodes) {
   r.families[0].verdict = Verdict::kInconclusive;
   EXPECT_EQ(r.exit_code(false), 4);
   EXPECT_FALSE(r.all_hold());
+  r.families[1].verdict = Verdict::kExceeded;  // outside the hypotheses: still gates
+  EXPECT_EQ(r.exit_code(false), 3);
   r.families[1].verdict = Verdict::kViolated;
   EXPECT_EQ(r.exit_code(false), 3);
 }

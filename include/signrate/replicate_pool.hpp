@@ -18,8 +18,9 @@
 
 namespace signrate::cpu {
 
+// Returns the threads that ran (0 asks for all hardware threads; never more than the replicates).
 template <class F>
-void for_each_replicate(std::uint32_t replicates, unsigned threads, F&& run_one) {
+unsigned for_each_replicate(std::uint32_t replicates, unsigned threads, F&& run_one) {
   threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, replicates);
   std::atomic<std::uint32_t> next{0};
@@ -49,6 +50,7 @@ void for_each_replicate(std::uint32_t replicates, unsigned threads, F&& run_one)
   worker();
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
+  return threads;
 }
 
 }  // namespace signrate::cpu

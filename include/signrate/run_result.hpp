@@ -22,7 +22,8 @@ struct RunResult {
   // ties sent down as 0.
   std::vector<std::uint64_t> clipped, zeros_up, ties_down;
   double elapsed_seconds = 0.0;
-  std::string backend;  // the backend that ran (backend_name), the JSON's engine.backend
+  std::string backend;   // the backend that ran (backend_name), the JSON's engine.backend
+  unsigned threads = 0;  // the CPU threads that ran the replicates (engine.threads); 0 elsewhere
   std::string device_name, compute_capability;  // the GPU that ran it (cuda only)
   // Sizes every per-replicate vector for `replicates` and every trace for `checkpoints` entries
   // (zeros), once before a run; every engine starts from this.

@@ -19,4 +19,6 @@ int run_app(CLI::App& app, int argc, char** argv, const int& exit_code);
 // Replaces this process with signrate-train (beside this executable) on the same arguments;
 // returns 1 after a one-line message when it cannot be started.
 int exec_train(char** argv);
+// What --version prints for `program`: version, commit, compiler, and the optional parts built.
+std::string version_text(const std::string& program);
 }  // namespace signrate::cli

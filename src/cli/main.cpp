@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "train") return signrate::cli::exec_train(argv);
 #endif
   CLI::App app{"signrate: check by simulation what the theory of sign-based optimizers promises"};
-  app.set_version_flag("--version", signrate::kVersion);
+  app.set_version_flag("--version", [] { return signrate::cli::version_text("signrate"); });
   app.require_subcommand(1);
   app.footer(signrate::cli::catalogue());
   int exit_code = 0;

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"signrate train: train a network with one of the optimizers (LibTorch)"};
   app.name("signrate");
-  app.set_version_flag("--version", signrate::kVersion);
+  app.set_version_flag("--version", [] { return signrate::cli::version_text("signrate-train"); });
   app.require_subcommand(1);
   int exit_code = 0;
   signrate::cli::set_command_line(argc, argv);

@@ -25,13 +25,19 @@ constexpr const char* kVerdictHelp =
                          (a start-up phase): exit 0 with a warning; --strict makes it exit 3.
   inconclusive           no term of the rate dominates anywhere on the grid (the output names the
                          condition a grid must meet), or the theorem's assumptions fail: exit 4.
+  exceeded, outside the theorem's hypotheses
+                         what "violated" says, on a family with another schedule or method than the
+                         theorem's (--schedule, --method, --compare): the theorem promises nothing
+                         there, so it is not contradicted; exit 3, so a regression test still gates.
   violated               the explicit bound fails at a point (mean + 1.96 SE above it), or an exponent
                          is worse than its term's at every T window on an axis along which the term
-                         keeps dominating: exit 3.
+                         keeps dominating, on the theorem's own schedule and method: exit 3.
+An exponent is tight when its CI, widened by the tolerance on each side, contains the prediction
+(a narrow CI may exclude the prediction and still be tight).
 A rate that is a sum or a max is checked term by term, each where it exceeds the others by the
 dominance factor; an exponent worse toward a crossover (another term takes over as that axis
 grows) is bounded by the regime and counts as holding. Exit codes: 0 holds, 1 the run failed,
-2 bad input, 3 violated, 4 inconclusive.)";
+2 bad input, 3 exceeded or violated, 4 inconclusive.)";
 
 struct VerifyCliOptions {
   std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates,

@@ -228,7 +228,7 @@ RunResult cpu::run_distributed(const Experiment& e, const EngineOptions& options
   RunResult out;
   out.allocate(R, e.checkpoints.size());
   std::vector<std::uint32_t> diverged(R, 0);
-  cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
+  out.threads = cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
     Recorder rec = make_recorder(e, r, out);
     std::vector<double> x;
     diverged[r] = run_replicate(e, options.block, options.progress, r, rec, x, out);

@@ -181,7 +181,7 @@ RunResult cpu::run_cpu(const Experiment& e, const EngineOptions& options) {
   RunResult out;
   out.allocate(R, e.checkpoints.size());
   std::vector<std::uint32_t> diverged(R, 0);
-  cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
+  out.threads = cpu::for_each_replicate(R, options.threads, [&](std::uint32_t r) {
     SingleState st;
     Recorder rec = make_recorder(e, r, out);
     with_kind(e.method.kind, [&](auto kind) {

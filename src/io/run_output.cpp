@@ -43,7 +43,8 @@ nlohmann::json run_json(const Experiment& e, const RunResult& r, const EngineOpt
                     {"method", spec_text(summary.spec.method)},
                     {"schedule", spec_text(summary.spec.schedule)}};
   j["engine"] = {{"backend", r.backend},
-                 {"threads", options.threads},
+                 {"threads", r.threads},
+                 {"threads_requested", options.threads},
                  {"block", options.block},
                  {"elapsed_s", r.elapsed_seconds}};
   if (!r.device_name.empty()) {

@@ -35,6 +35,7 @@ nlohmann::json verify_json(const VerifyReport& report) {
     fj["method"] = f.family.method;
     fj["schedule"] = f.family.schedule;
     fj["violations"] = f.violations;
+    fj["outside_hypotheses"] = f.outside;
     fj["fit"] = fit_result_json(f.fit);
     fj["fit"]["part"] = "upper-half of T";
     fj["n"] = f.family.n;
@@ -127,6 +128,10 @@ VerifyReport verify_from_json(const nlohmann::json& j) {
     f.family.note = fj["note"].text();
     const io::Reader violations = fj["violations"];
     for (std::size_t v = 0; v < violations.size(); ++v) f.violations.push_back(violations.at(v).text());
+    if (fj.has("outside_hypotheses")) {  // written since the verdict "exceeded"
+      const io::Reader outside = fj["outside_hypotheses"];
+      for (std::size_t v = 0; v < outside.size(); ++v) f.outside.push_back(outside.at(v).text());
+    }
     f.fit = read_fit(fj["fit"]);
     const io::Reader rate = fj["rate"];
     const std::string combine = rate["combine"].text();

@@ -12,5 +12,5 @@ int main() {
   o.replicates = 8;
   const signrate::VerifyReport r = signrate::verify(o);
   std::cout << r.table();
-  return r.exit_code(false);  // 0 holds, 3 violated, 4 inconclusive
+  return r.exit_code(false);  // 0 holds, 3 exceeded or violated, 4 inconclusive
 }

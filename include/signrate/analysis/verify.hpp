@@ -51,6 +51,9 @@ struct Verdicts {
 struct FamilyReport {
   Family family;                        // as run (with the overrides)
   std::vector<std::string> violations;  // assumptions the family breaks (allowed by the user)
+  // The theorem's hypotheses the family is outside of: another schedule than the theorem's, or
+  // another method than its canonical family's ("schedule theorem2 is not Theorem 1's theorem1").
+  std::vector<std::string> outside;
   SweepResult sweep;
   // Per sweep point: the theorem's explicit bound there, from the constants the run of the family's
   // own method resolved (for a compared method, the family's it is compared beside); nullopt: none.
