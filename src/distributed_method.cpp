@@ -5,6 +5,7 @@
 #include "signrate/component_table.hpp"
 #include "signrate/distributed.hpp"
 #include "signrate/error.hpp"
+#include "signrate/schedule.hpp"
 
 namespace signrate {
 
@@ -125,6 +126,7 @@ std::string default_dist_schedule(const std::string& name) {
 
 DistMethod make_dist_method(const ParsedSpec& spec, double eta, double beta, double stochastic_bound) {
   const ComponentInfo& info = find_component(distributed_method_registry(), spec.name, "method");
+  refuse_schedule_keys(spec, info);
   Params params(info, spec, "method");
   DistMethod m;
   m.name = info.name;

@@ -181,6 +181,7 @@ std::string default_schedule(const std::string& method_name) {
 Method make_method(const ParsedSpec& spec, double eta, double beta) {
   const ComponentInfo& info = find_component(method_registry(), spec.name, "method");
   const MethodRow& row = *find_row(info.name);
+  refuse_schedule_keys(spec, info);
   Params params(info, spec, "method");
   Method m;
   nlohmann::json derived = nlohmann::json::object();  // values taken from the schedule

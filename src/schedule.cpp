@@ -125,4 +125,20 @@ ScheduleValues make_schedule(const ParsedSpec& spec, std::uint32_t d, std::uint3
   return v;
 }
 
+void refuse_schedule_keys(const ParsedSpec& method, const ComponentInfo& info) {
+  for (const std::string key : {"eta", "beta", "lr"}) {
+    const auto given = method.values.find(key);
+    if (given == method.values.end()) continue;
+    bool declared = false;
+    for (const ParamInfo& p : info.params) declared = declared || p.key == key;
+    if (declared) continue;
+    const std::string& v = given->second;
+    throw SpecError("method " + info.name + ": " + key + "=" + v +
+                    " is not a parameter of the method: here eta and beta come from the schedule; allowed: "
+                    "--schedule constant:" +
+                    (key == "beta" ? "eta=<eta>,beta=" + v : "eta=" + v + ",beta=<beta>") +
+                    ", or a theorem's schedule scaled (theorem1:eta_scale=<s>,beta_scale=<s>)");
+  }
+}
+
 }  // namespace signrate

@@ -316,6 +316,16 @@ TEST_F(Cli, VerifyExitCodesFollowTheVerdicts) {
   const nlohmann::json v = read_json(path("v.json"));
   EXPECT_TRUE(v["families"][0]["verdicts"]["bound_holds"].get<bool>());
   EXPECT_EQ(v["families"][0]["predicted"]["T"], -0.25);
+  // Issue 28: fit takes a verify output (its family's sweep) and gives verify's exponents.
+  const Outcome refit = cli("fit " + path("v.json") + " --bootstrap 200 --out " + path("f.json"));
+  ASSERT_EQ(refit.code, 0) << refit.output;
+  EXPECT_NEAR(read_json(path("f.json"))["exponents"]["d"]["estimate"].get<double>(),
+              v["families"][0]["fit"]["exponents"]["d"]["estimate"].get<double>(), 1e-12);
+  const Outcome wrong = cli("fit " + path("v.json") + " --family nothing");
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.output.find("allowed: --family <the start of one name>: isotropic quadratic"),
+            std::string::npos)
+      << wrong.output;
   const Outcome failed = cli("verify thm1 --schedule theorem2" + grid);
   EXPECT_EQ(failed.code, 3) << failed.output;
   EXPECT_NE(failed.output.find("\nverdict: exceeded, outside the theorem's hypotheses"), std::string::npos)
@@ -408,6 +418,30 @@ TEST_F(Cli, VersionNamesTheBuildAndEngineThreadsAreThoseThatRan) {
     const nlohmann::json e = read_json(path("t.json"))["engine"];
     EXPECT_EQ(e["threads"], ran) << threads;
     EXPECT_EQ(e["threads_requested"], std::stoi(threads));
+  }
+}
+
+// Issue 28: a method's eta or beta is a schedule's (the error says how to give it); run without
+// --out writes the JSON alone to stdout and its summary to stderr; -q is taken by train as by run.
+TEST_F(Cli, ScheduleKeysPointToTheScheduleAndRunToStdoutSummarizesOnStderr) {
+  for (const auto& [method, hint] : {std::pair{"smm:beta=0.1", "--schedule constant:eta=<eta>,beta=0.1"},
+                                     {"signum:eta=0.01", "--schedule constant:eta=0.01,beta=<beta>"},
+                                     {"mvsm-v2:lr=0.01,R=1", "--schedule constant:eta=0.01,beta=<beta>"}}) {
+    const Outcome o = cli(std::string("run --nodes 2 --method ") + method);
+    EXPECT_EQ(o.code, 2) << o.output;
+    EXPECT_NE(o.output.find(hint), std::string::npos) << method << ": " << o.output;
+  }
+  const std::string run = std::string(SIGNRATE_CLI_PATH) + " run --d 4 --T 2 --replicates 2";
+  const Outcome json = shell(run + " 2>/dev/null");
+  ASSERT_EQ(json.code, 0);
+  EXPECT_EQ(nlohmann::json::parse(json.output)["spec"]["d"], 4);  // stdout holds the JSON alone
+  const Outcome summary = shell(run + " 2>&1 >/dev/null");
+  EXPECT_NE(summary.output.find("M1 = "), std::string::npos) << summary.output;
+  EXPECT_NE(summary.output.find("the JSON went to standard output"), std::string::npos) << summary.output;
+  EXPECT_EQ(shell(run + " -q 2>&1 >/dev/null").output, "");
+  if (std::filesystem::exists(std::filesystem::path(SIGNRATE_CLI_PATH).parent_path() / "signrate-train")) {
+    const Outcome help = cli("train --help");
+    EXPECT_NE(help.output.find("--quiet,-q"), std::string::npos) << help.output;
   }
 }
 

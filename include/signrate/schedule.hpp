@@ -22,4 +22,8 @@ const std::vector<ComponentInfo>& schedule_registry();
 // A beta outside (0, 1] or a non-positive eta is a SpecError, never clamped.
 ScheduleValues make_schedule(const ParsedSpec& spec, std::uint32_t d, std::uint32_t T);
 
+// A method SPEC naming eta, beta or lr (train's eta) that the method does not declare: in run,
+// sweep and verify these come from the schedule, so the SpecError says how to give them there.
+void refuse_schedule_keys(const ParsedSpec& method, const ComponentInfo& info);
+
 }  // namespace signrate

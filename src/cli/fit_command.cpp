@@ -2,6 +2,8 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "signrate/analysis/fit.hpp"
@@ -19,8 +21,31 @@ namespace {
 
 struct FitCliOptions {
   std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1",
-                          out, csv;
+                          out, csv, family;
 };
+
+// The sweep in fit's input: a sweep output itself, or one family's sweep in a verify output (the
+// family whose name starts with --family; the only one when there is one).
+nlohmann::json sweep_in(const nlohmann::json& input, const std::string& family) {
+  if (!input.is_object() || !input.contains("families") || !input["families"].is_array()) {
+    if (!family.empty())
+      throw SpecError("--family '" + family + "' is not allowed: the input is not a verify output");
+    return input;
+  }
+  std::vector<const nlohmann::json*> hits;
+  std::string names;
+  for (const nlohmann::json& f : input["families"]) {
+    const std::string name = f.value("name", "");
+    names += (names.empty() ? "" : "; ") + name;
+    if (name.compare(0, family.size(), family) == 0 && f.contains("sweep")) hits.push_back(&f);
+  }
+  if (hits.size() != 1)
+    throw SpecError("the verify output has " + std::to_string(input["families"].size()) +
+                    (input["families"].size() == 1 ? " family" : " families") + " and --family '" + family +
+                    "' names " + std::to_string(hits.size()) +
+                    "; allowed: --family <the start of one name>: " + names);
+  return (*hits.front())["sweep"];
+}
 
 std::string describe(const analysis::FitResult& f) {
   std::ostringstream out;
@@ -81,7 +106,7 @@ int fit(const FitCliOptions& o) {
   j["measure"] = o.measure;
   j["part"] = o.part;
   j["level"] = fo.level;
-  const SweepResult sweep = sweep_from_json(input);
+  const SweepResult sweep = sweep_from_json(sweep_in(input, o.family));
   // Every fit first, so a fit that cannot be made is the only output (nothing printed before it).
   std::vector<FitGroup> fitted;
   for (const VaryGroup& group : split_by_vary(sweep)) {
@@ -120,7 +145,11 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       app.add_subcommand("fit", "fit M = C d^p T^q (n^r) to a sweep, with bootstrap confidence intervals");
   cmd->footer(
       "Exit codes: 0 ok, 1 failed (an output could not be written), 2 bad input.");  // not the catalogue
-  cmd->add_option("sweep", o->sweep_file, "a sweep JSON written by signrate sweep")->required();
+  cmd->add_option("sweep", o->sweep_file,
+                  "a sweep JSON written by signrate sweep, or a verify JSON (one family's sweep)")
+      ->required();
+  cmd->add_option("--family", o->family,
+                  "with a verify JSON of several families: the family whose name starts with this");
   cmd->add_option("--measure", o->measure, "M1 (default) or M2");
   cmd->add_option("--part", o->part, "upper-half (default: the larger half of the T values) or all");
   cmd->add_option("--bootstrap", o->bootstrap, "bootstrap resamples (default 1000, at least 100)");

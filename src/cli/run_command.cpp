@@ -53,10 +53,13 @@ int run(const RunOptions& o) {
   if (!o.csv.empty()) files.set(o.csv, checkpoints_csv(experiment, result));
   files.set(json_path, json_text(j));
   files.commit();
-  if (!is_stdout_target(json_path)) {
-    std::cout << metrics_line(j["metrics"]) << " (" << spec.replicates << " replicates, "
-              << format_seconds(result.elapsed_seconds) << "); wrote " << o.out << "\n";
-  }
+  // The one-line summary: to stdout beside a file, to stderr when the JSON takes stdout.
+  const bool to_stdout = is_stdout_target(json_path);
+  if (!to_stdout || !o.quiet)
+    (to_stdout ? std::cerr : std::cout)
+        << metrics_line(j["metrics"]) << " (" << spec.replicates << " replicates, "
+        << format_seconds(result.elapsed_seconds) << ")"
+        << (to_stdout ? "; the JSON went to standard output" : "; wrote " + o.out) << "\n";
   return 0;
 }
 

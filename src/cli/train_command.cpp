@@ -31,7 +31,7 @@ int train(TrainFlags& f) {
   OutputFiles files;
   add_train_files(files, f, json_path);
   workloads::TrainCallbacks callbacks;
-  if (::isatty(2))
+  if (::isatty(2) && !f.quiet)
     callbacks.progress = [](std::int64_t step, std::int64_t total) {
       if (step % 10 != 0 && step != total) return;
       const int width = 30, done = static_cast<int>(width * step / total);

@@ -6,6 +6,7 @@
 
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/progress_bar.hpp"
 #include "signrate/run_spec.hpp"
 #include "signrate/spec.hpp"
 #include "signrate/sweep.hpp"
@@ -120,6 +121,7 @@ void add_train_flags(CLI::App* cmd, TrainFlags& f) {
                   "steps between checkpoints (default 0: every logged interval)");
   cmd->add_option("--resume", f.o.resume_path,
                   "continue the run checkpointed in FILE (same model, data, optimizer, batch, seed)");
+  add_quiet_flag(cmd, f.quiet);
 }
 
 void add_train_files(OutputFiles& files, TrainFlags& f, const std::string& json_path) {

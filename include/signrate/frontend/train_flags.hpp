@@ -19,6 +19,7 @@ struct TrainFlags {
               checkpoint_every = "0", workers = "1", byzantine = "0";
   std::string out, csv;
   std::vector<std::string> vary;
+  bool quiet = false;  // -q: no progress bar
 };
 
 // Adds every option of `signrate train` to `cmd`.
