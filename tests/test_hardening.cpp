@@ -77,7 +77,7 @@ const std::string kSmallRun = "run --d 8 --T 64 --replicates 2 ";
 // 1. Streams are written directly, never replaced; other non-regular targets are refused.
 TEST_F(Hardening, StreamTargetsAreWrittenDirectlyAndDevicesAreNeverReplaced) {
   for (const std::string stream : {"-", "/dev/stdout"}) {
-    const Outcome o = cli(kSmallRun + "--out " + stream);
+    const Outcome o = cli(kSmallRun + "-q --out " + stream);  // -q: no summary on stderr
     ASSERT_EQ(o.code, 0) << stream << ": " << o.output;
     EXPECT_EQ(nlohmann::json::parse(o.output)["spec"]["d"], 8) << stream;
   }
