@@ -80,7 +80,10 @@ void NodeWorker::whole_state_message(const DistCoeffs& c, std::uint32_t t, std::
   if (i0 != 0 || n != d)
     throw std::logic_error(e_.dist.name + ": its messages need the whole state; the tile must be all d");
   double* m = m_.data();
-  for (std::uint32_t i = 0; i < d; ++i) node_state_update(c, g_true[i] + noise_[i], m[i]);
+  with_kind(c.kind, [&](auto kind) {  // the kind once, not per coordinate
+    for (std::uint32_t i = 0; i < d; ++i)
+      node_state_update_k<decltype(kind)::value>(c, g_true[i] + noise_[i], m[i]);
+  });
   if (chunks_.empty()) chunks_.resize(sum_chunks(d));
   const double l2_squared = canonical_sum(
       d, [&](std::uint64_t i) { return m[i] * m[i]; }, chunks_.data());

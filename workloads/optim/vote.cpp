@@ -178,7 +178,10 @@ void VoteWorker::encode_values(std::uint32_t t, const double* g, float* values) 
   std::vector<double> chunks(sum_chunks(n_total));
   double* m = state_.data();
   for_each_tile(n_total, [&](std::size_t, std::uint32_t i0, std::uint32_t n) {
-    for (std::uint32_t q = 0; q < n; ++q) node_state_update(c, g[i0 + q], m[i0 + q]);
+    with_kind(c.kind, [&](auto kind) {  // the kind once per tile, not per coordinate
+      for (std::uint32_t q = 0; q < n; ++q)
+        node_state_update_k<decltype(kind)::value>(c, g[i0 + q], m[i0 + q]);
+    });
     tile_chunk_sums(
         n, [&](std::uint32_t q) { return m[i0 + q] * m[i0 + q]; }, chunks.data() + i0 / kSumChunk);
   });
