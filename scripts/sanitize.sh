@@ -7,7 +7,7 @@
 # LibTorch is off here (-DSIGNRATE_TORCH=OFF): its headers are the slowest to compile, and LibTorch
 # itself is not instrumented; the torch suite runs in the normal build (scripts/test.sh).
 #
-# Four tests are left out here, and run in the normal build:
+# Five tests are left out here, and run in the normal build:
 #   Hardening.OutOfMemoryIsExit1 and UntrustedInputs.AJsonInputBeyondUlimitIsExit2NotAnAbort limit
 #   the address space (ulimit -v) to make an allocation fail or a memory plan refuse; ASan reserves
 #   terabytes of shadow memory at start and cannot run under such a limit, and its operator new
@@ -16,6 +16,10 @@
 #   libraries, which here would need the sanitizer runtimes at link time (a user's build never does).
 #   Cli.VerifyDefaultsDecide runs every theorem's default grid (about 80 s of CPU normally, several
 #   minutes under ASan); the same code runs in the other verify tests on smaller grids.
+#   ReadmeCommandsRunAsWritten runs the commands of README.md and docs/ and compares what they print
+#   with what the pages say (about 190 s normally, the longest test, and several times that under
+#   ASan): it checks the documentation, and every code path it runs is run under ASan by the Cli,
+#   Hardening and engine tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -38,7 +42,7 @@ cd build-asan
 # no suppression can name. Every other test runs with the leak check.
 mpi='^(Mpi.*|Methods/MpiRuns\..*|OutputsMatchSchemas)$'
 ctest --output-on-failure -j"$jobs" \
-  -E "^(Hardening\.OutOfMemoryIsExit1|UntrustedInputs\.AJsonInputBeyondUlimitIsExit2NotAnAbort|InstalledPackageBuildsReadmeExample|Cli\.VerifyDefaultsDecide)\$|$mpi" "$@"
+  -E "^(Hardening\.OutOfMemoryIsExit1|UntrustedInputs\.AJsonInputBeyondUlimitIsExit2NotAnAbort|InstalledPackageBuildsReadmeExample|Cli\.VerifyDefaultsDecide|ReadmeCommandsRunAsWritten)\$|$mpi" "$@"
 ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:detect_stack_use_after_return=0 \
   ctest --output-on-failure -j"$jobs" -R "$mpi" "$@"
 echo "sanitize: built in $((built - start)) s, tested in $(( $(date +%s) - built )) s"
