@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -141,20 +142,111 @@ std::string joined_labels(const std::vector<std::string>& labels) {
   return out;
 }
 
-// The tick labels of one axis: plain numbers ("%g": 0.001, 1, 10000); on a log axis whose data
-// span a decade or more and reach beyond [1e-4, 1e5], where "%g" would switch to "1e-05", powers of
-// ten (10^{-5}) for every tick.
-std::string tick_format(const Figure& f, bool x_axis) {
-  double lo = INFINITY, hi = 0;
+// The smallest and largest value a figure draws along one axis (x, or y with the error bars and
+// bands), positive ones only on a log axis; lo > hi when it draws none.
+std::pair<double, double> data_range(const Figure& f, bool x_axis) {
+  const bool log = x_axis ? f.log_x : f.log_y;
+  double lo = INFINITY, hi = -INFINITY;
   for (const Series& se : f.series)
     for (const auto* values : x_axis ? std::vector{&se.x} : std::vector{&se.y, &se.low, &se.high})
       for (double v : *values)
-        if (v > 0 && std::isfinite(v)) {
+        if (std::isfinite(v) && (!log || v > 0)) {
           lo = std::min(lo, v);
           hi = std::max(hi, v);
         }
+  return {lo, hi};
+}
+
+// A tick label: "%g" (0.001, 1, 10000) inside [1e-4, 1e5], m·10^{k} outside, where "%g" would
+// write 1e-05.
+std::string tick_label(double v) {
+  if (v >= 1e-4 && v <= 1e5) return format_short(v, 6);
+  const int k = static_cast<int>(std::floor(std::log10(v) + 1e-9));
+  const double m = std::round(v / std::pow(10.0, k));
+  std::ostringstream out;  // one stream (GCC 12 reports a false -Wrestrict on short string sums)
+  if (m != 1) out << m << "·";
+  out << "10^{" << k << "}";
+  return out.str();
+}
+
+// The ticks of a log axis over [lo, hi]: the powers of ten in it, or where fewer than three fall
+// inside, 1, 2, 5 times them, or else every integer multiple, or 1, 1.2, 1.5, 2, 2.5, 3, ... times
+// them (an axis under a decade); on a long
+// axis every second, third ... power of ten, so that at most ten ticks are labelled.
+std::vector<double> log_ticks(double lo, double hi) {
+  const int k0 = static_cast<int>(std::floor(std::log10(lo))),
+            k1 = static_cast<int>(std::ceil(std::log10(hi)));
+  const int step = std::max(1, (k1 - k0 + 9) / 10);
+  for (const std::vector<double>& mantissas : {std::vector<double>{1},
+                                               {1, 2, 5},
+                                               {1, 2, 3, 4, 5, 6, 7, 8, 9},
+                                               {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9}}) {
+    std::vector<double> ticks;
+    for (int k = k0; k <= k1; k += mantissas.size() == 1 ? step : 1)
+      for (double m : mantissas) {
+        const double v = m * std::pow(10.0, k);
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push_back(v);
+      }
+    if (ticks.size() >= 3 || mantissas.size() == 12) return ticks;
+  }
+  return {};
+}
+
+// The range and ticks of one axis, fitted to what the figure draws: a margin of 4% of the span
+// (of its logarithm on a log axis) on each side, never the next decade. A log axis gets its ticks
+// listed (gnuplot labels none on an axis under a decade); a linear one gnuplot's own.
+std::string axis_commands(const Figure& f, bool x_axis) {
+  const std::string axis = x_axis ? "x" : "y";
+  auto [lo, hi] = data_range(f, x_axis);
+  if (!(lo <= hi)) return "set format " + axis + " '%g'\n";
   const bool log = x_axis ? f.log_x : f.log_y;
-  return log && hi >= 10 * lo && (lo < 1e-4 || hi > 1e5) ? "10^{%L}" : "%g";
+  std::ostringstream out;
+  out.precision(17);
+  if (log) {
+    const double pad = std::max(1.05, std::pow(hi / lo, 0.04));
+    const double a = lo / pad, b = hi * pad;
+    out << "set " << axis << "range [" << a << ":" << b << "]\nset " << axis << "tics (";
+    const std::vector<double> ticks = log_ticks(a, b);
+    for (std::size_t k = 0; k < ticks.size(); ++k)
+      out << (k ? ", " : "") << "'" << tick_label(ticks[k]) << "' " << ticks[k];
+    out << ")\n";
+  } else {
+    const double pad = hi > lo ? 0.04 * (hi - lo) : std::max(0.05 * std::fabs(lo), 0.5);
+    out << "set " << axis << "range [" << lo - pad << ":" << hi + pad << "]\nset format " << axis
+        << " '%g'\n";
+  }
+  return out.str();
+}
+
+// A label for gnuplot's enhanced text: an exponent written T^-1/2 or T^(-1/2) becomes T^{-1/2},
+// raised whole (enhanced text raises one character after ^ otherwise). A signed exponent takes a
+// fraction (-1/2); an unsigned one only its digits (||x||^2/2 keeps /2 on the line).
+std::string typeset_exponents(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] != '^' || i + 1 >= s.size() || s[i + 1] == '{') continue;
+    std::size_t j = i + 1;
+    std::string exponent;
+    if (s[j] == '(') {
+      const std::size_t close = s.find(')', j);
+      if (close == std::string::npos) continue;
+      exponent = s.substr(j + 1, close - j - 1);
+      j = close + 1;
+    } else {
+      const bool sign = s[j] == '-' || s[j] == '+';
+      std::size_t k = j + sign;
+      while (k < s.size() && (std::isdigit(static_cast<unsigned char>(s[k])) || s[k] == '.')) ++k;
+      if (sign && k + 1 < s.size() && s[k] == '/' && std::isdigit(static_cast<unsigned char>(s[k + 1])))
+        for (++k; k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]));) ++k;
+      exponent = s.substr(j, k - j);
+      j = k;
+    }
+    if (exponent.empty()) continue;
+    out += "{" + exponent + "}";
+    i = j - 1;
+  }
+  return out;
 }
 
 // The last line of gnuplot's log that says what went wrong (its first "error"/"warning" line, or
@@ -274,21 +366,22 @@ PlotScript plot_script(const Figure& f, int k) {
     if (se.label.empty()) {
       plot << " notitle";
     } else {
-      plot << " title '" << gnuplot_quote(se.label) << "'";
+      plot << " title '" << gnuplot_quote(typeset_exponents(se.label)) << "'";
     }
   }
   const std::string stem = "fig" + std::to_string(k);
   std::ostringstream script;
   const std::string logscale = std::string(f.log_x ? "x" : "") + (f.log_y ? "y" : "");
   if (!logscale.empty()) script << "set logscale " << logscale << "\n";
-  // Plain tick labels on both axes (gnuplot's log-axis default can print 0.100000).
-  script << "set format x '" << tick_format(f, true) << "'\nset format y '" << tick_format(f, false) << "'\n"
-         << "set grid\nset key outside right\n"
-         << "set xlabel '" << gnuplot_quote(f.xlabel) << "'\nset ylabel '" << gnuplot_quote(f.ylabel) << "'\n"
-         << "set title '" << gnuplot_quote(f.title) << "'\n"
-         << "set terminal svg size 760,460 dynamic enhanced font 'sans,11'\nset output '" << stem << ".svg'\n"
-         << plot.str() << "\nset terminal pngcairo size 760,460 enhanced font 'sans,10'\nset output '" << stem
-         << ".png'\nreplot\nunset output\n";
+  // The axes fitted to the data, plain tick labels; the key above the plot, where it hides nothing.
+  script << axis_commands(f, true) << axis_commands(f, false) << "set grid\nset key above\n"
+         << "set xlabel '" << gnuplot_quote(typeset_exponents(f.xlabel)) << "'\nset ylabel '"
+         << gnuplot_quote(typeset_exponents(f.ylabel)) << "'\n"
+         << "set title '" << gnuplot_quote(typeset_exponents(f.title)) << "'\n"
+         << "set terminal svg size " << kFigureWidth << "," << kFigureHeight
+         << " dynamic enhanced font 'sans,14'\nset output '" << stem << ".svg'\n"
+         << plot.str() << "\nset terminal pngcairo size " << kFigureWidth << "," << kFigureHeight
+         << " enhanced font 'sans,14'\nset output '" << stem << ".png'\nreplot\nunset output\n";
   p.script = script.str();
   return p;
 }
@@ -341,11 +434,14 @@ std::vector<std::string> write_page(const Page& page, const std::string& html_pa
   std::ostringstream html;
   html << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
        << html_escape(page.title)
-       << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.3em "
+       << "</title>\n<style>body{font-family:sans-serif;max-width:1160px;margin:2em auto;padding:0 "
+          "1em;color:#222}"
+          "table{border-collapse:collapse;margin:1em 0;font-size:.9em}td,th{border:1px solid "
+          "#bbb;padding:.3em "
           ".7em;text-align:right}"
           "th{background:#eee}pre{background:#f6f6f6;padding:.7em;white-space:pre-wrap}"
-          ".yes{color:#070;font-weight:bold}.no{color:#b00;font-weight:bold}figure{margin:1em 0}</style>\n"
+          ".yes{color:#070;font-weight:bold}.no{color:#b00;font-weight:bold}figure{margin:1em 0}figure "
+          "svg{width:100%;height:auto}</style>\n"
        << "</head><body>\n<h1>" << html_escape(page.title) << "</h1>\n";
   std::vector<std::string> pngs;
   for (const Block& b : page.blocks) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "signrate/error.hpp"
 
@@ -41,34 +42,80 @@ BoundInputs bound_inputs(const RunSummary& run) {
   return in;
 }
 
-std::optional<double> Theorem::bound(const BoundInputs& in) const {
+std::vector<BoundTerm> Theorem::bound_terms(const BoundInputs& in) const {
   const double eta = in.eta, beta = in.beta, T = in.T, d = in.d;
   if (id == "thm1") {
-    // Theorem 1 form, valid for any eta, beta (docs/theory.md, "Explicit bounds"):
-    // M1 <= Delta/(eta T) + L eta d/2 + 2 sqrt(d) sigma/(beta T) + 2 sqrt(d) sigma sqrt(beta) + 2 L eta
-    // d/beta.
+    // Theorem 1 form, valid for any eta, beta (docs/theory.md, "Explicit bounds").
     const double s = std::sqrt(d) * in.sigma_l2;
-    return in.delta / (eta * T) + in.L * eta * d / 2 + 2 * s / (beta * T) + 2 * s * std::sqrt(beta) +
-           2 * in.L * eta * d / beta;
+    return {{"Delta/(eta T)", in.delta / (eta * T)},
+            {"L eta d/2", in.L * eta * d / 2},
+            {"2 sqrt(d) sigma/(beta T)", 2 * s / (beta * T)},
+            {"2 sqrt(d) sigma sqrt(beta)", 2 * s * std::sqrt(beta)},
+            {"2 L eta d/beta", 2 * in.L * eta * d / beta}};
   }
   if (id == "thm2") {
-    // Theorem 2 form: M1 <= Delta/(eta T) + L_inf eta/2 + 2||sigma||_1/(beta T) + 2||sigma||_1 sqrt(beta) + 2
-    // L_inf eta/beta.
     const double s = in.sigma_l1;
-    return in.delta / (eta * T) + in.L_inf * eta / 2 + 2 * s / (beta * T) + 2 * s * std::sqrt(beta) +
-           2 * in.L_inf * eta / beta;
+    return {{"Delta/(eta T)", in.delta / (eta * T)},
+            {"L_inf eta/2", in.L_inf * eta / 2},
+            {"2 ||sigma||_1/(beta T)", 2 * s / (beta * T)},
+            {"2 ||sigma||_1 sqrt(beta)", 2 * s * std::sqrt(beta)},
+            {"2 L_inf eta/beta", 2 * in.L_inf * eta / beta}};
   }
   if (id == "thm5") {
-    // MVSM v2 form (Assumptions 7-9, n nodes, R >= max |v|): the time average of E||grad f||_2^2 is at most
-    // 2 R Delta/(eta T) + L R eta d + 2 sigma^2/(n beta T) + 2 beta sigma^2/n + 2 L^2 eta^2 d/beta^2,
-    // and M2 is at most its square root (Jensen). Without R (a method that does not use S_R) there is none.
-    if (!std::isfinite(in.R)) return std::nullopt;
+    // MVSM v2 form (Assumptions 7-9, n nodes, R >= max |v|): the time average of E||grad f||_2^2 is at
+    // most the sum of these terms, and M2 at most its square root (Jensen). Without R (a method that
+    // does not use S_R) there is none.
+    if (!std::isfinite(in.R)) return {};
     const double s2 = in.sigma_l2 * in.sigma_l2, n = in.n;
-    const double sq = 2 * in.R * in.delta / (eta * T) + in.L * in.R * eta * d + 2 * s2 / (n * beta * T) +
-                      2 * beta * s2 / n + 2 * in.L * in.L * eta * eta * d / (beta * beta);
-    return std::sqrt(sq);
+    return {{"2 R Delta/(eta T)", 2 * in.R * in.delta / (eta * T)},
+            {"L R eta d", in.L * in.R * eta * d},
+            {"2 sigma^2/(n beta T)", 2 * s2 / (n * beta * T)},
+            {"2 beta sigma^2/n", 2 * beta * s2 / n},
+            {"2 L^2 eta^2 d/beta^2", 2 * in.L * in.L * eta * eta * d / (beta * beta)}};
   }
-  return std::nullopt;  // Theorems 3 and 4: docs/theory.md gives the rate only
+  return {};  // Theorems 3 and 4: docs/theory.md gives the rate only
+}
+
+std::optional<double> Theorem::bound(const BoundInputs& in) const {
+  const std::vector<BoundTerm> terms = bound_terms(in);
+  if (terms.empty()) return std::nullopt;
+  double sum = 0;  // 0 + a + b + ...: the bits of a + b + ...
+  for (const BoundTerm& t : terms) sum += t.value;
+  return bound_is_root ? std::sqrt(sum) : sum;
+}
+
+double bound_constant(const BoundInputs& in, const std::string& name) {
+  const std::pair<const char*, double> values[] = {
+      {"Delta", in.delta},          {"L", in.L}, {"L_inf", in.L_inf}, {"sigma", in.sigma_l2},
+      {"||sigma||_1", in.sigma_l1}, {"R", in.R}, {"n", in.n}};
+  for (const auto& [key, value] : values)
+    if (name == key) return value;
+  throw std::logic_error("bound_constant: no constant '" + name + "'");
+}
+
+std::string measure_definition(const std::string& measure) {
+  const std::string norm = measure == "M1" ? "1" : "2";
+  return measure + " = (1/T) sum_{t=1..T} ||grad f(x_t)||_" + norm + ", the average l" + norm +
+         " norm of the gradient over the run's T steps, in expectation (estimated by the mean over the "
+         "replicates, with its standard error)";
+}
+
+std::string assumption_statement(const std::string& number) {
+  static const std::pair<const char*, const char*> statements[] = {
+      {"1", "separable smoothness: f(y) <= f(x) + <grad f(x), y - x> + 1/2 sum_i L_i (y_i - x_i)^2"},
+      {"2", "l2-smoothness: ||grad f(x) - grad f(y)||_2 <= L ||x - y||_2"},
+      {"3", "l_inf-smoothness: ||grad f(x) - grad f(y)||_1 <= L_inf ||x - y||_inf"},
+      {"4",
+       "bounded noise: the stochastic gradient g = grad f(x) + xi has E xi = 0 and E ||xi||_2^2 <= sigma^2"},
+      {"5", "separable bounded noise: E xi = 0 and E xi_i^2 <= sigma_i^2 for each coordinate i"},
+      {"6", "unimodal, symmetric noise in each coordinate"},
+      {"7", "n nodes, node j holds an L-smooth f_j, and f = (1/n) sum_j f_j"},
+      {"8", "bounded noise on every node: E ||xi_j||_2^2 <= sigma^2"},
+      {"9",
+       "bounded stochastic gradients: |v_i| <= R for every node, coordinate and step, so that S_R applies"}};
+  for (const auto& [n, text] : statements)
+    if (number == n) return "Assumption " + number + " (" + text + ")";
+  throw std::logic_error("assumption_statement: no assumption '" + number + "'");
 }
 
 double Rate::operator()(double d, double T, double n) const {
@@ -183,6 +230,17 @@ std::vector<Theorem> make_registry() {
   Theorem t1 =
       theorem("thm1", "Theorem 1: SMM under l2-smoothness and bounded variance, M1 = O(d^1/2 T^-1/4)", "M1",
               "theorem1", {"2", "4"}, single_term_rate(-0.25, 0.5, NAN));
+  t1.claim =
+      "SMM (v_1 = g_1, v_t = (1 - beta) v_{t-1} + beta g_t, x_{t+1} = x_t - eta sign(v_t)) with eta = "
+      "d^(-1/2) "
+      "T^(-3/4) and beta = T^(-1/2), on an f that is L-smooth in the l2 norm, with stochastic gradients "
+      "whose noise has variance at most sigma^2, satisfies M1 = O(d^(1/2) T^(-1/4)): the average l1 "
+      "gradient norm falls like T^(-1/4) and grows with the dimension only like d^(1/2), where "
+      "signSGD-SIM's analysis pays d T^(-1/4).";
+  t1.bound_formula =
+      "M1 <= Delta/(eta T) + L eta d/2 + 2 sqrt(d) sigma/(beta T) + 2 sqrt(d) sigma sqrt(beta) + 2 L eta "
+      "d/beta";
+  t1.bound_constants = {"Delta", "L", "sigma"};
   t1.families = {family("isotropic quadratic, Gaussian noise (d-scaled: Delta, L, sigma fixed in d)",
                         "quadratic:L=1,a=1", "gaussian:sigma=1", "smm", "theorem1", {16, 64, 256, 1024},
                         {1024, 4096, 16384, 65536}, 16)};
@@ -193,6 +251,16 @@ std::vector<Theorem> make_registry() {
               "Theorem 2: SMM under l_inf-smoothness and separable noise, M1 = O(T^-1/4), d only through "
               "L_inf, ||sigma||_1",
               "M1", "theorem2", {"3", "5"}, single_term_rate(-0.25, 0.0, NAN));
+  t2.claim =
+      "SMM with eta = T^(-3/4) and beta = T^(-1/2) (no d-factor), on an f that is smooth in the l_inf "
+      "norm (constant L_inf) with noise bounded coordinate by coordinate (E xi_i^2 <= sigma_i^2), "
+      "satisfies M1 = O(T^(-1/4)), with the dimension entering only through L_inf and ||sigma||_1; "
+      "no symmetric or unimodal noise is needed (signSGD and Signum need it, or a batch that grows "
+      "with T).";
+  t2.bound_formula =
+      "M1 <= Delta/(eta T) + L_inf eta/2 + 2 ||sigma||_1/(beta T) + 2 ||sigma||_1 sqrt(beta) + 2 L_inf "
+      "eta/beta";
+  t2.bound_constants = {"Delta", "L_inf", "||sigma||_1"};
   t2.families = {family("diagonal quadratic, separable noise (||L||_1, ||sigma||_1, Delta fixed in d)",
                         "diag-quadratic:l1=1,a=1", "separable-gaussian:sigma=1,law=power,decay=1,norm=l1",
                         "smm", "theorem2", {16, 64, 256, 1024}, {1024, 4096, 16384, 65536}, 16)};
@@ -201,6 +269,12 @@ std::vector<Theorem> make_registry() {
   Theorem t3 = theorem(
       "thm3", "Theorem 3: MVSM v1 (S_R votes, majority sign down), M1 = O(d^1/2 T^-1/2 + d n^-1/2)", "M1",
       "theorem3", {"7", "8", "9"}, Rate{Rate::Combine::kSum, {RateTerm{0.5, -0.5, 0}, RateTerm{1, 0, -0.5}}});
+  t3.claim =
+      "MVSM v1 (n nodes each keep SMM's momentum and send S_R of it, one bit a coordinate; the server "
+      "sends back the majority sign) satisfies M1 = O(d^(1/2) T^(-1/2) + d n^(-1/2)), where "
+      "MV-signSGD-SIM's analysis pays d T^(-1/4) + d n^(-1/2). The second term does not fall with T: "
+      "the majority vote of n unbiased signs is biased by about n^(-1/2). (No explicit bound is derived "
+      "here: the rate alone is checked.)";
   Family t_term =
       family("T-term: d-scaled quadratic, uniform noise, R = 1, n = 32 nodes (T and d swept)", kDistProblem,
              kDistOracle, "mvsm-v1:R=1", "theorem3", {4, 16, 64}, {1024, 4096, 16384}, 8, {32});
@@ -242,6 +316,15 @@ std::vector<Theorem> make_registry() {
       theorem("thm5", "Theorem 5: MVSM v2 (S_R votes, S_1 down), M2 = O(max{d^1/4 T^-1/4, d^1/10 T^-1/5})",
               "M2", "theorem5", {"7", "8", "9"},
               Rate{Rate::Combine::kMax, {RateTerm{0.25, -0.25, 0}, RateTerm{0.1, -0.2, 0}}});
+  t5.claim =
+      "MVSM v2 (as v1, but the server sends S_1 of the mean vote, unbiased again) satisfies M2 = "
+      "O(max{d^(1/4) T^(-1/4), d^(1/10) T^(-1/5)}) with no term left that does not fall with T, where "
+      "Sto-signSGD's analysis gives d^(3/8) T^(-1/8).";
+  t5.bound_formula =
+      "M2^2 <= 2 R Delta/(eta T) + L R eta d + 2 sigma^2/(n beta T) + 2 beta sigma^2/n + 2 L^2 eta^2 "
+      "d/beta^2  (the time average of E ||grad f||_2^2; M2 is at most its square root)";
+  t5.bound_constants = {"Delta", "L", "sigma", "R", "n"};
+  t5.bound_is_root = true;
   Family v2 =
       family("d-scaled quadratic, uniform noise, R = 1 (Delta, L, sigma, R fixed in d, T, n)", kDistProblem,
              kDistOracle, "mvsm-v2:R=1", "theorem5", {4, 16, 64}, {4096, 16384, 65536}, 8, {2, 8});

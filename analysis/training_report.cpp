@@ -4,6 +4,11 @@
 
 namespace signrate::analysis {
 
+namespace {
+// Curves with at most this many logged intervals are drawn with a marker at each.
+constexpr std::size_t kMarkedIntervals = 20;
+}  // namespace
+
 const std::vector<TrainingMeasure>& training_measures() {
   static const std::vector<TrainingMeasure> m = {{"train_loss", "training loss", true},
                                                  {"train_accuracy", "training accuracy", false},
@@ -82,8 +87,13 @@ Page training_page(const TrainingReport& r) {
       if (c.seeds > 1) f.series.push_back(band);
     }
     color = 1;
-    for (const auto& c : r.curves)
-      f.series.push_back({c.label, c.epoch, c.mean.at(m.key), {}, {}, Series::Style::kLine, color++});
+    for (const auto& c : r.curves) {
+      // A curve of few logged intervals is drawn with markers, so that each logged value shows (a
+      // one-epoch run logged once is a single point).
+      const Series::Style style =
+          c.epoch.size() <= kMarkedIntervals ? Series::Style::kPointsWithErrorBars : Series::Style::kLine;
+      f.series.push_back({c.label, c.epoch, c.mean.at(m.key), {}, {}, style, color++});
+    }
     page.blocks.push_back(figure(f));
   }
   return page;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "page_checks.hpp"
 #include "signrate/analysis/demos.hpp"
 #include "signrate/error.hpp"
 
@@ -28,6 +29,8 @@ class Demo : public ::testing::Test {
     EXPECT_EQ(r.pngs.size(), 1u);
     for (const auto& p : r.pngs) EXPECT_TRUE(fs::exists(p)) << p;
     EXPECT_GT(r.explanation.size(), 100u);
+    for (const auto& b : r.page.blocks)  // every line keyed, the axes fitted to the data
+      if (b.kind == analysis::Block::Kind::kFigure) testing_pages::expect_keyed_and_covered(b.figure);
     return r;
   }
   fs::path dir_;
@@ -59,6 +62,18 @@ TEST_F(Demo, AsymmetricNoiseSignSgdAtOneSmmNearZero) {
       << r.explanation;
   EXPECT_NE(r.explanation.find("(it ends at " + analysis::format_short(v[1], 3) + ")"), std::string::npos)
       << r.explanation;
+  // The page states the theorem SMM's curve illustrates (Theorem 2: no symmetric noise needed) and
+  // its explicit bound at the run's constants, which SMM's measured M1 stays below.
+  std::vector<std::vector<std::string>> bound_rows;
+  bool stated = false;
+  for (const auto& b : r.page.blocks) {
+    stated = stated ||
+             (b.kind == analysis::Block::Kind::kHeading && b.text.rfind("The theorem: Theorem 2", 0) == 0);
+    if (b.kind == analysis::Block::Kind::kTable && b.rows[0].back() == "measured M1") bound_rows = b.rows;
+  }
+  EXPECT_TRUE(stated);
+  ASSERT_EQ(bound_rows.size(), 2u);
+  EXPECT_LT(std::stod(bound_rows[1].back()), std::stod(bound_rows[1][bound_rows[1].size() - 2]));
 }
 
 TEST_F(Demo, DimensionExponentsDiffer) {

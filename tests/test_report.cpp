@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
+#include "page_checks.hpp"
 #include "signrate/analysis/page.hpp"
 #include "signrate/analysis/report.hpp"
 #include "signrate/analysis/verify.hpp"
@@ -112,7 +114,12 @@ TEST_F(Report, HoldsFiguresTablesVerdictsAndTheCommand) {
         analysis::format_short(a.fitted.ci_high - a.predicted) + "]</td><td>" + a.status + "</td>";
     EXPECT_NE(html.find(row), std::string::npos) << row << "\n" << html;
   }
-  EXPECT_NE(html.find("theorem: slope -0.25"), std::string::npos);  // in the key
+  EXPECT_NE(html.find("slope -1/4"), std::string::npos);  // the theorem's slope, in the key
+  // The theorem stated: its claim, measure, assumptions, schedule and explicit bound with constants.
+  for (const char* text :
+       {"The theorem: Theorem 1", "M1 = (1/T) sum_{t=1..T} ||grad f(x_t)||_1", "Assumption 2 (l2-smoothness",
+        "Schedule: theorem1: ", "M1 &lt;= Delta/(eta T) + L eta d/2", "<th>2 L eta d/beta</th>"})
+    EXPECT_NE(html.find(text), std::string::npos) << text;
   EXPECT_NE(html.find("quadratic:L=1,a=1"), std::string::npos);
   ASSERT_EQ(pngs.size(), 4u);
   for (const auto& p : pngs) EXPECT_EQ(slurp(p).substr(1, 3), "PNG") << p;
@@ -180,26 +187,29 @@ TEST_F(Report, FiguresKeyTheFitTheTheoremSlopeAndTheBound) {
     }
     ASSERT_EQ(key_entries(f, Style::kDashedLine).size(), 1u) << f.title;
     EXPECT_EQ(key_entries(f, Style::kDashedLine)[0].rfind("fit: slope ", 0), 0u) << f.title;
-    // The key entries come after every curve's own entry.
+    // The key entries come after every drawn line.
     const auto first_key =
         std::find_if(f.series.begin(), f.series.end(), [](const auto& s) { return s.x.empty(); });
     for (auto it = first_key; it != f.series.end(); ++it) EXPECT_TRUE(it->x.empty()) << f.title;
   }
-  // thm1 predicts M1's exponents: its slope, dotted and black, and its explicit bound, dash-dot.
+  // thm1 predicts M1's exponents: its slope once, dotted, black and labelled, above the highest
+  // curve; its explicit bound, dash-dot in each curve's colour, keyed once.
   const analysis::Figure& against_T = figure_titled(figures, "M1 against T");
   EXPECT_EQ(key_entries(against_T, Style::kDashedLine)[0],
-            "fit: slope " + analysis::format_short(fit.T->estimate, 3));
-  EXPECT_EQ(key_entries(against_T, Style::kDottedLine), std::vector<std::string>{"theorem: slope -0.25"});
-  EXPECT_EQ(key_entries(against_T, Style::kDashDotLine), std::vector<std::string>{"explicit bound"});
+            "fit: slope " + analysis::format_short(fit.T->estimate, 3) + " (each curve's colour)");
+  EXPECT_EQ(key_entries(against_T, Style::kDashDotLine),
+            std::vector<std::string>{"explicit bound (each curve's colour)"});
   const auto data = drawn(against_T, Style::kMarkersWithErrorBars);
   const auto theorem = drawn(against_T, Style::kDottedLine);
-  ASSERT_EQ(theorem.size(), data.size());
-  for (std::size_t c = 0; c < data.size(); ++c) {
-    EXPECT_EQ(theorem[c].color, analysis::Series::kBlack);
-    EXPECT_GT(theorem[c].y.back(), data[c].high.back());  // beside the data, not over it
-  }
-  EXPECT_EQ(key_entries(figure_titled(figures, "M1 against d"), Style::kDottedLine),
-            std::vector<std::string>{"theorem: slope 0.5"});
+  ASSERT_EQ(theorem.size(), 1u);
+  EXPECT_EQ(theorem[0].label, "theorem's slope -1/4 (T^(-1/4))");
+  EXPECT_EQ(theorem[0].color, analysis::Series::kBlack);
+  EXPECT_NEAR(std::log(theorem[0].y.back() / theorem[0].y.front()) /
+                  std::log(theorem[0].x.back() / theorem[0].x.front()),
+              -0.25, 1e-12);
+  for (const auto& d : data) EXPECT_GT(theorem[0].y.back(), d.high.back());  // above the data
+  EXPECT_EQ(drawn(figure_titled(figures, "M1 against d"), Style::kDottedLine).at(0).label,
+            "theorem's slope 1/2 (d^(1/2))");
   EXPECT_NE(against_T.caption.find("black dotted"), std::string::npos) << against_T.caption;
   EXPECT_NE(against_T.caption.find("dash-dot"), std::string::npos) << against_T.caption;
   // M2 has no theorem here: no slope and no bound drawn or keyed.
@@ -279,24 +289,108 @@ TEST(PageCurves, CoincideWithinTheRelativeToleranceOnly) {
   EXPECT_EQ(caption, "M2 against T; the curves for n = 1, 2, 8 coincide; drawn once");
 }
 
-// Every figure's script sets plain tick labels on both axes ("%g"; powers of ten where "%g" would
-// write 1e-05), and keys its line kinds with gnuplot's keyentry.
-TEST_F(Report, PlotScriptsSetPlainTickLabelsOnBothAxes) {
+// Every figure of a verify page, a sweep page with --theorem, an overlay and the asymmetric-noise
+// demo keys every line it draws and fits its axes to the data.
+TEST_F(Report, EveryFigureKeysItsLinesAndFitsItsAxesToTheData) {
   analysis::ReportOptions ro;
   ro.bootstrap = 100;
-  for (const auto& f : figures_of(analysis::report_page(verification_, ro))) {
-    const std::string script = analysis::plot_script(f, 0).script;
-    EXPECT_NE(script.find("set format x '%g'\n"), std::string::npos) << script;
-    EXPECT_NE(script.find("set format y '%g'\n"), std::string::npos) << script;
-    EXPECT_NE(script.find("keyentry with lines dt 2 lw 1 lc rgb 'black' title 'fit: slope "),
-              std::string::npos)
-        << script;
-  }
+  std::vector<analysis::Figure> figures = figures_of(analysis::report_page(verification_, ro));
+  const SweepResult& sweep = verification_.families[0].sweep;
+  ro.theorem = "thm1";
+  for (const auto& f : figures_of(analysis::report_page(sweep, ro))) figures.push_back(f);
+  SweepResult other = sweep;
+  other.spec.method.name = "signsgd";
+  for (SweepPoint& p : other.points) p.run.metrics.M1.mean *= 3;
+  for (const auto& f : figures_of(analysis::overlay_page({sweep, other}, {"a.json", "b.json"}, ro)))
+    figures.push_back(f);
+  EXPECT_EQ(figures.size(), 12u);
+  for (const auto& f : figures) testing_pages::expect_keyed_and_covered(f);
+}
+
+// Plain tick labels: listed on a log axis ("0.5", "1", "2" on an axis under a decade, where
+// gnuplot would label none), m·10^{k} beyond [1e-4, 1e5]; exponents typeset whole.
+TEST(PlotScript, ListsLogTicksAndTypesetsExponents) {
+  analysis::Figure narrow;
+  narrow.title = "SMM, beta = T^-1/2 and d^(1/2), f = ||x||^2/2, T^{-1/4}";
+  narrow.series.push_back({"x", {256, 65536}, {0.4, 0.9}, {}, {}, Style::kLine, 1});
+  const std::string script = analysis::plot_script(narrow, 0).script;
+  EXPECT_NE(script.find("set title 'SMM, beta = T^{-1/2} and d^{1/2}, f = ||x||^{2}/2, T^{-1/4}'"),
+            std::string::npos)
+      << script;
+  EXPECT_NE(script.find("'0.5' 0.5, '0.6' 0.6"), std::string::npos) << script;
+  // 256 to 65536 holds two powers of ten: 1, 2, 5 times them, from 500 (past the data's 256, not 200).
+  EXPECT_NE(script.find("set xtics ('500' 500, '1000' 1000, '2000' 2000,"), std::string::npos) << script;
   analysis::Figure wide;
   wide.series.push_back({"x", {1, 60000}, {1e-5, 0.05}, {}, {}, Style::kLine, 1});
-  const std::string script = analysis::plot_script(wide, 0).script;
-  EXPECT_NE(script.find("set format x '%g'\n"), std::string::npos) << script;
-  EXPECT_NE(script.find("set format y '10^{%L}'\n"), std::string::npos) << script;
+  const std::string w = analysis::plot_script(wide, 0).script;
+  EXPECT_NE(w.find("'10^{-5}' 1.0000000000000001e-05"), std::string::npos) << w;
+  EXPECT_NE(w.find("'0.01' 0.01"), std::string::npos) << w;
+  EXPECT_NE(w.find("set terminal pngcairo size 1200,720"), std::string::npos) << w;
+}
+
+// Two sweeps of one grid on one plot: each curve labelled by the method that tells them apart, a fit
+// keyed per method; grids that differ are refused, naming both inputs.
+TEST_F(Report, AnOverlayLabelsCurvesByWhatDiffersAndRefusesAnotherGrid) {
+  analysis::ReportOptions ro;
+  ro.bootstrap = 100;
+  const SweepResult& smm = verification_.families[0].sweep;
+  SweepResult sign = smm;
+  sign.spec.method.name = "signsgd";
+  for (SweepPoint& p : sign.points) p.run.metrics.M1.mean *= 3;
+  const auto figures = figures_of(analysis::overlay_page({sign, smm}, {"a.json", "b.json"}, ro));
+  const analysis::Figure& f = figure_titled(figures, "M1 against T");
+  std::vector<std::string> labels;
+  for (const auto& d : drawn(f, Style::kMarkersWithErrorBars)) labels.push_back(d.label);
+  EXPECT_EQ(labels,
+            (std::vector<std::string>{"signsgd, d = 16", "signsgd, d = 64", "smm, d = 16", "smm, d = 64"}));
+  const auto fits = key_entries(f, Style::kDashedLine);
+  ASSERT_EQ(fits.size(), 2u);
+  EXPECT_EQ(fits[0].rfind("signsgd fit: slope ", 0), 0u) << fits[0];
+  EXPECT_EQ(fits[1].rfind("smm fit: slope ", 0), 0u) << fits[1];
+  SweepResult shorter = smm;
+  shorter.grid.T.pop_back();
+  try {
+    analysis::overlay_page({smm, shorter}, {"a.json", "b.json"}, ro);
+    ADD_FAILURE() << "no error";
+  } catch (const SpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("a.json: T = 64, 256, 1024; b.json: T = 64, 256"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The explicit bound is the sum of its terms, bit for bit (their square root for thm5), and the page
+// shows each term with the run's constants.
+TEST(TheoremStatement, TheBoundIsTheSumOfTheTermsThePageShows) {
+  analysis::BoundInputs in;
+  in.delta = 0.5;
+  in.L = 1;
+  in.L_inf = 2;
+  in.sigma_l2 = 1.5;
+  in.sigma_l1 = 3;
+  in.eta = 1e-3;
+  in.beta = 0.05;
+  in.T = 4096;
+  in.d = 64;
+  in.n = 4;
+  in.R = 2;
+  for (const char* id : {"thm1", "thm2", "thm5"}) {
+    const analysis::Theorem& t = analysis::find_theorem(id);
+    const auto terms = t.bound_terms(in);
+    ASSERT_EQ(terms.size(), 5u) << id;
+    double sum = 0;
+    for (const auto& term : terms) sum += term.value;
+    EXPECT_EQ(t.bound(in).value(), t.bound_is_root ? std::sqrt(sum) : sum) << id;
+  }
+  // By hand: Theorem 1's terms at these inputs.
+  const auto t1 = analysis::find_theorem("thm1").bound_terms(in);
+  EXPECT_DOUBLE_EQ(t1[0].value, 0.5 / (1e-3 * 4096));
+  EXPECT_DOUBLE_EQ(t1[1].value, 1e-3 * 64 / 2);
+  EXPECT_DOUBLE_EQ(t1[2].value, 2 * 8 * 1.5 / (0.05 * 4096));
+  EXPECT_DOUBLE_EQ(t1[3].value, 2 * 8 * 1.5 * std::sqrt(0.05));
+  EXPECT_DOUBLE_EQ(t1[4].value, 2 * 1e-3 * 64 / 0.05);
+  EXPECT_FALSE(analysis::find_theorem("thm3").bound(in));
+  in.R = NAN;
+  EXPECT_FALSE(analysis::find_theorem("thm5").bound(in));
 }
 
 // The pages of the multi-term theorems show, for every term and axis that decided the verdict, the

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   CLI::App app{"signrate: check by simulation what the theory of sign-based optimizers promises"};
   app.set_version_flag("--version", [] { return signrate::cli::version_text("signrate"); });
   app.require_subcommand(1);
-  app.footer(signrate::cli::catalogue());
+  signrate::cli::add_catalogue_pointer(app);
   int exit_code = 0;
   signrate::cli::set_command_line(argc, argv);
   signrate::cli::add_run_command(app, exit_code);
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   signrate::cli::add_verify_command(app, exit_code);
   signrate::cli::add_report_command(app, exit_code);
   signrate::cli::add_demo_command(app, exit_code);
+  signrate::cli::add_list_command(app);
 #if SIGNRATE_HAVE_TORCH
   // Listed in --help; `signrate train ...` never reaches the parser (above).
   app.add_subcommand("train",

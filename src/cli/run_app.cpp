@@ -52,6 +52,33 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
          " (signrate help COMMAND shows a command's options)";
 }
 
+// "--d needs a value (INT); the next word is the option '--T'" for an option that takes a value
+// followed by another option or by nothing (CLI11 would report the stray value further on); "" when
+// every such option has its value.
+std::string missing_value(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* command = &app;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (i == 1 && !word.empty() && word[0] != '-') {
+      for (const CLI::App* sub : app.get_subcommands({}))
+        if (sub->get_name() == word) command = sub;
+      continue;
+    }
+    if (word.rfind("--", 0) != 0 || word.find('=') != std::string::npos) continue;
+    const CLI::Option* option = nullptr;
+    for (const CLI::App* scope : {command, &app})
+      for (const CLI::Option* o : scope->get_options())
+        if (!option && o->check_lname(word.substr(2)) && o->get_items_expected_min() > 0) option = o;
+    if (!option) continue;
+    if (i + 1 >= argc)
+      return word + " needs a value (" + option->get_type_name() + "); the command line ends there";
+    if (std::string(argv[i + 1]).rfind("--", 0) == 0)
+      return word + " needs a value (" + option->get_type_name() + "); the next word is the option '" +
+             printable(argv[i + 1]) + "'";
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
@@ -63,6 +90,10 @@ int run_app(CLI::App& app, int argc, char** argv, const int& exit_code) {
       std::cerr << "signrate: error: " << unknown << "\n";
       return 2;
     }
+  }
+  if (const std::string missing = missing_value(app, argc, argv); !missing.empty()) {
+    std::cerr << "signrate: error: " << missing << "\n";
+    return 2;
   }
   try {
     app.parse(argc, argv);

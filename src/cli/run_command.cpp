@@ -73,7 +73,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "write the JSON here (atomically; - or /dev/stdout: standard output, the default)");
   cmd->add_option("--csv", o->csv, "also write the checkpoint table as CSV here");
   add_quiet_flag(cmd, o->quiet);
-  cmd->footer(catalogue());
+  add_catalogue_pointer(*cmd);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -95,7 +95,7 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
                   "also write the points as CSV here: a row per point and measure (point, d, T, n, "
                   "varied parameters, seed, measure, mean, stderr)");
   add_quiet_flag(cmd, o->quiet);
-  cmd->footer(catalogue());
+  add_catalogue_pointer(*cmd);
   cmd->callback([o, &exit_code] { exit_code = sweep(*o); });
 }
 

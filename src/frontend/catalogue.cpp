@@ -1,5 +1,7 @@
 #include "signrate/frontend/catalogue.hpp"
 
+#include <CLI/CLI.hpp>
+#include <iostream>
 #include <sstream>
 
 #include "signrate/distributed.hpp"
@@ -44,6 +46,27 @@ std::string catalogue() {
   out << "\nsign(0) = 0 everywhere. Exit codes: 0 ok, 1 run failed (diverged, I/O), 2 bad input, 3 a theorem "
          "violated (verify), 4 a verification that cannot decide (verify).\n";
   return out.str();
+}
+
+void add_catalogue_pointer(CLI::App& command) {
+  command.add_flag_callback(
+      "--help-components",
+      [] {
+        std::cout << catalogue();
+        throw CLI::Success();
+      },
+      "list every problem, oracle, method and schedule with its parameters (as signrate list), and exit");
+  command.footer(
+      "Components (--problem, --oracle, --method, --schedule): signrate list, or --help-components, lists "
+      "each with its parameters. A SPEC is name or name:key=value,key=value.\nExit codes: 0 ok, 1 run "
+      "failed (diverged, I/O), 2 bad input, 3 a theorem violated (verify), 4 a verification that cannot "
+      "decide (verify).");
+}
+
+void add_list_command(CLI::App& app) {
+  CLI::App* cmd =
+      app.add_subcommand("list", "list every problem, oracle, method and schedule with its parameters");
+  cmd->callback([] { std::cout << catalogue(); });
 }
 
 }  // namespace signrate::cli

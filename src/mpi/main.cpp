@@ -142,7 +142,7 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.add_option("--timeout-s", o->timeout_s,
                  "longest wait for any message before the run is ended (default 60)")
       ->check(cli::real_in(Domain{0.001, 1e6, false, false}));
-  app.footer(cli::catalogue());
+  cli::add_catalogue_pointer(app);
   cli::refuse_empty_values(app);
   cli::name_value_types(app);
   cli::set_command_line(argc, argv);

@@ -76,7 +76,8 @@ TEST_F(TrainReport, TheFiguresDrawTheJsonsNumbers) {
     std::size_t band = 0;
     for (std::size_t c = 0; c < 3; ++c) {
       const analysis::Series& line = series[2 + c];
-      EXPECT_EQ(line.style, analysis::Series::Style::kLine);
+      // Two logged intervals: a marker at each (a line alone would not show a one-point curve).
+      EXPECT_EQ(line.style, analysis::Series::Style::kPointsWithErrorBars);
       EXPECT_EQ(line.label, labels[c]);
       ASSERT_EQ(line.y.size(), 2u);  // steps 4 and 8
       for (std::size_t k = 0; k < 2; ++k) {

@@ -9,8 +9,11 @@
 
 namespace signrate::analysis {
 
+struct DemoResult;
 struct DemoInfo {
   std::string name, summary;
+  // Runs the demo's simulations and adds its tables and figures to the page; returns its explanation.
+  DemoResult (*run)(Page& page, const EngineOptions& engine, std::uint64_t seed);
 };
 const std::vector<DemoInfo>& demo_registry();
 

@@ -63,9 +63,13 @@ struct Page {
   std::vector<Block> blocks;
 };
 
-// The gnuplot script that draws figure k to fig<k>.svg and fig<k>.png, and the data files it reads
-// (name, content). Tick labels are plain numbers ("%g": 0.1, 1, 1000) on both axes, or powers of ten
-// (10^{-5}, ..., 10^{6}) on a log axis whose data reach beyond [1e-4, 1e5].
+// The gnuplot script that draws figure k to fig<k>.svg and fig<k>.png (kFigureWidth x
+// kFigureHeight pixels, the key above the plot, under the title), and the data files it reads (name,
+// content). Each axis is fitted to what the figure draws (a 4% margin, never the next decade); a log axis
+// lists its ticks (powers of ten, or 1-2-5 or every multiple on an axis under a decade), labelled
+// plainly (0.1, 1, 1000) or as m·10^{k} beyond [1e-4, 1e5]. Exponents in the texts are typeset
+// whole (T^-1/2 and T^(-1/2) as T^{-1/2}).
+constexpr int kFigureWidth = 1200, kFigureHeight = 720;
 struct PlotScript {
   std::string script;
   std::vector<std::pair<std::string, std::string>> data;

@@ -31,6 +31,14 @@ Page report_page(const VerifyReport& report, const ReportOptions& options);
 
 std::vector<std::string> write_report(const SweepResult& sweep, const std::string& html_path,
                                       const ReportOptions& options);
+// Several sweeps of the same grid on one plot (signSGD and SMM under the same noise, say): each
+// sweep's spec and fits, then every figure with all their curves, each labelled by what tells the
+// sweeps apart (the method, the oracle, ...). `names` name the inputs in messages. SpecError when
+// the grids differ (d, T or n values), naming both.
+Page overlay_page(const std::vector<SweepResult>& sweeps, const std::vector<std::string>& names,
+                  const ReportOptions& options);
+std::vector<std::string> write_report(const std::vector<SweepResult>& sweeps, const std::string& html_path,
+                                      const ReportOptions& options);
 std::vector<std::string> write_report(const VerifyReport& report, const std::string& html_path,
                                       const ReportOptions& options);
 

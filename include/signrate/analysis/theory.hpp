@@ -59,9 +59,16 @@ struct Family {
   std::string note;
 };
 
+// One term of an explicit bound: its formula (docs/theory.md's) and its value at some inputs.
+struct BoundTerm {
+  std::string formula;
+  double value = 0;
+};
+
 struct Theorem {
   std::string id;  // "thm1"
   std::string title;
+  std::string claim;                     // the theorem in words and formulas, as the pages state it
   std::string measure;                   // "M1" or "M2"
   std::string schedule;                  // the schedule the theorem analyses
   std::vector<std::string> assumptions;  // paper numbering, e.g. {"2", "4"}
@@ -71,9 +78,26 @@ struct Theorem {
   double dominance = 10;
   // Non-empty: the theorem is registered but cannot be checked; verify refuses with this reason.
   std::string unavailable;
-  // The explicit bound on the measure (docs/theory.md); nullopt when the theorem has none here.
+  // The explicit bound (docs/theory.md, "Explicit bounds"): its formula, the constants it reads
+  // (names of bound_constant), and whether the terms bound the measure's square (thm5: the mean of
+  // ||grad f||_2^2, so M2 is at most the square root of their sum). Empty formula: no bound here.
+  std::string bound_formula;
+  std::vector<std::string> bound_constants;
+  bool bound_is_root = false;
+  // The bound's terms at `in`; empty when the theorem has no bound there (thm3; thm5 without R).
+  std::vector<BoundTerm> bound_terms(const BoundInputs& in) const;
+  // The explicit bound on the measure: the sum of the terms (its square root where bound_is_root);
+  // nullopt when the theorem has none here.
   std::optional<double> bound(const BoundInputs& in) const;
 };
+
+// A constant of bound_constants ("Delta", "L", "L_inf", "sigma", "||sigma||_1", "R", "n") at `in`.
+double bound_constant(const BoundInputs& in, const std::string& name);
+// "M1 = (1/T) sum_{t=1..T} ||grad f(x_t)||_1, ..." for "M1" and "M2".
+std::string measure_definition(const std::string& measure);
+// Assumption `number` (the paper's numbering) in words and formulas, e.g. "Assumption 2
+// (l2-smoothness): ||grad f(x) - grad f(y)||_2 <= L ||x - y||_2".
+std::string assumption_statement(const std::string& number);
 
 const std::vector<Theorem>& theorem_registry();
 const Theorem& find_theorem(const std::string& id);  // SpecError listing the ids otherwise
