@@ -24,7 +24,8 @@ double measured(const RunSummary& run, const std::string& measure) {
 // bound and the measured value.
 Block bound_table(const Theorem& t, const std::vector<const RunSummary*>& runs) {
   const std::vector<const RunSummary*> rows = corner_runs(runs);
-  const bool nodes = std::any_of(runs.begin(), runs.end(), [](const RunSummary* r) { return r->spec.nodes > 1; });
+  const bool nodes =
+      std::any_of(runs.begin(), runs.end(), [](const RunSummary* r) { return r->spec.nodes > 1; });
   std::vector<std::string> header = {"d", "T"};
   if (nodes) header.push_back("n");
   header.insert(header.end(), {"eta", "beta"});
