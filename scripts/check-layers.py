@@ -45,6 +45,7 @@ LAYERS = [
     ("frontend", 4, ["include/signrate/frontend/", "src/frontend/"]),
     ("cli", 5, ["src/cli/"]),
     ("mpi", 5, ["include/signrate/mpi/", "src/mpi/"]),
+    ("python", 5, ["python/"]),  # the Python module (a peer of the CLI)
     ("tests", 6, ["tests/"]),
     ("bench", 6, ["bench/"]),
     ("examples", 6, ["docs/examples/"]),  # users of the installed package (cmake/install.cmake)

@@ -21,6 +21,9 @@ packages=(
   zlib1g-dev               # reading the gzip IDX files
   dataset-fashion-mnist    # Fashion-MNIST IDX files (/usr/share/datasets/fashion-mnist): train's CI test
   python3-jsonschema       # validates the CLI's outputs against schemas/ (CTest OutputsMatchSchemas)
+  pybind11-dev python3-dev # the Python module, import signrate (python/, docs/python.md)
+  python3-numpy            # the Python module's arrays
+  python3-pytest           # the Python module's tests (CTest PythonModule)
   clang-format             # the formatting check of CI (scripts/check-format.sh); its version decides the layout
 )
 

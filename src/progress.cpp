@@ -8,11 +8,13 @@ void Progress::expect(std::uint64_t coordinate_steps, std::uint64_t points) {
 }
 
 void Progress::add_steps(std::uint64_t coordinate_steps) {
+  if (stop_requested_.load(std::memory_order_relaxed)) throw Stopped();
   steps_ += coordinate_steps;
   maybe_show(false);
 }
 
 void Progress::point_done() {
+  if (stop_requested_.load(std::memory_order_relaxed)) throw Stopped();
   ++points_;
   maybe_show(true);
 }

@@ -218,6 +218,8 @@ SweepResult run_sweep(const SweepSpec& sweep, const EngineOptions& engine) {
     RunResult result;
     try {
       result = run(e, engine);
+    } catch (const Stopped&) {
+      throw;                           // stopped on request: no point failed
     } catch (const RunError& error) {  // which point failed: the user's next command reruns it alone
       std::string where = "d = " + std::to_string(e.spec.d) + ", T = " + std::to_string(e.spec.T) +
                           ", n = " + std::to_string(e.spec.nodes);

@@ -60,6 +60,35 @@ TEST(Progress, EveryCoordinateStepIsCountedOnceAndNoNumberChanges) {
   }
 }
 
+// A stopped Progress ends a run (one node and n nodes, any thread count) and a sweep at their next
+// report with Stopped, whichever thread reports (the Python module's Ctrl-C).
+TEST(Progress, AStoppedProgressEndsTheWorkWithStopped) {
+  for (const char* method : {"smm", "signsgd-mv"}) {
+    RunSpec spec = make_run_spec("quadratic", "uniform", method,
+                                 method == std::string("smm") ? "theorem1" : "theorem3", 1024, 10000, 4, 5);
+    spec.nodes = method == std::string("smm") ? 1 : 3;
+    const Experiment e = make_experiment(spec);
+    for (unsigned threads : {1u, 2u}) {
+      Recording progress;
+      progress.stop();
+      EngineOptions o;
+      o.threads = threads;
+      o.progress = &progress;
+      EXPECT_THROW(run(e, o), Stopped) << method << " " << threads;
+      EXPECT_EQ(progress.snapshot().steps, 0u);  // nothing counted after the stop
+    }
+  }
+  SweepSpec s;
+  s.base = make_run_spec("quadratic", "gaussian", "smm", "theorem1", 1, 1, 2, 1);
+  s.d = {4, 8};
+  s.T = {16};
+  Recording progress;
+  progress.stop();
+  EngineOptions o;
+  o.progress = &progress;
+  EXPECT_THROW(run_sweep(s, o), Stopped);
+}
+
 // A sweep counts its points and their coordinate-steps: what sweep_size announced.
 TEST(Progress, SweepCountsWhatItsSizeAnnounced) {
   SweepSpec s;

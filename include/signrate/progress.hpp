@@ -8,7 +8,16 @@
 #include <cstdint>
 #include <mutex>
 
+#include "signrate/error.hpp"
+
 namespace signrate {
+
+// Thrown by the engines' next progress report after Progress::stop: the work ends early, on
+// request (Ctrl-C in the Python module), and leaves no result.
+class Stopped : public RunError {
+ public:
+  Stopped() : RunError("stopped on request") {}
+};
 
 class Progress {
  public:
@@ -22,10 +31,13 @@ class Progress {
   // Announces work to come (added to the totals): a run announces its coordinate-steps, a sweep
   // also its points; verify announces every family's sweep before the first runs.
   void expect(std::uint64_t coordinate_steps, std::uint64_t points);
-  // Thread-safe. Shown at most every `interval`, by one thread at a time.
+  // Thread-safe. Shown at most every `interval`, by one thread at a time. Both throw Stopped once
+  // stop() was called, so that every thread of a run or a sweep ends at its next report.
   void add_steps(std::uint64_t coordinate_steps);
   void point_done();  // always shown
   Snapshot snapshot() const;
+  // Asks the work that reports here to end (from any thread).
+  void stop() { stop_requested_ = true; }
 
  protected:
   explicit Progress(std::chrono::milliseconds interval = std::chrono::milliseconds(200))
@@ -39,6 +51,7 @@ class Progress {
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_shown_{};
   std::atomic<std::uint64_t> steps_{0}, steps_total_{0}, points_{0}, points_total_{0};
+  std::atomic<bool> stop_requested_{false};
   std::mutex show_mutex_;
 };
 

@@ -9,6 +9,7 @@
 #include "signrate/analysis/fit.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/jobs.hpp"
 #include "signrate/io/fit_io.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/output_files.hpp"
@@ -19,33 +20,9 @@ namespace signrate::cli {
 
 namespace {
 
-struct FitCliOptions {
-  std::string sweep_file, measure = "M1", part = "upper-half", bootstrap = "1000", level = "0.95", seed = "1",
-                          out, csv, family;
+struct FitCliOptions : FitFlags {
+  std::string sweep_file, out, csv;
 };
-
-// The sweep in fit's input: a sweep output itself, or one family's sweep in a verify output (the
-// family whose name starts with --family; the only one when there is one).
-nlohmann::json sweep_in(const nlohmann::json& input, const std::string& family) {
-  if (!input.is_object() || !input.contains("families") || !input["families"].is_array()) {
-    if (!family.empty())
-      throw SpecError("--family '" + family + "' is not allowed: the input is not a verify output");
-    return input;
-  }
-  std::vector<const nlohmann::json*> hits;
-  std::string names;
-  for (const nlohmann::json& f : input["families"]) {
-    const std::string name = f.value("name", "");
-    names += (names.empty() ? "" : "; ") + name;
-    if (name.compare(0, family.size(), family) == 0 && f.contains("sweep")) hits.push_back(&f);
-  }
-  if (hits.size() != 1)
-    throw SpecError("the verify output has " + std::to_string(input["families"].size()) +
-                    (input["families"].size() == 1 ? " family" : " families") + " and --family '" + family +
-                    "' names " + std::to_string(hits.size()) +
-                    "; allowed: --family <the start of one name>: " + names);
-  return (*hits.front())["sweep"];
-}
 
 std::string describe(const analysis::FitResult& f) {
   std::ostringstream out;
@@ -72,23 +49,6 @@ void print_fits(const analysis::AxisFits& fits, std::ostream& text) {
   }
 }
 
-// What a refused fit can do instead: fit every T value (when the upper half drops points), or
-// sweep again with enough replicates for the bootstrap.
-std::string what_to_do(const SweepResult& sweep, const std::vector<analysis::GridPoint>& points,
-                       const FitCliOptions& o) {
-  std::string hint;
-  if (o.part != "all" && analysis::grid_points(sweep, o.measure, "all").size() > points.size())
-    hint += "; --part all fits every T value (the upper half holds " + std::to_string(points.size()) +
-            (points.size() == 1 ? " point)" : " points)");
-  for (const analysis::GridPoint& p : points)
-    if (p.values.size() < analysis::kMinReplicatesForBootstrap) {
-      hint += "; sweep again with --replicates " + std::to_string(analysis::kMinReplicatesForBootstrap) +
-              " or more";
-      break;
-    }
-  return hint;
-}
-
 int fit(const FitCliOptions& o) {
   OutputFiles files;
   files.add_input("the sweep", o.sweep_file);
@@ -97,42 +57,18 @@ int fit(const FitCliOptions& o) {
   // With the JSON on standard output, the table goes to standard error.
   std::ostream& text = !o.out.empty() && is_stdout_target(o.out) ? std::cerr : std::cout;
   const nlohmann::json input = read_json_file(o.sweep_file, "fit");
-  analysis::FitOptions fo;
-  fo.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
-  fo.seed = parse_count("seed", o.seed, 0, ~0ULL);
-  fo.level = parse_real_option("level", o.level, open_unit());
-  nlohmann::json j;
-  j["version"] = kVersion;
-  j["measure"] = o.measure;
-  j["part"] = o.part;
-  j["level"] = fo.level;
-  const SweepResult sweep = sweep_from_json(sweep_in(input, o.family));
   // Every fit first, so a fit that cannot be made is the only output (nothing printed before it).
-  std::vector<FitGroup> fitted;
-  for (const VaryGroup& group : split_by_vary(sweep)) {
-    const std::vector<analysis::GridPoint> points = analysis::grid_points(group.sweep, o.measure, o.part);
-    try {
-      fitted.push_back({group.vary, analysis::fit_axes(points, fo)});
-    } catch (const SpecError& e) {
-      throw SpecError(e.what() + what_to_do(group.sweep, points, o));
-    }
-  }
+  const FitOutcome outcome = fit_input(input, o);
+  const nlohmann::json& j = outcome.json;
   text << o.measure << " = C d^p T^q (n^r where n varies), fitted on "
-       << (o.part == "all" ? "every T value" : "the upper half of the T values") << " (" << fo.level * 100
-       << "% bootstrap CIs over replicates)\n";
-  for (const FitGroup& group : fitted) {
+       << (o.part == "all" ? "every T value" : "the upper half of the T values") << " ("
+       << outcome.level * 100 << "% bootstrap CIs over replicates)\n";
+  for (const FitGroup& group : outcome.groups) {
     if (!group.vary.empty()) text << "with " << varied_json(group.vary).dump() << "\n";
     print_fits(group.fits, text);
-    nlohmann::json g = axis_fits_json(group.fits);
-    if (fitted.size() == 1) {
-      j.update(g);
-    } else {
-      g["vary"] = varied_json(group.vary);
-      j["groups"].push_back(g);
-    }
   }
   if (!o.out.empty()) files.set(o.out, json_text(j));
-  if (!o.csv.empty()) files.set(o.csv, fit_csv(o.measure, o.part, fo.level, fitted));
+  if (!o.csv.empty()) files.set(o.csv, fit_csv(o.measure, o.part, outcome.level, outcome.groups));
   files.commit();
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/jobs.hpp"
 #include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/run_output.hpp"
 #include "signrate/memory_plan.hpp"
@@ -29,15 +30,10 @@ int run(const RunOptions& o) {
   files.add_input("--spec", o.spec.spec_file);
   files.add("--out", json_path);
   if (!o.csv.empty()) files.add("--csv", o.csv);
-  nlohmann::json spec_json = gather_spec(o.spec, false);
-  EngineOptions engine = engine_options(o.spec, spec_json);
-  const RunSpec spec = run_spec_from_json(spec_json);
-  const double planned = planned_run_bytes(spec, engine.threads);
-  check_memory(planned,
-               "the run (d=" + std::to_string(spec.d) + ", replicates=" + std::to_string(spec.replicates) +
-                   ", nodes=" + std::to_string(spec.nodes) + ")",
-               max_memory_bytes(o.spec.max_memory));
-  set_activity("running the experiment (planned about " + format_bytes(planned) + ")");
+  const PreparedRun prepared = prepare_run(o.spec);
+  const RunSpec& spec = prepared.spec;
+  EngineOptions engine = prepared.engine;
+  set_activity("running the experiment (planned about " + format_bytes(prepared.planned_bytes) + ")");
   const Experiment experiment = make_experiment(spec);
   RunResult result;
   {

@@ -9,6 +9,7 @@
 #include "signrate/error.hpp"
 #include "signrate/frontend/catalogue.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/jobs.hpp"
 #include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/sweep_io.hpp"
 #include "signrate/memory_plan.hpp"
@@ -28,27 +29,16 @@ struct SweepOptions {
 };
 
 int sweep(const SweepOptions& o) {
-  if (o.spec.d.empty() || o.spec.T.empty())
-    throw SpecError("sweep needs --d and --T grids, e.g. --d 64,256 --T 1024:65536:x4");
   // The files first: an output that is the --spec file is refused before the file is read.
   const std::string json_path = o.out.empty() ? "-" : o.out;
   OutputFiles files;
   files.add_input("--spec", o.spec.spec_file);
   files.add("--out", json_path);
   if (!o.csv.empty()) files.add("--csv", o.csv);
-  SweepSpec s;
-  SpecFlags flags = o.spec;
-  flags.nodes.clear();  // a grid, parsed below; a --spec file's "nodes" is the default single n
-  nlohmann::json base = gather_spec(flags, true);
-  EngineOptions engine = engine_options(flags, base);
-  s.base = run_spec_from_json(base);
-  s.d = parse_grid(o.spec.d, "d");
-  s.T = parse_grid(o.spec.T, "T");
-  if (!o.spec.nodes.empty()) s.n = parse_grid(o.spec.nodes, "nodes");
-  for (const auto& v : o.vary) s.vary.push_back(parse_varied(v));
-  const SweepPlan plan = plan_sweep_memory(s, engine.threads);
-  check_memory(plan.bytes, plan.description, max_memory_bytes(o.spec.max_memory));
-  const double planned = plan.bytes;
+  const PreparedSweep prepared = prepare_sweep(o.spec, o.vary);
+  const SweepSpec& s = prepared.spec;
+  EngineOptions engine = prepared.engine;
+  const double planned = prepared.planned_bytes;
   // A sweep that fit cannot take runs (it may be for something else), but says so first.
   if (s.base.replicates < analysis::kMinReplicatesForBootstrap && !o.quiet)
     std::cerr << "sweep: note: fit and verify need at least " << analysis::kMinReplicatesForBootstrap

@@ -7,6 +7,7 @@
 #include "signrate/analysis/verify.hpp"
 #include "signrate/error.hpp"
 #include "signrate/frontend/common.hpp"
+#include "signrate/frontend/jobs.hpp"
 #include "signrate/frontend/progress_bar.hpp"
 #include "signrate/io/verify_io.hpp"
 #include "signrate/output_files.hpp"
@@ -39,39 +40,13 @@ dominance factor; an exponent worse toward a crossover (another term takes over 
 grows) is bounded by the regime and counts as holding. Exit codes: 0 holds, 1 the run failed,
 2 bad input, 3 exceeded or violated, 4 inconclusive.)";
 
-struct VerifyCliOptions {
-  std::string theorem, family, problem, oracle, method, schedule, compare, d, T, nodes, replicates,
-      seed = "1", batch = "1";
-  std::string tolerance = "0.05", dominance, bootstrap = "1000", threads = "0", block = "256", device, out;
-  bool allow_violations = false, strict = false, quiet = false;
+struct VerifyCliOptions : VerifyFlags {
+  std::string out;
+  bool strict = false, quiet = false;
 };
 
 int verify(const VerifyCliOptions& o) {
-  analysis::VerifyOptions v;
-  v.theorem = o.theorem;
-  v.family = o.family;
-  v.problem = o.problem;
-  v.oracle = o.oracle;
-  v.method = o.method;
-  v.schedule = o.schedule;
-  for (std::size_t start = 0; start < o.compare.size();) {
-    const std::size_t comma = std::min(o.compare.find(',', start), o.compare.size());
-    if (comma > start) v.compare.push_back(o.compare.substr(start, comma - start));
-    start = comma + 1;
-  }
-  if (!o.d.empty()) v.d = parse_grid(o.d, "d");
-  if (!o.T.empty()) v.T = parse_grid(o.T, "T");
-  if (!o.nodes.empty()) v.n = parse_grid(o.nodes, "nodes");
-  if (!o.replicates.empty())
-    v.replicates = static_cast<std::uint32_t>(parse_count("replicates", o.replicates, 4, 0xffffffffULL));
-  v.seed = parse_count("seed", o.seed, 0, ~0ULL);
-  v.batch = static_cast<std::uint32_t>(parse_count("batch", o.batch, 1, 0xffffffffULL));
-  v.bootstrap = static_cast<std::uint32_t>(parse_count("bootstrap", o.bootstrap, 100, 1000000));
-  v.tolerance = parse_real_option("tolerance", o.tolerance, Domain{0.0, 10.0, false, true});
-  if (!o.dominance.empty())
-    v.dominance = parse_real_option("dominance", o.dominance, Domain{1.0, 1e6, false, false});
-  v.allow_violations = o.allow_violations;
-  v.engine = engine_options(o.threads, o.block, o.device);
+  analysis::VerifyOptions v = verify_options(o);
   OutputFiles files;
   if (!o.out.empty()) files.add("--out", o.out);
   set_activity("running the verification");

@@ -7,7 +7,7 @@ benchmarks that take minutes each or need a GPU or MPI ranks at scale, and the n
 them are one machine's on one day (bench/README.md says how and where each was measured).
 
 A command is a line of an indented code block that begins with build/signrate, mpirun, bash,
-cmake or for, with its continuation lines (a trailing backslash; a for loop up to its done).
+cmake, for or PYTHONPATH=build/python (the Python module, docs/python.md), with its continuation lines (a trailing backslash; a for loop up to its done).
 Lines `# -> TEXT` right after a command show what it prints: each must appear in its output
 (stdout and stderr together), in order, where `*` stands for any text on the line (elapsed
 times, rates). Numbers are compared as printed, so a stale number in a document fails.
@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 
-STARTS = ("build/signrate", "mpirun ", "bash ", "cmake ", "for ")
+STARTS = ("build/signrate", "mpirun ", "bash ", "cmake ", "for ", "PYTHONPATH=build/python ")
 
 # Commands not run here (matched by their start, in any file), and where they are run instead.
 ELSEWHERE = {
