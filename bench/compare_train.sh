@@ -31,7 +31,10 @@ for opt in sgdm adamw; do
     --optimizer "$opt" | $py -c 'import json, sys; print("%.1f" % json.load(sys.stdin)["images_per_second"])')
   echo "resnet18 batch 128, $threads threads, $opt: signrate train $rate images/s, PyTorch $pyrate images/s; optimizer share $share"
 done
-for opt in ${SIGN_OPTIMIZERS:-smm signsgd signum signsgd-sim ef-signsgd lion}; do
+# Every other method of the table (signrate list methods --names): the sign methods and the rest,
+# which PyTorch has no optimizer for.
+others=$(build/signrate list methods --names | grep -vx -e sgdm -e adamw | tr '\n' ' ')
+for opt in ${SIGN_OPTIMIZERS:-$others}; do
   read -r rate share < <(cpp_rate "$opt" "$opt")
   echo "resnet18 batch 128, $threads threads, $opt: signrate train $rate images/s; optimizer share $share"
 done

@@ -360,8 +360,23 @@ specs=(
   "rosenbrock?|--problem rosenbrock --method signsgd --schedule constant:eta=0.001,beta=0.1 --d 64 --T 100 --replicates 2"
 )
 
+# Besides the list, every method of the tables (signrate list ... --names), at a small size, so that
+# a new method is compared without being added here: single-node ones on the quadratic, n-node ones
+# on 3 nodes of the bounded-gradient nonconvex problem with bounded noise (so that S_R has its
+# default R). Each may be refused on the GPU (a method it does not run yet: exit 2 naming it).
+table_specs() {
+  local m
+  for m in $("$signrate" list methods --names); do
+    specs+=("table-$m?|--method $m --d 70 --T 20 --replicates 2")
+  done
+  for m in $("$signrate" list distributed-methods --names); do
+    specs+=("table-$m-n3?|--problem nonconvex-separable --oracle uniform --method $m --nodes 3 --d 70 --T 20 --replicates 2")
+  done
+}
+
 check_cpu_vs_cuda() {
   [ $full -eq 0 ] || specs+=("headline-full|--d 1048576 --T 2048 --replicates 16")
+  table_specs
   local entry name args cpu cuda rc same=0 refused=0
   for entry in "${specs[@]}"; do
     name=${entry%%|*}

@@ -77,6 +77,17 @@ TEST_F(Cli, ListAndHelpComponentsListEveryComponentAndHelpStaysShort) {
       for (const auto& c : *registry)
         EXPECT_NE(o.output.find(c.name), std::string::npos) << command << " " << c.name;
   }
+  // The names alone, for scripts (scripts/gpu-check.sh and bench/compare_train.sh loop over them).
+  std::string names;
+  for (const auto& c : method_registry()) names += c.name + "\n";
+  EXPECT_EQ(cli("list methods --names").output, names);
+  const Outcome oracles = cli("list oracles");
+  EXPECT_NE(oracles.output.find("student-t"), std::string::npos) << oracles.output;
+  EXPECT_EQ(oracles.output.find("theorem1"), std::string::npos) << oracles.output;
+  const Outcome bad = cli("list nope");
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("unknown table 'nope'; allowed: problems, oracles, methods"), std::string::npos)
+      << bad.output;
   for (const char* command : {"--help", "run --help", "sweep --help"}) {
     const Outcome h = cli(command);
     EXPECT_EQ(h.code, 0) << command;

@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "signrate/distributed.hpp"
+#include "signrate/error.hpp"
 #include "signrate/method.hpp"
 #include "signrate/oracle.hpp"
 #include "signrate/problem.hpp"
@@ -64,9 +66,40 @@ void add_catalogue_pointer(CLI::App& command) {
 }
 
 void add_list_command(CLI::App& app) {
+  struct ListOptions {
+    std::string family;
+    bool names = false;
+  };
+  auto o = std::make_shared<ListOptions>();
   CLI::App* cmd =
       app.add_subcommand("list", "list every problem, oracle, method and schedule with its parameters");
-  cmd->callback([] { std::cout << catalogue(); });
+  const std::pair<const char*, const std::vector<ComponentInfo>* (*)()> families[] = {
+      {"problems", [] { return &problem_registry(); }},
+      {"oracles", [] { return &oracle_registry(); }},
+      {"methods", [] { return &method_registry(); }},
+      {"distributed-methods", [] { return &distributed_method_registry(); }},
+      {"schedules", [] { return &schedule_registry(); }}};
+  std::string allowed;
+  for (const auto& [name, table] : families) allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+  cmd->add_option("family", o->family, "only this table: " + allowed);
+  cmd->add_flag("--names", o->names, "the names alone, one a line (for scripts: a loop over every method)");
+  cmd->callback([o, families, allowed] {
+    if (o->family.empty() && !o->names) {
+      std::cout << catalogue();
+      return;
+    }
+    for (const auto& [name, table] : families) {
+      if (!o->family.empty() && o->family != name) continue;
+      std::ostringstream out;
+      if (o->names)
+        for (const ComponentInfo& c : *table()) out << c.name << "\n";
+      else
+        list(out, name, *table(), std::string(name).find("methods") != std::string::npos);
+      std::cout << out.str();
+      if (!o->family.empty()) return;
+    }
+    if (!o->family.empty()) throw SpecError("unknown table '" + o->family + "'; allowed: " + allowed);
+  });
 }
 
 }  // namespace signrate::cli
