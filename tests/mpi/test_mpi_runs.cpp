@@ -169,6 +169,9 @@ TEST(MpiDefaults, RunSubcommandAndDefaultsWorkAtAnyRankCount) {
   const Proc help = shell(mpirun() + " -np 1 " + mpi_exe() + " --help");
   EXPECT_NE(help.out.find("signrate-mpi [run] [options of signrate run]"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("signrate-mpi train [options of signrate train]"), std::string::npos) << help.out;
+  // The option's own line says the default it has here, not signrate run's (smm).
+  EXPECT_NE(help.out.find("distributed method SPEC (default signum-mv"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("(default smm)"), std::string::npos) << help.out;
 }
 
 TEST(MpiFailures, SingleNodeMethodIsRefused) {
