@@ -134,7 +134,8 @@ int run_main(int argc, char** argv, int rank, int ranks) {
   app.set_version_flag("--version", kVersion);
   cli::add_spec_flags(&app, o->spec, false);
   app.get_option("--nodes")->description("n nodes: must equal the number of ranks, which it defaults to");
-  app.get_option("--method")->description("distributed method SPEC (default signum-mv, for any number of ranks)");
+  app.get_option("--method")
+      ->description("distributed method SPEC (default signum-mv, for any number of ranks)");
   app.get_option("--threads")
       ->description("threads per rank over its replicates (default 1; never changes the numbers)");
   app.add_option("--out", o->out,
