@@ -3,7 +3,6 @@
 # build/python/signrate, so that PYTHONPATH=build/python imports the build's module. It is built
 # for the interpreter the top-level CMakeLists.txt chose (SIGNRATE_PYTHON_EXECUTABLE, Debian's).
 # SIGNRATE_PYTHON: AUTO builds it where pybind11 is found, ON requires it, OFF skips it.
-set(SIGNRATE_PYTHON AUTO CACHE STRING "Build the Python module (ON, OFF, AUTO)")
 set(SIGNRATE_HAVE_PYTHON OFF)
 if(NOT SIGNRATE_PYTHON STREQUAL "OFF")
   find_package(Python3 QUIET COMPONENTS Interpreter Development.Module)
@@ -16,8 +15,11 @@ if(SIGNRATE_PYTHON STREQUAL "ON" AND NOT SIGNRATE_HAVE_PYTHON)
   message(FATAL_ERROR "SIGNRATE_PYTHON=ON but pybind11 or the headers of ${Python3_EXECUTABLE} were not found "
                       "(Debian: pybind11-dev python3-dev; or -DSIGNRATE_PYTHON_EXECUTABLE=...)")
 endif()
-if(NOT SIGNRATE_HAVE_PYTHON)
-  message(STATUS "signrate: pybind11 not found, the Python module is off")
+if(SIGNRATE_PYTHON STREQUAL "OFF")
+  message(STATUS "signrate: the Python module is off (SIGNRATE_PYTHON=OFF)")
+  return()
+elseif(NOT SIGNRATE_HAVE_PYTHON)
+  message(STATUS "signrate: pybind11 or the Python headers not found, the Python module is off")
   return()
 endif()
 
