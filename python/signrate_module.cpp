@@ -89,27 +89,17 @@ std::string word(const Words& w, const std::string& key) {
   return it == w.end() ? std::string() : it->second;
 }
 
+// The experiment's keywords are gather_spec's keys (cli::spec_keys); the others name options.
 cli::SpecFlags spec_flags(const Words& w) {
   cli::SpecFlags f;
-  const std::pair<const char*, std::string*> keys[] = {{"problem", &f.problem},
-                                                       {"oracle", &f.oracle},
-                                                       {"method", &f.method},
-                                                       {"schedule", &f.schedule},
-                                                       {"d", &f.d},
-                                                       {"T", &f.T},
-                                                       {"replicates", &f.replicates},
-                                                       {"seed", &f.seed},
-                                                       {"batch", &f.batch},
-                                                       {"checkpoints_per_decade", &f.checkpoints},
-                                                       {"nodes", &f.nodes},
-                                                       {"byzantine", &f.byzantine},
-                                                       {"spec", &f.spec_file},
-                                                       {"max_memory", &f.max_memory},
-                                                       {"threads", &f.threads},
-                                                       {"block", &f.block},
-                                                       {"device", &f.device}};
-  for (const auto& [key, slot] : keys)
-    if (const std::string v = word(w, key); !v.empty()) *slot = v;
+  std::vector<cli::SpecKey> keys = cli::spec_keys();
+  keys.insert(keys.end(), {{"spec", &cli::SpecFlags::spec_file},
+                           {"max_memory", &cli::SpecFlags::max_memory},
+                           {"threads", &cli::SpecFlags::threads},
+                           {"block", &cli::SpecFlags::block},
+                           {"device", &cli::SpecFlags::device}});
+  for (const auto& [key, member] : keys)
+    if (const std::string v = word(w, key); !v.empty()) f.*member = v;
   return f;
 }
 

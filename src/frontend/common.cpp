@@ -50,6 +50,22 @@ void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids) {
                   "memory)");
 }
 
+const std::vector<SpecKey>& spec_keys() {
+  static const std::vector<SpecKey> keys = {{"problem", &SpecFlags::problem},
+                                            {"oracle", &SpecFlags::oracle},
+                                            {"method", &SpecFlags::method},
+                                            {"schedule", &SpecFlags::schedule},
+                                            {"d", &SpecFlags::d},
+                                            {"T", &SpecFlags::T},
+                                            {"replicates", &SpecFlags::replicates},
+                                            {"seed", &SpecFlags::seed},
+                                            {"batch", &SpecFlags::batch},
+                                            {"checkpoints_per_decade", &SpecFlags::checkpoints},
+                                            {"nodes", &SpecFlags::nodes},
+                                            {"byzantine", &SpecFlags::byzantine}};
+  return keys;
+}
+
 nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
   nlohmann::json j = nlohmann::json::object();
   if (!f.spec_file.empty()) {
@@ -66,20 +82,8 @@ nlohmann::json gather_spec(const SpecFlags& f, bool grids) {
       j = std::move(spec);
     }
   }
-  const std::pair<const char*, const std::string*> flags[] = {{"problem", &f.problem},
-                                                              {"oracle", &f.oracle},
-                                                              {"method", &f.method},
-                                                              {"schedule", &f.schedule},
-                                                              {"d", &f.d},
-                                                              {"T", &f.T},
-                                                              {"replicates", &f.replicates},
-                                                              {"seed", &f.seed},
-                                                              {"batch", &f.batch},
-                                                              {"checkpoints_per_decade", &f.checkpoints},
-                                                              {"nodes", &f.nodes},
-                                                              {"byzantine", &f.byzantine}};
-  for (const auto& [key, value] : flags)
-    if (!value->empty()) j[key] = *value;
+  for (const auto& [key, member] : spec_keys())
+    if (!(f.*member).empty()) j[key] = f.*member;
   if (grids) {
     j.erase("d");
     j.erase("T");

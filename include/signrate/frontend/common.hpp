@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "signrate/engine.hpp"
 #include "signrate/spec.hpp"
@@ -17,6 +19,11 @@ struct SpecFlags {
       spec_file, max_memory;
   std::string threads = "0", block = "256", device;  // device: empty = the --spec file's, else cpu
 };
+// The keys of a --spec file and the flags that give them ("problem" -> &SpecFlags::problem, ...,
+// "checkpoints_per_decade" -> &SpecFlags::checkpoints): gather_spec's table, which the Python
+// module's keywords follow too.
+using SpecKey = std::pair<const char*, std::string SpecFlags::*>;
+const std::vector<SpecKey>& spec_keys();
 // Adds the flags; with grids, --d and --T take a grid (a,b,c or lo:hi:xF) instead of one value.
 void add_spec_flags(CLI::App* cmd, SpecFlags& f, bool grids);
 // The --spec file's object (the flags' keys; or an output of run, whose "spec" it takes)
